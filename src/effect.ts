@@ -1,0 +1,39 @@
+/**
+ * `@visgate_ai/client/effect`: the Effect services, layers, wire schemas and errors.
+ *
+ * ```ts
+ * import { Images, VisgateLayer } from "@visgate_ai/client/effect"
+ * const program = Effect.flatMap(Images.Images, (images) => images.generate("fal-ai/flux/schnell", "a cat"))
+ * program.pipe(Effect.provide(VisgateLayer.layerFetch({ apiKey })), Effect.runPromise)
+ * ```
+ *
+ * @since 0.1.0
+ */
+export * as VisgateConfig from "./services/VisgateConfig.js"
+export * as VisgateClient from "./services/VisgateClient.js"
+export * as Generate from "./services/Generate.js"
+export * as Images from "./services/Images.js"
+export * as Videos from "./services/Videos.js"
+export * as Requests from "./services/Requests.js"
+export * as Health from "./services/Health.js"
+export * as VisgateLayer from "./layers/Live.js"
+export * as Errors from "./schemas/Errors.js"
+export * as GenerateSchemas from "./schemas/Generate.js"
+export * as ImageSchemas from "./schemas/Images.js"
+export * as VideoSchemas from "./schemas/Videos.js"
+export * as RequestSchemas from "./schemas/Requests.js"
+export * as HealthSchemas from "./schemas/Health.js"
+export {
+  AuthenticationError,
+  ConnectionError,
+  DecodeError,
+  GenerationFailedError,
+  isVisgateError,
+  ProviderError,
+  RateLimitError,
+  TimeoutError,
+  ValidationError,
+  VisgateError
+} from "./schemas/Errors.js"
+export type { VisgateApiError } from "./schemas/Errors.js"
+export { VIDEO_MODEL_PRESETS } from "./presets.js"

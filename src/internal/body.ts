@@ -1,0 +1,46 @@
+/**
+ * Request bodies: user options (camelCase, `null` allowed) validated and encoded to the wire
+ * (snake_case) through a schema, before any request is made.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { ValidationError } from "../schemas/Errors.js"
+
+/** Drops keys whose value is `undefined` or `null` (options left unset are not sent). */
+export const omitNullish = <T extends Record<string, unknown>>(value: T): { [K in keyof T]?: NonNullable<T[K]> } => {
+  const out: Record<string, unknown> = {}
+  for (const key in value) {
+    const v = value[key]
+    if (v !== undefined && v !== null) out[key] = v
+  }
+  return out as { [K in keyof T]?: NonNullable<T[K]> }
+}
+
+/** Turns a schema failure on user input into a `ValidationError` naming the field. */
+export const toValidationError = (error: ParseResult.ParseError, what: string): ValidationError => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const first = issues[0]
+  const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : undefined
+  const message = first === undefined
+    ? `Invalid ${what}: ${error.message}`
+    : `Invalid ${what}: ${field !== undefined ? `${field} ` : ""}${first.message}`
+  return new ValidationError({
+    message,
+    errorCode: "INVALID_ARGUMENT",
+    ...(field !== undefined ? { field } : {})
+  })
+}
+
+/** Builds an encoder for a body schema, once. */
+export const bodyEncoder = <A, I>(schema: Schema.Schema<A, I>, what: string) => {
+  const encode = Schema.encodeUnknown(schema)
+  return (value: unknown): Effect.Effect<I, ValidationError> =>
+    Effect.mapError(encode(value), (error) => toValidationError(error, what))
+}
+
+/** Fails with a `ValidationError` for one field. */
+export const invalid = (field: string, message: string): Effect.Effect<never, ValidationError> =>
+  Effect.fail(new ValidationError({ message, errorCode: "INVALID_ARGUMENT", field }))

@@ -1,0 +1,64 @@
+/**
+ * What the image and video generation endpoints share: params merged into the body, the
+ * `Prefer: respond-async` header, and telling a 202 acknowledgement from a finished result.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { VisgateError } from "../schemas/Errors.js"
+import type { VisgateApiError } from "../schemas/Errors.js"
+import { type AcceptedResult, AcceptedFromWire } from "../schemas/Requests.js"
+import type { Decoder, JsonResponse, RequestSpec, Service as Client } from "../services/VisgateClient.js"
+
+/**
+ * Extra provider params are merged into the top level of the body (reference §2.2, §7.8: the
+ * only code evidence). Typed options win over a param of the same wire name.
+ */
+export const mergeParams = (
+  params: Readonly<Record<string, unknown>> | null | undefined,
+  body: Record<string, unknown>
+): Record<string, unknown> => (params === null || params === undefined ? body : { ...params, ...body })
+
+const decodeAccepted = Schema.decodeUnknown(AcceptedFromWire)
+
+/** A 202, or a body with `request_id` and status `pending` / `accepted` (reference §1.6). */
+export const isAcceptedResponse = (response: JsonResponse): boolean => {
+  if (response.status === 202) return true
+  const body = response.body
+  if (typeof body !== "object" || body === null) return false
+  const record = body as Record<string, unknown>
+  return typeof record.request_id === "string" &&
+    (record.status === "pending" || record.status === "accepted")
+}
+
+/**
+ * Sends a generation POST. With `preferAsync`, a 202 becomes an {@link AcceptedResult};
+ * without it, a 202 is reported as an error carrying the request id rather than mis-decoded.
+ */
+export const sendGeneration = <A>(
+  client: Client,
+  spec: RequestSpec,
+  preferAsync: boolean,
+  decodeResult: Decoder<A>
+): Effect.Effect<A | AcceptedResult, VisgateApiError> => {
+  const endpoint = `${spec.method} ${spec.path}`
+  const request: RequestSpec = preferAsync
+    ? { ...spec, headers: { ...spec.headers, prefer: "respond-async" } }
+    : spec
+  return Effect.flatMap(client.send(request), (response): Effect.Effect<A | AcceptedResult, VisgateApiError> => {
+    if (!isAcceptedResponse(response)) return client.decode(decodeResult, response.body, endpoint)
+    if (preferAsync) return client.decode(decodeAccepted, response.body, endpoint)
+    return Effect.flatMap(client.decode(decodeAccepted, response.body, endpoint), (accepted) =>
+      Effect.fail(
+        new VisgateError({
+          message: `${endpoint} was accepted for async processing (request ${accepted.requestId}) although ` +
+            "preferAsync was not set; poll requests.get(requestId) for the result",
+          errorCode: "UNEXPECTED_ASYNC_RESPONSE",
+          statusCode: response.status,
+          details: { requestId: accepted.requestId },
+          requestId: accepted.requestId
+        })
+      ))
+  })
+}

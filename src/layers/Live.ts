@@ -1,0 +1,75 @@
+/**
+ * Composition only: the resource services on the core client, with configuration from
+ * options or from Effect `Config`, and optionally the platform's fetch-based `HttpClient`.
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import type { AuthenticationError, ValidationError } from "../schemas/Errors.js"
+import * as Generate from "../services/Generate.js"
+import * as Health from "../services/Health.js"
+import * as Images from "../services/Images.js"
+import * as Requests from "../services/Requests.js"
+import * as Videos from "../services/Videos.js"
+import * as VisgateClient from "../services/VisgateClient.js"
+import * as VisgateConfig from "../services/VisgateConfig.js"
+
+/** Every service the SDK provides. */
+export type VisgateServices =
+  | VisgateConfig.VisgateConfig
+  | VisgateClient.VisgateClient
+  | Generate.Generate
+  | Images.Images
+  | Videos.Videos
+  | Requests.Requests
+  | Health.Health
+
+/** The resource services, on top of the core client. */
+export const services = Layer.mergeAll(
+  Generate.layer,
+  Images.layer,
+  Videos.layer,
+  Requests.layer,
+  Health.layer
+)
+
+/** All services from a configuration layer; needs an `HttpClient`. */
+export const fromConfig = <E, R>(
+  config: Layer.Layer<VisgateConfig.VisgateConfig, E, R>
+): Layer.Layer<VisgateServices, E, R | HttpClient.HttpClient> =>
+  services.pipe(
+    Layer.provideMerge(VisgateClient.layer),
+    Layer.provideMerge(config)
+  )
+
+/** All services from explicit options; needs an `HttpClient` (provide one, or use {@link layerFetch}). */
+export const layer = (
+  options: VisgateConfig.VisgateClientOptions = {}
+): Layer.Layer<VisgateServices, AuthenticationError | ValidationError, HttpClient.HttpClient> =>
+  fromConfig(VisgateConfig.layer(options))
+
+/** All services from Effect `Config` (`VISGATE_API_KEY`, `VISGATE_BASE_URL`, ...); needs an `HttpClient`. */
+export const layerConfig = (
+  options: VisgateConfig.VisgateClientOptions = {}
+): Layer.Layer<
+  VisgateServices,
+  AuthenticationError | ValidationError | ConfigError.ConfigError,
+  HttpClient.HttpClient
+> => fromConfig(VisgateConfig.layerConfig(options))
+
+/** The platform's fetch `HttpClient`, using `fetch` when given (else the global one at call time). */
+export const httpClientFetch = (
+  fetch?: typeof globalThis.fetch | undefined
+): Layer.Layer<HttpClient.HttpClient> =>
+  fetch === undefined
+    ? FetchHttpClient.layer
+    : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
+
+/** Ready to run: all services from options, over `fetch`. */
+export const layerFetch = (
+  options: VisgateConfig.VisgateClientOptions & { readonly fetch?: typeof globalThis.fetch | undefined } = {}
+): Layer.Layer<VisgateServices, AuthenticationError | ValidationError> =>
+  layer(options).pipe(Layer.provide(httpClientFetch(options.fetch)))

@@ -1,0 +1,126 @@
+/**
+ * Every error the SDK can fail with.
+ *
+ * Each class is a `Schema.TaggedError` with its own `_tag`, so Effect users can
+ * `Effect.catchTag("RateLimitError", ...)`. For Promise users every one of them is a
+ * real `Error` and satisfies `err instanceof VisgateError` (see `VisgateError[Symbol.hasInstance]`).
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+const Details = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/** Fields every Visgate error carries. */
+const common = {
+  message: Schema.String,
+  /** Machine-readable code: the server's `error` field, or one of ours (`TIMEOUT_ERROR`, ...). */
+  errorCode: Schema.String,
+  /** HTTP status, when the error came from an HTTP response. */
+  statusCode: Schema.optional(Schema.Number),
+  /** The server's `details` object (always an object, never null). */
+  details: Schema.optionalWith(Details, { default: () => ({}) }),
+  /** The server's request id (`X-Request-Id` header), when it sent one. */
+  requestId: Schema.optional(Schema.String)
+}
+
+const TAGS = new Set<string>()
+
+/**
+ * Base class of the hierarchy, and the error for API failures that have no more specific
+ * class (`errorCode` keeps the server's code, e.g. `MODEL_NOT_FOUND`, or `HTTP_<status>`).
+ */
+export class VisgateError extends Schema.TaggedError<VisgateError>()("VisgateError", common) {
+  /** `err instanceof VisgateError` holds for every error of this SDK. */
+  static override [Symbol.hasInstance](u: unknown): boolean {
+    return isVisgateError(u)
+  }
+}
+
+/** 401, or no credentials configured (raised before any request). */
+export class AuthenticationError extends Schema.TaggedError<AuthenticationError>()("AuthenticationError", common) {}
+
+/** 422 from the server, or an argument rejected before any request. `field` names the offending input. */
+export class ValidationError extends Schema.TaggedError<ValidationError>()("ValidationError", {
+  ...common,
+  field: Schema.optional(Schema.String)
+}) {}
+
+/** 429. `retryAfter` is in seconds, from the `Retry-After` header (seconds or HTTP date). */
+export class RateLimitError extends Schema.TaggedError<RateLimitError>()("RateLimitError", {
+  ...common,
+  retryAfter: Schema.optional(Schema.Number)
+}) {}
+
+/** An upstream provider (Fal, Replicate, Runway, RunPod) failed: error code containing `PROVIDER`. */
+export class ProviderError extends Schema.TaggedError<ProviderError>()("ProviderError", {
+  ...common,
+  provider: Schema.String
+}) {}
+
+/** An attempt took longer than `timeout` and every retry did too. */
+export class TimeoutError extends Schema.TaggedError<TimeoutError>()("TimeoutError", {
+  ...common,
+  attempts: Schema.Number
+}) {}
+
+/** The request never got an HTTP response (DNS, refused, reset, CORS, ...). */
+export class ConnectionError extends Schema.TaggedError<ConnectionError>()("ConnectionError", {
+  ...common,
+  attempts: Schema.Number
+}) {}
+
+/** A successful response whose body does not match the expected schema. `field` is the path that failed. */
+export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError", {
+  ...common,
+  field: Schema.optional(Schema.String),
+  /** `METHOD /path` of the request whose response failed to decode. */
+  endpoint: Schema.String
+}) {}
+
+/** An async generation that ended in `failed` (carries the server's `error_message`). */
+export class GenerationFailedError extends Schema.TaggedError<GenerationFailedError>()("GenerationFailedError", {
+  ...common,
+  requestId: Schema.String
+}) {}
+
+for (
+  const tag of [
+    "VisgateError",
+    "AuthenticationError",
+    "ValidationError",
+    "RateLimitError",
+    "ProviderError",
+    "TimeoutError",
+    "ConnectionError",
+    "DecodeError",
+    "GenerationFailedError"
+  ]
+) TAGS.add(tag)
+
+/** Every error a Visgate call can fail with. */
+export type VisgateApiError =
+  | VisgateError
+  | AuthenticationError
+  | ValidationError
+  | RateLimitError
+  | ProviderError
+  | TimeoutError
+  | ConnectionError
+  | DecodeError
+
+/** Guard for any error of this SDK. */
+export const isVisgateError = (u: unknown): u is VisgateApiError | GenerationFailedError =>
+  u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
+
+/**
+ * What a cancelled Promise call rejects with (`err.name === "AbortError"`, like `fetch`).
+ * Not a `VisgateError`: nothing went wrong on the API side.
+ */
+export class AbortError extends Error {
+  override readonly name = "AbortError"
+  constructor(message = "The operation was aborted", options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}

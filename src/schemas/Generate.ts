@@ -1,0 +1,57 @@
+/**
+ * `POST /generate`: quick image generation (reference §2.1).
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Loose, NonBlank, optional, withDefault } from "../internal/schema.js"
+import { ResultStatusField } from "./Requests.js"
+
+/** Default model of `client.generate`. */
+export const DEFAULT_GENERATE_MODEL = "fal-ai/flux/schnell"
+
+/** Output resolution. */
+export class Resolution extends Schema.Class<Resolution>("Resolution")({
+  width: Schema.Number,
+  height: Schema.Number
+}) {}
+
+/** `POST /generate` 200. `cost` is the wire `estimated_cost_usd` (USD). */
+export class GenerateResult extends Schema.Class<GenerateResult>("GenerateResult")({
+  id: Schema.String,
+  status: ResultStatusField,
+  /** First image, or undefined. */
+  imageUrl: optional(Schema.String, "image_url"),
+  images: withDefault(Schema.Array(Schema.String), "images", () => []),
+  model: Schema.String,
+  provider: optional(Schema.String, "provider"),
+  /** `managed` (Visgate keys) or `byok` (your provider keys). */
+  mode: optional(Schema.String as Schema.Schema<"managed" | "byok" | (string & {}), string>, "mode"),
+  /** Estimated cost in USD (wire `estimated_cost_usd`; 0 when absent). */
+  cost: withDefault(Schema.Number, "estimated_cost_usd", () => 0),
+  /** USD per megapixel (0 when absent). */
+  costPerMegapixelUsd: withDefault(Schema.Number, "cost_per_megapixel_usd", () => 0),
+  latencyMs: withDefault(Schema.Number, "latency_ms", () => 0),
+  resolution: optional(Resolution, "resolution"),
+  createdAt: optional(Schema.String, "created_at")
+}) {}
+
+/** Options of `generate(prompt, options)`. */
+export interface GenerateOptions {
+  /** Model id (default `fal-ai/flux/schnell`). */
+  readonly model?: string | null | undefined
+  /** Model-specific parameters, sent nested under `params` (e.g. `{ num_images: 2 }`). */
+  readonly params?: Readonly<Record<string, unknown>> | null | undefined
+  /** Your own idempotency key; one is generated per call otherwise. */
+  readonly idempotencyKey?: string | null | undefined
+}
+
+/** The `POST /generate` body: camelCase in, snake_case on the wire, validated before sending. */
+export const GenerateBody = Schema.Struct({
+  prompt: NonBlank,
+  model: NonBlank,
+  params: Schema.optional(Loose)
+})
+
+/** Encoded (wire) form of {@link GenerateBody}. */
+export type GenerateBodyWire = Schema.Schema.Encoded<typeof GenerateBody>

@@ -1,0 +1,113 @@
+/**
+ * `Images`: image generation with full control (`POST /images/generate`).
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import { bodyEncoder, omitNullish } from "../internal/body.js"
+import { mergeParams, sendGeneration } from "../internal/generation.js"
+import { type ImageFile, resolveImageInput } from "../internal/imageFile.js"
+import type { VisgateApiError } from "../schemas/Errors.js"
+import { ImageGenerateBody, ImageResult } from "../schemas/Images.js"
+import type { AcceptedResult } from "../schemas/Requests.js"
+import { VisgateClient } from "./VisgateClient.js"
+
+/** Options of `images.generate(model, prompt, options)`; `null` means unset. */
+export interface ImageGenerateOptions {
+  /** Width in pixels (default 1024). */
+  readonly width?: number | null | undefined
+  /** Height in pixels (default 1024). */
+  readonly height?: number | null | undefined
+  /** Number of images (default 1). */
+  readonly numImages?: number | null | undefined
+  readonly negativePrompt?: string | null | undefined
+  /** A non-negative integer. */
+  readonly seed?: number | null | undefined
+  /** Input image URL for img2img. */
+  readonly imageUrl?: string | null | undefined
+  /** Input image bytes for img2img (sent as a data URI in `image_url`; capped by `maxImageBytes`). */
+  readonly imageFile?: ImageFile | null | undefined
+  /** Use the cache (exact or semantic match); the server default is true. */
+  readonly preferCache?: boolean | null | undefined
+  /** Maximum acceptable latency in ms. */
+  readonly maxLatencyMs?: number | null | undefined
+  /** Callback URL when done. */
+  readonly webhookUrl?: string | null | undefined
+  /** Id echoed in the callback payload. */
+  readonly callbackId?: string | null | undefined
+  /** Extra provider params, merged into the top level of the body. */
+  readonly params?: Readonly<Record<string, unknown>> | null | undefined
+  /** Ask for async mode (`Prefer: respond-async`): a 202 returns `{ status: "accepted", requestId }`. */
+  readonly preferAsync?: boolean | null | undefined
+  /** Include per-step timings (`?include_steps=true`). */
+  readonly includeSteps?: boolean | null | undefined
+  /** Your own idempotency key; one is generated per call otherwise. */
+  readonly idempotencyKey?: string | null | undefined
+}
+
+/** The `Images` service. */
+export interface Service {
+  /** `POST /images/generate` in async mode: the result, or the 202 acknowledgement. */
+  generate(
+    model: string,
+    prompt: string,
+    options: ImageGenerateOptions & { readonly preferAsync: true }
+  ): Effect.Effect<ImageResult | AcceptedResult, VisgateApiError>
+  /** `POST /images/generate`: waits for the images. */
+  generate(
+    model: string,
+    prompt: string,
+    options?: ImageGenerateOptions & { readonly preferAsync?: false | null | undefined }
+  ): Effect.Effect<ImageResult, VisgateApiError>
+  generate(
+    model: string,
+    prompt: string,
+    options?: ImageGenerateOptions
+  ): Effect.Effect<ImageResult | AcceptedResult, VisgateApiError>
+}
+
+/** Tag of the `Images` service. */
+export class Images extends Context.Tag("@visgate_ai/client/Images")<Images, Service>() {}
+
+const encodeBody = bodyEncoder(ImageGenerateBody, "images.generate options")
+const decodeResult = Schema.decodeUnknown(ImageResult)
+
+/** Builds the service on the core client. */
+export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => {
+  const generate = (
+    model: string,
+    prompt: string,
+    options: ImageGenerateOptions = {}
+  ): Effect.Effect<ImageResult | AcceptedResult, VisgateApiError> =>
+    Effect.gen(function*() {
+      const imageUrl = yield* resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes)
+      const body = yield* encodeBody(omitNullish({
+        model,
+        prompt,
+        width: options.width ?? 1024,
+        height: options.height ?? 1024,
+        numImages: options.numImages ?? 1,
+        negativePrompt: options.negativePrompt === "" ? undefined : options.negativePrompt,
+        seed: options.seed,
+        imageUrl,
+        preferCache: options.preferCache,
+        maxLatencyMs: options.maxLatencyMs,
+        webhookUrl: options.webhookUrl,
+        callbackId: options.callbackId
+      }))
+      return yield* sendGeneration(client, {
+        method: "POST",
+        path: "/images/generate",
+        query: { include_steps: options.includeSteps === true ? "true" : undefined },
+        body: mergeParams(options.params, body),
+        idempotencyKey: options.idempotencyKey ?? true
+      }, options.preferAsync === true, decodeResult)
+    })
+  return { generate } as Service
+})
+
+/** The `Images` layer. */
+export const layer: Layer.Layer<Images, never, VisgateClient> = Layer.effect(Images, make)

@@ -1,0 +1,94 @@
+/**
+ * `Videos`: video generation (`POST /videos/generate`), sync or async.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import { bodyEncoder, omitNullish } from "../internal/body.js"
+import { mergeParams, sendGeneration } from "../internal/generation.js"
+import { type ImageFile, resolveImageInput } from "../internal/imageFile.js"
+import type { VisgateApiError } from "../schemas/Errors.js"
+import type { AcceptedResult } from "../schemas/Requests.js"
+import { VideoGenerateBody, VideoResult } from "../schemas/Videos.js"
+import { VisgateClient } from "./VisgateClient.js"
+
+/** Options of `videos.generate(model, prompt, options)`; `null` means unset. */
+export interface VideoGenerateOptions {
+  /** Length in seconds (default 5). */
+  readonly durationSeconds?: number | null | undefined
+  /** Return the provider URL directly instead of copying to storage (faster). */
+  readonly skipGcsUpload?: boolean | null | undefined
+  /** Ask for async mode (`Prefer: respond-async`): a 202 returns `{ status: "accepted", requestId }`. */
+  readonly preferAsync?: boolean | null | undefined
+  /** Input image URL for image-to-video. */
+  readonly imageUrl?: string | null | undefined
+  /** Input image bytes for image-to-video (sent as a data URI in `image_url`). */
+  readonly imageFile?: ImageFile | null | undefined
+  readonly webhookUrl?: string | null | undefined
+  readonly callbackId?: string | null | undefined
+  /** Extra provider params, merged into the top level of the body. */
+  readonly params?: Readonly<Record<string, unknown>> | null | undefined
+  /** Your own idempotency key; one is generated per call otherwise. */
+  readonly idempotencyKey?: string | null | undefined
+}
+
+/** The `Videos` service. */
+export interface Service {
+  /** `POST /videos/generate` in async mode: the result, or the 202 acknowledgement. */
+  generate(
+    model: string,
+    prompt: string,
+    options: VideoGenerateOptions & { readonly preferAsync: true }
+  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError>
+  /** `POST /videos/generate`: waits for the video (may hit proxy timeouts on long videos). */
+  generate(
+    model: string,
+    prompt: string,
+    options?: VideoGenerateOptions & { readonly preferAsync?: false | null | undefined }
+  ): Effect.Effect<VideoResult, VisgateApiError>
+  generate(
+    model: string,
+    prompt: string,
+    options?: VideoGenerateOptions
+  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError>
+}
+
+/** Tag of the `Videos` service. */
+export class Videos extends Context.Tag("@visgate_ai/client/Videos")<Videos, Service>() {}
+
+const encodeBody = bodyEncoder(VideoGenerateBody, "videos.generate options")
+const decodeResult = Schema.decodeUnknown(VideoResult)
+
+/** Builds the service on the core client. */
+export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => {
+  const generate = (
+    model: string,
+    prompt: string,
+    options: VideoGenerateOptions = {}
+  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError> =>
+    Effect.gen(function*() {
+      const imageUrl = yield* resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes)
+      const body = yield* encodeBody(omitNullish({
+        model,
+        prompt,
+        durationSeconds: options.durationSeconds ?? 5,
+        imageUrl,
+        skipGcsUpload: options.skipGcsUpload === true ? true : undefined,
+        webhookUrl: options.webhookUrl,
+        callbackId: options.callbackId
+      }))
+      return yield* sendGeneration(client, {
+        method: "POST",
+        path: "/videos/generate",
+        body: mergeParams(options.params, body),
+        idempotencyKey: options.idempotencyKey ?? true
+      }, options.preferAsync === true, decodeResult)
+    })
+  return { generate } as Service
+})
+
+/** The `Videos` layer. */
+export const layer: Layer.Layer<Videos, never, VisgateClient> = Layer.effect(Videos, make)
