@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { createProxyHandler, createRouteHandlers, readBearerToken, readCookie, type ProxyOptions } from "../src/index.js"
 import { byteStream, expectEnvelope, KEY, recordErrors, send, TOKEN } from "./helpers.js"
@@ -578,6 +579,20 @@ describe("responses", () => {
     expect(names).not.toContain("x-hop")
     expect(names).not.toContain("alt-svc")
     expect(sent.response.headers.get("x-request-id")).toBe("req-1")
+  })
+
+  it("a compressed upstream body arrives decoded, without a stale Content-Encoding or Content-Length", async () => {
+    const payload = JSON.stringify({ models: Array.from({ length: 200 }, (_, i) => ({ id: `fal-ai/model-${i}` })), total_count: 200 })
+    upstream.respond = (_req, res) => {
+      const zipped = gzipSync(payload)
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(zipped.length) })
+      res.end(zipped)
+    }
+    const sent = await send(proxy(), "/api/visgate/models?limit=200")
+    expect(sent.status).toBe(200)
+    expect(sent.text).toBe(payload)
+    expect(sent.response.headers.get("content-encoding")).toBeNull()
+    expect(sent.response.headers.get("content-length")).toBeNull()
   })
 
   it("answers 504 UPSTREAM_TIMEOUT when the upstream does not answer in time", async () => {
