@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { createProxyHandler, createRouteHandlers, readBearerToken, readCookie, type ProxyOptions } from "../src/index.js"
-import { byteStream, expectEnvelope, KEY, recordErrors, send, TOKEN } from "./helpers.js"
+import { byteStream, expectEnvelope, KEY, recordErrors, scanResponse, send, TOKEN } from "./helpers.js"
 import { sleep, startUpstream, type Upstream } from "./upstream.js"
 
 let upstream: Upstream
@@ -663,6 +663,7 @@ describe("streaming", () => {
     }
     expect(state.finished).toBe(true)
     expect(rest).toContain('data: {"n": 3}')
+    scanResponse(response, `${first.value ?? ""}${rest}`)
     expect(upstream.requests[0]?.headers.accept).toBe("text/event-stream")
   })
 
