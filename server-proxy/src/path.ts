@@ -44,12 +44,15 @@ export const stripPrefix = (rawPathname: string, prefix: string): string | undef
 /**
  * Validates a raw (still percent-encoded) API path such as `/models/fal-ai/flux/schnell`.
  * Refuses: empty paths, anything not starting with a single `/` (absolute URLs,
- * protocol-relative `//host`), empty segments (`//`, trailing `/`), backslashes, control
+ * protocol-relative `//host`), empty segments (`//`), backslashes, control
  * characters, malformed percent-encoding, `.`/`..` segments in any encoding, encoded slashes
  * and backslashes (`%2f`, `%5c`) and double-encoded ones (`%252e`, `%252f`, ...).
- * On success returns the raw path and its decoded segments (used for route matching).
+ * A single trailing slash is dropped. On success returns the raw path (as forwarded) and its
+ * decoded segments (used for route matching).
  */
-export const checkApiPath = (raw: string): PathCheck => {
+export const checkApiPath = (input: string): PathCheck => {
+  // One trailing slash is tolerated and dropped (Next.js `trailingSlash: true` adds it).
+  const raw = input.length > 1 && input.endsWith("/") && !input.endsWith("//") ? input.slice(0, -1) : input
   if (raw === "" || raw === "/") return refuse("empty API path")
   if (!raw.startsWith("/")) return refuse("the API path must start with '/'")
   if (raw.startsWith("//")) return refuse("protocol-relative paths are not allowed")
@@ -58,7 +61,7 @@ export const checkApiPath = (raw: string): PathCheck => {
   if (SCHEME.test(rawSegments[0] ?? "")) return refuse("absolute URLs are not allowed")
   const segments: Array<string> = []
   for (const rawSegment of rawSegments) {
-    if (rawSegment === "") return refuse("empty path segments ('//' or a trailing '/') are not allowed")
+    if (rawSegment === "") return refuse("empty path segments ('//') are not allowed")
     let decoded: string
     try {
       decoded = decodeURIComponent(rawSegment)

@@ -299,7 +299,7 @@ describe("path safety (web Request)", () => {
     ["encoded backslash", "/api/visgate/models/a%5c..%5cauth"],
     ["double slash", "/api/visgate//models"],
     ["double slash inside", "/api/visgate/models//fal-ai"],
-    ["trailing slash", "/api/visgate/models/"],
+    ["two trailing slashes", "/api/visgate/models//"],
     ["protocol-relative", "/api/visgate//evil.example/health"],
     ["absolute URL", "/api/visgate/https://evil.example/health"],
     ["absolute URL, encoded", "/api/visgate/https:%2F%2Fevil.example%2Fhealth"],
@@ -322,6 +322,13 @@ describe("path safety (web Request)", () => {
     expectEnvelope(await send(proxy(), "/api/visgate/models/%2e%2e/%2E%2E/admin"), 404, "ROUTE_NOT_FOUND")
     expectEnvelope(await send(proxy(), "/api/visgate/../../etc/passwd"), 404, "ROUTE_NOT_FOUND")
     expect(upstream.requests).toHaveLength(0)
+  })
+
+  it("tolerates one trailing slash (Next.js trailingSlash) and forwards without it", async () => {
+    expect((await send(proxy(), "/api/visgate/models/fal-ai/flux/schnell/?x=1")).status).toBe(200)
+    expect(upstream.requests[0]?.path).toBe("/api/v1/models/fal-ai/flux/schnell")
+    expect(upstream.requests[0]?.query).toBe("?x=1")
+    expectEnvelope(await send(proxy(), "/api/visgate/"), 400, "INVALID_PATH")
   })
 
   it("only ever contacts the configured origin", async () => {

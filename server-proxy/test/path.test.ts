@@ -15,13 +15,18 @@ describe("checkApiPath", () => {
     expect(checkApiPath(raw)).toEqual({ ok: true, raw, segments })
   })
 
+  it("drops one trailing slash", () => {
+    expect(checkApiPath("/models/fal-ai/")).toEqual({ ok: true, raw: "/models/fal-ai", segments: ["models", "fal-ai"] })
+    expect(checkApiPath("/models//").ok).toBe(false)
+  })
+
   it.each([
     "",
     "/",
     "models",
     "//evil.example/x",
     "/models//x",
-    "/models/",
+    "/models//",
     "/..",
     "/models/..",
     "/models/../auth/me",
