@@ -90,8 +90,10 @@ const writeResponse = async (response: Response, req: IncomingMessage, res: Serv
     res.setHeader(name, value)
   })
   if (setCookies.length > 0) res.setHeader("set-cookie", setCookies)
-  if (response.status === 413 && !req.readableEnded) {
-    // Don't read the rest of an oversized upload just to keep the connection alive.
+  const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0"
+  if (hasBody && !req.readableEnded) {
+    // A refused request whose body was never read (too large, route not allowed, ...): close the
+    // connection rather than let Node drain the rest of the upload to keep it alive.
     res.setHeader("connection", "close")
   }
   if (response.body === null) {

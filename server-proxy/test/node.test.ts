@@ -188,6 +188,15 @@ describe("node:http adapter", () => {
     expect(upstream.requests).toHaveLength(0)
   })
 
+  it("closes the connection after refusing a request whose body it did not read", async () => {
+    const res = await raw(proxyServer.port, { method: "PUT", path: "/api/visgate/providers/keys", headers: { "content-type": "application/json" }, body: '{"provider":"fal","api_key":"x"}' })
+    expect(res.status).toBe(403)
+    expect(res.headers.connection).toBe("close")
+    const ok = await raw(proxyServer.port, { method: "POST", path: "/api/visgate/generate", headers: { "content-type": "application/json" }, body: '{"model":"m"}' })
+    expect(ok.status).toBe(200)
+    expect(ok.headers.connection).not.toBe("close")
+  })
+
   it("answers 413 when a chunked body grows past maxBodyBytes", async () => {
     const res = await new Promise<RawResponse>((resolve, reject) => {
       const outgoing = httpRequest(
