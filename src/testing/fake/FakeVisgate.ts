@@ -129,6 +129,7 @@ export class FakeVisgate {
   private readonly wakers = new Set<() => void>()
   private readonly deploymentsState: FakeDeployments
   private readonly routes: ReadonlyArray<Route>
+  private readonly pngCache = new Map<string, Uint8Array<ArrayBuffer>>()
 
   constructor(options: FakeVisgateOptions = {}) {
     this.options = options
@@ -596,14 +597,19 @@ export class FakeVisgate {
     if (m[3] === "mp4") {
       return new Response(placeholderMp4(spec.p), { status: 200, headers: { "content-type": "video/mp4", "cache-control": "public, max-age=31536000, immutable" } })
     }
-    const png = renderPng({
-      prompt: spec.p,
-      width: spec.w,
-      height: spec.h,
-      index: spec.i,
-      seed: spec.s ?? undefined,
-      maxSide: this.options.maxImageSide ?? 256
-    })
+    let png = this.pngCache.get(file)
+    if (!png) {
+      png = renderPng({
+        prompt: spec.p,
+        width: spec.w,
+        height: spec.h,
+        index: spec.i,
+        seed: spec.s ?? undefined,
+        maxSide: this.options.maxImageSide ?? 256
+      })
+      if (this.pngCache.size >= 32) this.pngCache.delete(this.pngCache.keys().next().value!)
+      this.pngCache.set(file, png)
+    }
     return new Response(png, { status: 200, headers: { "content-type": "image/png", "cache-control": "public, max-age=31536000, immutable" } })
   }
 
@@ -1353,3 +1359,6 @@ const sortModels = <A extends { name: string; id: string; normalized_cost_micro:
       return out.sort((a, b) => b.run_count - a.run_count || a.id.localeCompare(b.id))
   }
 }
+
+/** `new FakeVisgate(options)`, as a function. */
+export const makeFakeVisgate = (options: FakeVisgateOptions = {}): FakeVisgate => new FakeVisgate(options)

@@ -3,7 +3,7 @@
  * implementation of the contract, reachable as a `fetch` function, as an Effect
  * `HttpClient` layer, and as a loopback HTTP server (`serve`, Node only, loaded lazily).
  */
-export { FakeVisgate, type ReceivedRequest } from "./FakeVisgate.js"
+export { FakeVisgate, makeFakeVisgate, type ReceivedRequest } from "./FakeVisgate.js"
 export { catalog, findModel, type FakeModel } from "./catalog.js"
 export {
   type Fault,
