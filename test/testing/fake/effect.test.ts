@@ -1,3 +1,4 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -5,6 +6,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { FakeVisgate, layerHttpClient } from "../../../src/testing/fake/index.js"
@@ -105,5 +107,22 @@ describe("Effect HttpClient transport", () => {
       expect((yield* health).status).toBe(503)
       expect((yield* health).status).toBe(200)
     }).pipe(Effect.provide(layerHttpClient(fake)))
+  })
+
+  it.effect("fake.fetch plugs into FetchHttpClient (the Promise client's path)", () => {
+    const fake = new FakeVisgate()
+    return Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const res = yield* client.execute(
+        HttpClientRequest.post(`${BASE}/images/generate`).pipe(
+          authed,
+          HttpClientRequest.setHeader("x-fal-key", "fal_secret"),
+          HttpClientRequest.bodyUnsafeJson({ model: "fal-ai/flux/schnell", prompt: "via FetchHttpClient" })
+        )
+      )
+      expect(res.status).toBe(200)
+      expect(((yield* res.json) as { mode: string }).mode).toBe("byok")
+      expect(fake.lastRequest("POST /images/generate")!.headers["x-fal-key"]).toBe("fal_secret")
+    }).pipe(Effect.provide(FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fake.fetch)))))
   })
 })

@@ -4,7 +4,9 @@ export const BASE = "http://fake.local/api/v1"
 export const KEY = "vg-test-key"
 export const START = Date.UTC(2026, 2, 1, 10, 0, 0)
 
-export const makeFake = (options: FakeVisgateOptions = {}) => new FakeVisgate({ startAt: START, ...options })
+/** A fake frozen at START (moved by `fake.advance`), unless a `clock` is given. */
+export const makeFake = (options: FakeVisgateOptions = {}) =>
+  new FakeVisgate(options.clock ? options : { startAt: START, ...options })
 
 export interface CallOptions {
   readonly body?: unknown

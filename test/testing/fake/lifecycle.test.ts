@@ -70,7 +70,7 @@ describe("async generation (Prefer: respond-async)", () => {
 
   it("a clock function works as well as startAt + advance", async () => {
     let now = Date.UTC(2026, 0, 1)
-    const fake = makeFake({ startAt: undefined as never, clock: () => now })
+    const fake = makeFake({ clock: () => now })
     const r = await call(fake, "POST", "/videos/generate", { body: { model: "runway/gen4_turbo", prompt: "x" }, headers: { prefer: "respond-async" } })
     now += 3_000
     expect((await call(fake, "GET", `/requests/${r.body.request_id}`)).body.status).toBe("processing")
@@ -256,7 +256,7 @@ describe("SSE over the fetch transport", () => {
 
   it("streams with real timers when the clock is real", async () => {
     let now = Date.UTC(2026, 0, 1)
-    const fake = makeFake({ startAt: undefined as never, clock: () => now, ssePollMs: 10, timings: SMALL })
+    const fake = makeFake({ clock: () => now, ssePollMs: 10, timings: SMALL })
     const dep = (await call(fake, "POST", "/deployments", { headers: RP, body: { hf_model_id: "stabilityai/sdxl-turbo" } })).body
     const res = await open(fake, `/deployments/${dep.deployment_id}/stream`)
     now += TOTAL // the poll timer picks this up without advance()
