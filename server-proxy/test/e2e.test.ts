@@ -108,6 +108,9 @@ let mainProxy: Listening
 let tokenProxy: Listening
 let deployProxy: Listening
 let deployProxyDefaultHeaders: Listening
+let shortTimeoutProxy: Listening
+/** The signal of every upstream fetch the deployments proxy made, by upstream URL. */
+const deployUpstreamSignals: Array<{ readonly url: string; readonly signal: AbortSignal }> = []
 const proxyErrors: Array<ProxyErrorEvent> = []
 const clients: Array<Client> = []
 
@@ -151,18 +154,23 @@ beforeAll(async () => {
     apiKey: SERVER_KEY,
     baseUrl: deployFake.baseUrl,
     allowRoutes: [...DEFAULT_ROUTE_GROUPS, "deployments"],
-    forwardHeaders: ["x-runpod-key"]
+    forwardHeaders: ["x-runpod-key"],
+    fetch: (input, init) => {
+      if (init?.signal) deployUpstreamSignals.push({ url: String(input), signal: init.signal })
+      return globalThis.fetch(input, init)
+    }
   }))
   deployProxyDefaultHeaders = await listen(createNodeProxy({
     apiKey: SERVER_KEY,
     baseUrl: deployFake.baseUrl,
     allowRoutes: [...DEFAULT_ROUTE_GROUPS, "deployments"]
   }))
+  shortTimeoutProxy = await listen(createNodeProxy({ apiKey: SERVER_KEY, baseUrl: fakeServer.baseUrl, timeout: 300 }))
 })
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
-  await Promise.all([mainProxy, tokenProxy, deployProxy, deployProxyDefaultHeaders].map((p) => p?.close()))
+  await Promise.all([mainProxy, tokenProxy, deployProxy, deployProxyDefaultHeaders, shortTimeoutProxy].map((p) => p?.close()))
   await Promise.all([fakeServer, deployFake].map((f) => f?.close()))
 })
 
@@ -291,6 +299,21 @@ describe("Client({ proxyUrl }) → proxy (server key) → fake", () => {
     expect(sent.requestHeaders["idempotency-key"]).toEqual(expect.any(String))
     expect(upstreamSince(fakeServer, before)[0]!.headers["idempotency-key"]).toBe(sent.requestHeaders["idempotency-key"])
     expectKeyNeverSeen(log)
+  })
+
+  it("a Client given apiKey and BYOK keys next to proxyUrl still sends neither", async () => {
+    const own: Array<Exchange> = []
+    const client = clientFor(mainProxy, own, { apiKey: SERVER_KEY, falKey: "fal_browser_secret", runpodKey: "rpa_browser_secret" })
+    const from = fakeServer.fake.requests.length
+    await client.generate("a misconfigured browser")
+    expect(own).toHaveLength(1)
+    expect(own[0]!.requestHeaders.authorization).toBeUndefined()
+    expect(JSON.stringify(own[0]).includes("_browser_secret")).toBe(false)
+    const upstream = upstreamSince(fakeServer, from)
+    expect(upstream[0]!.headers.authorization).toBe(`Bearer ${SERVER_KEY}`)
+    expect(upstream[0]!.headers["x-fal-key"]).toBeUndefined()
+    expect(upstream[0]!.headers).not.toHaveProperty("x-runpod-key")
+    expectKeyNeverSeen(own)
   })
 
   it("no request the client sent and no response it read contained the key", () => {
@@ -445,6 +468,46 @@ describe("429 from the fake", () => {
   })
 })
 
+describe("upstream failures and retries through the proxy", () => {
+  it("a connection reset by the fake: 502 UPSTREAM_UNAVAILABLE, a VisgateError in the Client", async () => {
+    const log: Array<Exchange> = []
+    const client = clientFor(shortTimeoutProxy, log)
+    fakeServer.fake.faults.add({ route: "GET /health", times: 1, fault: { kind: "reset" } })
+    const error = await rejectionOf(client.health())
+    expect(error).toBeInstanceOf(VisgateError)
+    expect(error).toMatchObject({ _tag: "VisgateError", errorCode: "UPSTREAM_UNAVAILABLE", statusCode: 502 })
+    expectKeyNeverSeen(log)
+  })
+
+  it("a fake that never answers: 504 UPSTREAM_TIMEOUT after the proxy's timeout", async () => {
+    const log: Array<Exchange> = []
+    const client = clientFor(shortTimeoutProxy, log)
+    fakeServer.fake.faults.add({ route: "GET /health", times: 1, fault: { kind: "hang" } })
+    const error = await rejectionOf(client.health())
+    expect(error).toBeInstanceOf(VisgateError)
+    expect(error).toMatchObject({ errorCode: "UPSTREAM_TIMEOUT", statusCode: 504, details: { timeout_ms: 300 } })
+    expectKeyNeverSeen(log)
+  })
+
+  it("the Client retries a 503 through the proxy with the same Idempotency-Key", async () => {
+    const log: Array<Exchange> = []
+    const client = clientFor(mainProxy, log, { maxRetries: 1 })
+    fakeServer.fake.faults.add({ route: "POST /generate", times: 1, fault: { status: 503, headers: { "retry-after": "0" } } })
+    const from = fakeServer.fake.requests.length
+    const result = await client.generate("a retried sunrise")
+    expect(result.status).toBe("completed")
+    expect(log.map((e) => e.status)).toEqual([503, 200])
+    const upstream = upstreamSince(fakeServer, from)
+    expect(upstream).toHaveLength(2)
+    expect(upstream[0]!.fault).toBeDefined()
+    const keys = upstream.map((r) => r.headers["idempotency-key"])
+    expect(keys[0]).toEqual(expect.any(String))
+    expect(keys[1]).toBe(keys[0])
+    expect(log.map((e) => e.requestHeaders["idempotency-key"])).toEqual(keys)
+    expectKeyNeverSeen(log)
+  })
+})
+
 describe("deployment status stream (SSE) through the proxy", () => {
   interface SseEvent {
     readonly event: string
@@ -529,6 +592,32 @@ describe("deployment status stream (SSE) through the proxy", () => {
       expect(r.headers.authorization).toBe(`Bearer ${SERVER_KEY}`)
       expect(r.headers["x-runpod-key"]).toBe(RUNPOD_KEY)
     }
+  })
+
+  it("a browser that disconnects mid-stream aborts the proxy's upstream request", async () => {
+    const created = await fetch(`${deployProxy.origin}/api/visgate/deployments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-runpod-key": RUNPOD_KEY },
+      body: JSON.stringify({ hf_model_id: "stabilityai/sd-turbo" })
+    })
+    expect(created.status).toBe(202)
+    const { deployment_id: id } = (await created.json()) as { deployment_id: string }
+
+    const browser = new AbortController()
+    const stream = await fetch(`${deployProxy.origin}/api/visgate/deployments/${id}/stream`, {
+      headers: { "x-runpod-key": RUNPOD_KEY },
+      signal: browser.signal
+    })
+    const events = sseReader(stream.body!)
+    expect(await events.next()).toMatchObject({ event: "status", data: { status: "validating" } })
+    const upstream = deployUpstreamSignals.find((s) => s.url.endsWith(`/deployments/${id}/stream`))!
+    expect(upstream.signal.aborted).toBe(false)
+
+    browser.abort()
+    await events.cancel().catch(() => undefined)
+    // Bounded only by the test timeout: the abort travels browser → socket close → proxy → upstream fetch.
+    while (!upstream.signal.aborted) await sleep(10)
+    expect(upstream.signal.aborted).toBe(true)
   })
 
   it("without forwardHeaders the browser's X-Runpod-Key is dropped (the fake answers 401)", async () => {
