@@ -35,8 +35,12 @@ export class SseParser {
   #retry: number | undefined = undefined
   /** Comment lines seen (keepalives); exposed for diagnostics and tests. */
   comments = 0
-  /** Lines seen in total; a body with none is not an event stream. */
+  /** The last `retry:` value (ms), sticky, whether or not an event was dispatched with it. */
+  retryMs: number | undefined = undefined
+  /** Lines seen in total. */
   lines = 0
+  /** Lines that were a comment or a known field; a body with none is not an event stream. */
+  recognized = 0
 
   /** Parses a chunk of text; returns the events it completed. */
   push(text: string): Array<SseEvent> {
@@ -90,12 +94,14 @@ export class SseParser {
     }
     if (line.charCodeAt(0) === 58 /* : */) {
       this.comments++
+      this.recognized++
       return
     }
     const colon = line.indexOf(":")
     const field = colon === -1 ? line : line.slice(0, colon)
     let value = colon === -1 ? "" : line.slice(colon + 1)
     if (value.startsWith(" ")) value = value.slice(1)
+    if (field === "event" || field === "data" || field === "id" || field === "retry") this.recognized++
     switch (field) {
       case "event":
         this.#event = value
@@ -108,7 +114,7 @@ export class SseParser {
         if (!value.includes("\u0000")) this.#lastId = value
         break
       case "retry":
-        if (/^\d+$/.test(value)) this.#retry = Number(value)
+        if (/^\d+$/.test(value)) this.#retry = this.retryMs = Number(value)
         break
       default:
         // unknown fields are ignored
@@ -117,13 +123,19 @@ export class SseParser {
   }
 }
 
-/** Bytes to events: a `Stream` combinator over a response body. */
-export const decodeSse = <E, R>(bytes: Stream.Stream<Uint8Array, E, R>): Stream.Stream<SseEvent, E, R> =>
+/**
+ * Bytes to events: a `Stream` combinator over a response body. Pass a `parser` to inspect it
+ * afterwards (e.g. `recognized === 0`: the body was not an event stream).
+ */
+export const decodeSse = <E, R>(
+  bytes: Stream.Stream<Uint8Array, E, R>,
+  parser?: SseParser
+): Stream.Stream<SseEvent, E, R> =>
   Stream.suspend(() => {
-    const parser = new SseParser()
+    const p = parser ?? new SseParser()
     return bytes.pipe(
       Stream.decodeText("utf-8"),
-      Stream.mapConcat((text) => parser.push(text))
+      Stream.mapConcat((text) => p.push(text))
     )
   })
 

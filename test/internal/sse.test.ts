@@ -61,6 +61,13 @@ describe("SSE parser", () => {
     ])
   })
 
+  it("remembers retry: even in a block without data (no event dispatched)", () => {
+    const parser = new SseParser()
+    expect(parser.push("retry: 5000\n\n")).toEqual([])
+    expect(parser.retryMs).toBe(5000)
+    expect(parser.recognized).toBe(1)
+  })
+
   it("discards an event not terminated by a blank line", () => {
     expect(parseSse("data: complete\n\ndata: partial\n")).toEqual([{ event: "message", data: "complete" }])
   })
