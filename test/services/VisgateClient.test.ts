@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Duration from "effect/Duration"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
@@ -268,22 +268,46 @@ describe("VisgateClient: retries", () => {
     return { mock, run: Effect.provide(Effect.flatMap(Health, (h) => h.check()), mock.layer({ maxRetries })) }
   }
 
+  /** Advances the TestClock in 10 ms steps until `fiber` is done, recording request times. */
+  const timed = (handler: (i: number) => Response, maxRetries: number) =>
+    Effect.gen(function*() {
+      const times: Array<number> = []
+      const mock = mockHttp((_, i) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          times.push(now)
+          return handler(i)
+        })
+      )
+      const fiber = yield* Effect.fork(
+        Effect.either(Effect.provide(Effect.flatMap(Health, (h) => h.check()), mock.layer({ maxRetries })))
+      )
+      for (let step = 0; step < 10_000 && fiber.unsafePoll() === null; step++) yield* TestClock.adjust("10 millis")
+      const result = yield* Fiber.join(fiber)
+      const delays = times.slice(1).map((t, i) => t - times[i]!)
+      return { result, delays, requests: mock.requests }
+    })
+
   it.effect("retries 408/429/500/502/503/504 and succeeds; delays are jittered exponential (0.8x..1.2x)", () =>
     Effect.gen(function*() {
       for (const status of [408, 429, 500, 502, 503, 504]) {
-        const { mock, run } = healthWith((_, i) => (i < 2 ? text("", status) : json({ status: "ok" })))
-        const fiber = yield* Effect.fork(run)
-        yield* TestClock.adjust("399 millis")
-        expect(mock.requests).toHaveLength(1)
-        yield* TestClock.adjust("201 millis") // 600 ms: the first retry (500 ms +-20%) has happened
-        expect(mock.requests).toHaveLength(2)
-        yield* TestClock.adjust("799 millis") // < 800 ms after it: second retry (1 s +-20%) not yet
-        expect(mock.requests).toHaveLength(2)
-        yield* TestClock.adjust("401 millis") // 1.2 s after it: done
-        expect(mock.requests).toHaveLength(3)
-        const health = yield* Fiber.join(fiber)
-        expect(health.status).toBe("ok")
+        const { delays, requests, result } = yield* timed((i) => (i < 2 ? text("", status) : json({ status: "ok" })), 2)
+        expect(requests).toHaveLength(3)
+        expect(Either.isRight(result)).toBe(true)
+        expect(delays[0]).toBeGreaterThanOrEqual(400)
+        expect(delays[0]).toBeLessThanOrEqual(610)
+        expect(delays[1]).toBeGreaterThanOrEqual(800)
+        expect(delays[1]).toBeLessThanOrEqual(1210)
       }
+    }))
+
+  it.effect("jitter really varies the delays", () =>
+    Effect.gen(function*() {
+      const firsts = new Set<number>()
+      for (let i = 0; i < 8; i++) {
+        const { delays } = yield* timed((n) => (n < 1 ? text("", 503) : json({ status: "ok" })), 1)
+        firsts.add(delays[0]!)
+      }
+      expect(firsts.size).toBeGreaterThan(1)
     }))
 
   it.effect("does not retry other statuses (400, 401, 404, 422, 501)", () =>
@@ -330,18 +354,15 @@ describe("VisgateClient: retries", () => {
       expect(Either.isLeft(result) && (result.left as any).errorCode).toBe("HTTP_503")
     }))
 
-  it.effect("backoff is capped at 8 s", () =>
+  it.effect("backoff doubles from 500 ms and is capped at 8 s", () =>
     Effect.gen(function*() {
-      const { mock, run } = healthWith(() => text("", 503), 6)
-      const fiber = yield* Effect.fork(Effect.either(run))
-      // 0.5, 1, 2, 4, 8 (capped from 8), 8 (capped from 16), each at most 1.2x but never above 8 s
-      yield* TestClock.adjust(Duration.millis(600 + 1200 + 2400 + 4800))
-      expect(mock.requests).toHaveLength(5)
-      yield* TestClock.adjust("8 seconds")
-      expect(mock.requests).toHaveLength(6)
-      yield* TestClock.adjust("8 seconds")
-      expect(mock.requests).toHaveLength(7)
-      yield* Fiber.join(fiber)
+      const { delays, requests } = yield* timed(() => text("", 503), 6)
+      expect(requests).toHaveLength(7)
+      const base = [500, 1000, 2000, 4000, 8000, 16000]
+      delays.forEach((d, i) => {
+        expect(d).toBeGreaterThanOrEqual(Math.min(base[i]! * 0.8, 6400))
+        expect(d).toBeLessThanOrEqual(Math.min(base[i]! * 1.2, 8000) + 10)
+      })
     }))
 
   it.effect("the Idempotency-Key stays the same on every retry of one call, and differs between calls", () =>
