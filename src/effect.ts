@@ -16,6 +16,7 @@ export * as Images from "./services/Images.js"
 export * as Videos from "./services/Videos.js"
 export * as Requests from "./services/Requests.js"
 export * as Health from "./services/Health.js"
+export * as DeploymentWatch from "./services/DeploymentWatch.js"
 export * as VisgateLayer from "./layers/Live.js"
 export * as Errors from "./schemas/Errors.js"
 export * as GenerateSchemas from "./schemas/Generate.js"
@@ -23,17 +24,20 @@ export * as ImageSchemas from "./schemas/Images.js"
 export * as VideoSchemas from "./schemas/Videos.js"
 export * as RequestSchemas from "./schemas/Requests.js"
 export * as HealthSchemas from "./schemas/Health.js"
+export * as DeploymentWatchSchemas from "./schemas/DeploymentWatch.js"
 export {
   AuthenticationError,
   ConnectionError,
   DecodeError,
+  DeploymentFailedError,
   GenerationFailedError,
   isVisgateError,
   ProviderError,
   RateLimitError,
   TimeoutError,
   ValidationError,
-  VisgateError
+  VisgateError,
+  WaitTimeoutError
 } from "./schemas/Errors.js"
 export type { VisgateApiError } from "./schemas/Errors.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"

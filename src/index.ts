@@ -5,7 +5,18 @@
  * @since 0.1.0
  */
 export { AsyncClient, Client } from "./Client.js"
-export type { ClientOptions, ImagesResource, RequestOptions, RequestsResource, VideosResource } from "./Client.js"
+export type {
+  ClientOptions,
+  DeploymentProgress,
+  DeploymentsWatchResource,
+  ImagesResource,
+  RequestOptions,
+  RequestProgress,
+  RequestsResource,
+  VideosResource,
+  WaitOptions,
+  WatchOptions
+} from "./Client.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"
 export type { VideoModelProvider } from "./presets.js"
 export {
@@ -13,13 +24,15 @@ export {
   AuthenticationError,
   ConnectionError,
   DecodeError,
+  DeploymentFailedError,
   GenerationFailedError,
   isVisgateError,
   ProviderError,
   RateLimitError,
   TimeoutError,
   ValidationError,
-  VisgateError
+  VisgateError,
+  WaitTimeoutError
 } from "./schemas/Errors.js"
 export type { VisgateApiError } from "./schemas/Errors.js"
 export type { GenerateOptions, GenerateResult, Resolution } from "./schemas/Generate.js"
@@ -31,3 +44,5 @@ export type { ImageGenerateOptions } from "./services/Images.js"
 export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./internal/imageFile.js"
+export type { Progress } from "./internal/poll.js"
+export type { DeploymentLogLine, DeploymentState, DeploymentStatusValue } from "./schemas/DeploymentWatch.js"

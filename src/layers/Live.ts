@@ -9,6 +9,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import type { AuthenticationError, ValidationError } from "../schemas/Errors.js"
+import * as DeploymentWatch from "../services/DeploymentWatch.js"
 import * as Generate from "../services/Generate.js"
 import * as Health from "../services/Health.js"
 import * as Images from "../services/Images.js"
@@ -26,6 +27,7 @@ export type VisgateServices =
   | Videos.Videos
   | Requests.Requests
   | Health.Health
+  | DeploymentWatch.DeploymentWatch
 
 /** The resource services, on top of the core client. */
 export const services = Layer.mergeAll(
@@ -33,7 +35,8 @@ export const services = Layer.mergeAll(
   Images.layer,
   Videos.layer,
   Requests.layer,
-  Health.layer
+  Health.layer,
+  DeploymentWatch.layer
 )
 
 /** All services from a configuration layer; needs an `HttpClient`. */
