@@ -3,6 +3,7 @@
  * bodies that decode with that schema, the fake sends every wire key the schema knows (except
  * the few it documents as never sent), and the reference's example payloads (shared API
  * reference §6, copied here) decode too. Error bodies map to the right error classes.
+ * Schemas covered: Generate, Images, Videos, Requests (status and 202), Health, DeploymentWatch, Errors.
  */
 import * as Headers from "@effect/platform/Headers"
 import * as Schema from "effect/Schema"
@@ -20,8 +21,9 @@ import { HealthStatus } from "../../../src/schemas/Health.js"
 import { ImageResult } from "../../../src/schemas/Images.js"
 import { AcceptedFromWire, AcceptedResult, RequestStatus, RequestStatusFromWire } from "../../../src/schemas/Requests.js"
 import { VideoResult } from "../../../src/schemas/Videos.js"
+import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../../../src/schemas/DeploymentWatch.js"
 import { fromHttpFailure, HttpStatusFailure } from "../../../src/services/VisgateClient.js"
-import { call, makeFake } from "./helpers.js"
+import { call, makeFake, readSse } from "./helpers.js"
 
 const IMAGE = "fal-ai/flux/schnell"
 const VIDEO = "replicate/lucataco/cogvideox-5b"
@@ -129,6 +131,41 @@ describe("the fake's responses decode with the SDK's schemas", () => {
     expect(Schema.decodeUnknownSync(VideoResult)(vb!.result).videoUrl).toBe(video!.outputUrl)
     expect(Schema.decodeUnknownSync(ImageResult)(ib!.result).images[0]).toBe(image!.outputUrl)
     expectKeysCovered(RequestStatus, bodies)
+  })
+
+  it("deployments: the 202, GET /deployments/{id} and the SSE status, log and error events → DeploymentWatch schemas", async () => {
+    const fake = makeFake({ timings: { deployment: { validating: 100, selecting_gpu: 100, creating_endpoint: 100, downloading_model: 100, loading_model: 100 } } })
+    const rp = { "x-runpod-key": "rpa_schemas" }
+    const created = await call(fake, "POST", "/deployments", { body: { hf_model_id: "stabilityai/sdxl-turbo" }, headers: rp })
+    expect(created.status).toBe(202)
+    const decodeState = Schema.decodeUnknownSync(DeploymentState)
+    const id = decodeState(created.body).deploymentId
+    expect(decodeState(created.body)).toMatchObject({ status: "accepted_cold", pollIntervalSeconds: expect.any(Number) })
+    const validating = await call(fake, "GET", `/deployments/${id}`, { headers: rp })
+    expect(decodeState(validating.body)).toMatchObject({ deploymentId: id, status: "validating" })
+    fake.advance(1_000)
+    const ready = await call(fake, "GET", `/deployments/${id}`, { headers: rp })
+    const state = decodeState(ready.body)
+    expect(state.status).toBe("ready")
+    expect(state.endpointUrl).toMatch(/^https?:\/\//)
+    expectKeysCovered(DeploymentState, [created.body, validating.body, ready.body], ["timestamp"])
+
+    const auth = { authorization: "Bearer vg-test-key", ...rp }
+    const status = await readSse(await fake.fetch(`http://fake.local/api/v1/deployments/${id}/stream`, { headers: auth }))
+    expect(status.map((e) => e.event)).toEqual(["status"])
+    const event = decodeState(status[0]!.data)
+    expect(event).toMatchObject({ deploymentId: id, status: "ready" })
+    expect(event.timestamp).toMatch(/Z$/)
+
+    const logs = await readSse(await fake.fetch(`http://fake.local/api/v1/deployments/${id}/logs/stream`, { headers: auth }))
+    const lines = logs.filter((e) => e.event === "log").map((e) => Schema.decodeUnknownSync(DeploymentLogLine)(e.data))
+    expect(lines.length).toBeGreaterThan(0)
+    expect(lines[0]).toMatchObject({ deploymentId: id, level: expect.any(String), timestamp: expect.any(Number) })
+    expect(logs[logs.length - 1]!.event).toBe("done")
+
+    const missing = await readSse(await fake.fetch("http://fake.local/api/v1/deployments/dep_nope/stream", { headers: auth }))
+    expect(missing.map((e) => e.event)).toEqual(["error"])
+    expect(Schema.decodeUnknownSync(StreamErrorEvent)(missing[0]!.data)).toMatchObject({ error: expect.any(String) })
   })
 
   it("error bodies map to the SDK's error classes", async () => {
@@ -257,6 +294,59 @@ describe("the reference's example payloads (§6) decode with the same schemas", 
     const b = failure(400, { error: "BAD_REQUEST", message: "Invalid param" })
     expect(b).toBeInstanceOf(VisgateError)
     expect(b).toMatchObject({ _tag: "VisgateError", errorCode: "BAD_REQUEST" })
+  })
+
+  it("6.14 / 6.15 / 6.16 deployment create, ready deployment and SSE events", () => {
+    const decodeState = Schema.decodeUnknownSync(DeploymentState)
+    expect(decodeState({
+      deployment_id: "dep_2026_400ea2c4",
+      status: "accepted_cold",
+      model_id: "stabilityai/sdxl-turbo",
+      estimated_ready_seconds: 180,
+      estimated_ready_at: "2026-03-04T10:03:00Z",
+      poll_interval_seconds: 5,
+      stream_url: "/v1/deployments/dep_2026_400ea2c4/stream",
+      webhook_url: "https://httpbin.org/post",
+      endpoint_url: null,
+      path: "cold",
+      created_at: "2026-03-04T10:00:00Z"
+    })).toMatchObject({ deploymentId: "dep_2026_400ea2c4", status: "accepted_cold", pollIntervalSeconds: 5 })
+    const ready = decodeState({
+      deployment_id: "dep_2026_ready123",
+      status: "ready",
+      hf_model_id: "black-forest-labs/FLUX.1-schnell",
+      task: "text_to_image",
+      runpod_endpoint_id: "endpoint_123",
+      endpoint_url: "https://api.runpod.ai/v2/endpoint_123/run",
+      gpu_allocated: "RTX A5000 24GB",
+      model_vram_gb: 16,
+      logs: [{ timestamp: "2026-03-08T10:01:00Z", level: "INFO", message: "Model loaded, deployment ready" }],
+      error: null,
+      estimated_remaining_seconds: 0,
+      phase_durations: { total_elapsed_seconds: 60.0 },
+      t_r2_sync_s: null,
+      t_model_load_s: null,
+      loaded_from_cache: null,
+      created_at: "2026-03-08T10:00:00Z",
+      ready_at: "2026-03-08T10:01:00Z"
+    })
+    expect(ready).toMatchObject({ status: "ready", endpointUrl: "https://api.runpod.ai/v2/endpoint_123/run", estimatedRemainingSeconds: 0 })
+    expect(ready.error).toBeUndefined()
+    expect(decodeState({
+      deployment_id: "dep_2026_400ea2c4",
+      status: "loading_model",
+      endpoint_url: "https://api.runpod.ai/v2/abc/run",
+      error: null,
+      estimated_remaining_seconds: 45,
+      timestamp: "2026-03-04T10:01:10.123456Z"
+    })).toMatchObject({ status: "loading_model", estimatedRemainingSeconds: 45, timestamp: "2026-03-04T10:01:10.123456Z" })
+    expect(Schema.decodeUnknownSync(DeploymentLogLine)({
+      deployment_id: "dep_2026_400ea2c4",
+      timestamp: 1772618470.52,
+      level: "INFO",
+      message: "..."
+    })).toMatchObject({ timestamp: 1772618470.52, level: "INFO" })
+    expect(decodeState({ deployment_id: "dep_2026_400ea2c4", status: "ready" }).status).toBe("ready")
   })
 
   it("the fake sends every key the reference's examples show", async () => {
