@@ -123,6 +123,7 @@ export class FakeVisgate {
   private rng: Prng
   private offsetMs = 0
   private readonly baseClock: () => number
+  private transportNow: number | undefined = undefined
   private orgs = new Map<string, OrgState>()
   private readonly defaultOrgId: string
   private log: Array<FakeRequestRecord> = []
@@ -164,14 +165,20 @@ export class FakeVisgate {
 
   // ================================================================ public inspection API
 
-  /** The current time of the fake's clock (epoch ms), including `advance` offsets. */
+  /**
+   * The current time of the fake's clock (epoch ms), including `advance` offsets. Once a transport
+   * has passed its own time (the Effect layer on `TestClock`), this is the latest such time, so
+   * inspection (`billedCount`, `usageTotals()`) never runs ahead of the caller's clock.
+   */
   now(): number {
-    return this.baseClock() + this.offsetMs
+    return (this.transportNow ?? this.baseClock()) + this.offsetMs
   }
 
   /** The fake's time for a base clock reading (a transport's `now`): adds the `advance` offset. */
   timeAt(baseNow?: number): number {
-    return (baseNow ?? this.baseClock()) + this.offsetMs
+    if (baseNow === undefined) return this.baseClock() + this.offsetMs
+    this.transportNow = Math.max(this.transportNow ?? baseNow, baseNow)
+    return baseNow + this.offsetMs
   }
 
   /**

@@ -44,6 +44,26 @@ describe("Effect HttpClient transport", () => {
     }).pipe(Effect.provide(layerHttpClient(fake)))
   })
 
+  it.effect("inspection (billedCount) follows the transport's TestClock time, not the wall clock", () => {
+    const fake = new FakeVisgate({ timings: { videoPendingMs: 2_000, videoProcessingMs: 8_000 } })
+    return Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const res = yield* client.execute(
+        HttpClientRequest.post(`${BASE}/videos/generate`).pipe(
+          authed,
+          HttpClientRequest.setHeader("prefer", "respond-async"),
+          HttpClientRequest.bodyUnsafeJson({ model: "replicate/lucataco/cogvideox-5b", prompt: "a slow river" })
+        )
+      )
+      expect(res.status).toBe(202)
+      // TestClock is at 0; the wall clock is decades later. The job must not complete here.
+      expect(fake.billedCount).toBe(0)
+      yield* TestClock.adjust(Duration.seconds(10))
+      yield* client.execute(HttpClientRequest.get(`${BASE}/health`))
+      expect(fake.billedCount).toBe(1)
+    }).pipe(Effect.provide(layerHttpClient(fake)))
+  })
+
   it.effect("FakeVisgate.layer is the same layer; PNG bodies come through", () => {
     const fake = new FakeVisgate()
     return Effect.gen(function*() {
