@@ -378,11 +378,6 @@ export class Client {
     return this.#closing
   }
 
-  /** `await using client = new Client()` closes it at the end of the block. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close()
-  }
-
   /** Never shows secrets. */
   toString(): string {
     return this.#describe
@@ -438,6 +433,20 @@ export class Client {
     }
     throw Cause.squash(exit.cause)
   }
+}
+
+// `await using client = new Client()` closes the client at the end of the block, where the runtime
+// has `Symbol.asyncDispose` (Node 20+, modern browsers). Defined at run time so the published types
+// do not require the `esnext.disposable` lib.
+const asyncDispose = (Symbol as { readonly asyncDispose?: symbol }).asyncDispose
+if (asyncDispose !== undefined) {
+  Object.defineProperty(Client.prototype, asyncDispose, {
+    value(this: Client) {
+      return this.close()
+    },
+    configurable: true,
+    writable: true
+  })
 }
 
 /** Same interface as {@link Client} (every method returns a Promise); for parity with the Python SDK. */

@@ -1,6 +1,8 @@
 /**
- * `@visgate_ai/client/testing`: mock layers for testing code that uses the SDK.
+ * `@visgate_ai/client/testing`: the fake Visgate API (as a `fetch` function, an Effect `HttpClient`
+ * layer, or a loopback HTTP server) and mock layers for testing code that uses the SDK.
  *
  * @since 0.1.0
  */
+export * from "./testing/fake/index.js"
 export { makeTestLayer, makeTestService } from "./testing/mock.js"

@@ -1,7 +1,7 @@
 /**
  * Turns the ```ts blocks of docs/API.md into test/types/api-examples.ts: import-only blocks are
- * hoisted (package paths mapped to the sources), every other block becomes the body of its own
- * function, so `tsc` checks each example against the real types.
+ * hoisted (the package paths resolve to the sources through tsconfig `paths`), every other block
+ * becomes the body of its own function, so `tsc` checks each example against the real types.
  */
 
 /** Every ```ts block, in order. */
@@ -15,15 +15,10 @@ export const tsBlocks = (markdown: string): Array<string> => {
 const isImportBlock = (block: string): boolean =>
   block.split("\n").every((line) => line.trim() === "" || line.startsWith("import "))
 
-const toSourcePaths = (line: string): string =>
-  line
-    .replace(/"@visgate_ai\/client\/effect"/, "\"../../src/effect.js\"")
-    .replace(/"@visgate_ai\/client"/, "\"../../src/index.js\"")
-
 /** The generated file's content. */
 export const generateApiExamples = (markdown: string): string => {
   const blocks = tsBlocks(markdown)
-  const imports = blocks.filter(isImportBlock).flatMap((b) => b.split("\n").filter((l) => l.trim() !== "").map(toSourcePaths))
+  const imports = blocks.filter(isImportBlock).flatMap((b) => b.split("\n").filter((l) => l.trim() !== ""))
   const bodies = blocks.filter((b) => !isImportBlock(b))
   const out = [
     "// Generated from docs/API.md by `npx tsx scripts/gen-api-examples.ts`. Do not edit.",

@@ -5,13 +5,12 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import * as EffectApi from "../../src/effect.js"
 import { Client } from "../../src/index.js"
 import { generateApiExamples, tsBlocks } from "../support/apiExamples.js"
-import { mockHttp } from "../support/mockHttp.js"
+import { testLayer } from "../support/mockHttp.js"
 
 const root = new URL("../../", import.meta.url)
 const doc = readFileSync(new URL("docs/API.md", root), "utf8")
@@ -56,7 +55,7 @@ describe("docs/API.md", () => {
   it("documents every method of every Effect service", async () => {
     const tags = serviceTags()
     expect(tags.map(([n]) => n)).toEqual(expect.arrayContaining(["Models", "Usage", "Billing", "Providers", "Deployments", "Account"]))
-    const layer = EffectApi.VisgateLayer.layer({ apiKey: "vg-test" }).pipe(Layer.provide(mockHttp([]).layer))
+    const { layer } = testLayer([])
     const missing: Array<string> = []
     for (const [name, tag] of tags) {
       const service = await Effect.runPromise(Effect.provide(tag, layer) as Effect.Effect<Record<string, unknown>>)

@@ -3,8 +3,8 @@
 /* eslint-disable */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Client } from "../../src/index.js"
-import { Account, Billing, Deployments, Generate, Health, Images, Models, Providers, Requests, Usage, Videos, VisgateLayer } from "../../src/effect.js"
+import { Client } from "@visgate_ai/client"
+import { Account, Billing, Deployments, Generate, Health, Images, Models, Providers, Requests, Usage, Videos, VisgateLayer } from "@visgate_ai/client/effect"
 
 export async function example1(client: Client) {
   {
