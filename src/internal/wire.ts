@@ -1,30 +1,11 @@
 /**
- * Wire helpers for the loosely known resources (reference [I] parts): rewrite the raw object
- * before decoding, keep the whole body next to the typed fields, encode path segments.
+ * Wire helpers for the loosely known resources (reference [I] parts): keep the whole body next
+ * to the typed fields, accept a list bare or wrapped, encode path segments.
  *
  * @internal
  */
 import * as Schema from "effect/Schema"
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
-/**
- * Before decoding, rewrites a wire object (`f` is not called for non-objects, which then fail
- * the schema with a typed decode error). Used for derived fields and for {@link withRaw}.
- */
-export const preprocess = <A, I>(
-  schema: Schema.Schema<A, I>,
-  f: (record: Readonly<Record<string, unknown>>) => Record<string, unknown>
-): Schema.Schema<A, unknown> =>
-  Schema.compose(
-    Schema.transform(Schema.Unknown, Schema.Unknown, {
-      strict: true,
-      decode: (u) => (isRecord(u) ? f(u) : u),
-      encode: (u) => u
-    }),
-    schema as Schema.Schema<A, unknown>,
-    { strict: false }
-  )
+import { preprocess } from "./schema.js"
 
 /** Wire key under which {@link withRaw} passes the whole body to the `raw` field. */
 export const RAW_KEY = "__raw__"
@@ -53,3 +34,20 @@ export const withRaw = <A, I>(
  * encoded on its own and the slashes are kept, never `%2F` (reference §2.6).
  */
 export const encodeSegments = (id: string): string => id.split("/").map(encodeURIComponent).join("/")
+
+/**
+ * A list the server may send bare (`[...]`) or wrapped (`{ [key]: [...] }`); both decode to the
+ * array (reference §2.8, §3.10).
+ */
+export const bareOrWrappedArray = <A, I>(
+  item: Schema.Schema<A, I>,
+  key: string
+): Schema.Schema<ReadonlyArray<A>, unknown> =>
+  Schema.Union(
+    Schema.Array(item),
+    Schema.transform(Schema.Struct({ [key]: Schema.Array(item) }), Schema.Array(Schema.typeSchema(item)), {
+      strict: true,
+      decode: (wire) => wire[key]!,
+      encode: (items) => ({ [key]: items })
+    })
+  ) as unknown as Schema.Schema<ReadonlyArray<A>, unknown>

@@ -14,6 +14,7 @@
  */
 import * as Schema from "effect/Schema"
 import { Loose, NonBlank, optional, withDefault, withFallbacks } from "../internal/schema.js"
+import { bareOrWrappedArray } from "../internal/wire.js"
 
 // -----------------------------------------------------------------------------
 // Paths
@@ -205,14 +206,10 @@ export class GpuList extends Schema.Class<GpuList>("GpuList")({
 }) {}
 
 /** [I] `GET /deployments/{id}/logs`: `{logs: [...]}` or a bare array, decoded to the array. */
-export const DeploymentLogsFromWire: Schema.Schema<ReadonlyArray<DeploymentLogEntry>, unknown> = Schema.Union(
-  Schema.Array(DeploymentLogEntry),
-  Schema.transform(
-    Schema.Struct({ logs: Schema.Array(DeploymentLogEntry) }),
-    Schema.Array(Schema.typeSchema(DeploymentLogEntry)),
-    { strict: true, decode: (wire) => wire.logs, encode: (logs) => ({ logs }) }
-  )
-) as Schema.Schema<ReadonlyArray<DeploymentLogEntry>, unknown>
+export const DeploymentLogsFromWire: Schema.Schema<ReadonlyArray<DeploymentLogEntry>, unknown> = bareOrWrappedArray(
+  DeploymentLogEntry,
+  "logs"
+)
 
 /** Where a job's output goes (platform storage). */
 export class OutputDestination extends Schema.Class<OutputDestination>("OutputDestination")({

@@ -6,8 +6,8 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Loose, NonBlank, optional, withDefault, withFallbacks } from "../internal/schema.js"
-import { preprocess, rawField, withRaw } from "../internal/wire.js"
+import { Loose, NonBlank, optional, preprocess, withDefault, withFallbacks } from "../internal/schema.js"
+import { bareOrWrappedArray, rawField, withRaw } from "../internal/wire.js"
 
 /** Usage periods the API accepts. */
 export const USAGE_PERIODS = ["day", "week", "month", "year"] as const
@@ -69,7 +69,7 @@ const deriveCacheHitRate = (record: Readonly<Record<string, unknown>>): Record<s
  * alternative `avg_latency_ms` fill the current ones, then `cache_hit_rate` is derived if absent.
  */
 export const UsageSummaryFromWire: Schema.Schema<UsageSummary, unknown> = withFallbacks(
-  preprocess(UsageSummary, deriveCacheHitRate) as Schema.Schema<UsageSummary, unknown>,
+  preprocess(UsageSummary, deriveCacheHitRate),
   {
     total_billed_cost: ["total_cost_usd"],
     by_provider: ["provider_breakdown"],
@@ -81,14 +81,7 @@ export const UsageSummaryFromWire: Schema.Schema<UsageSummary, unknown> = withFa
 export type UsageLogEntry = Readonly<Record<string, unknown>>
 
 /** `GET /usage/logs` 200: a bare array or `{logs: [...]}`, both decoded to the array. */
-export const UsageLogsFromWire: Schema.Schema<ReadonlyArray<UsageLogEntry>, unknown> = Schema.Union(
-  Schema.Array(Loose),
-  Schema.transform(Schema.Struct({ logs: Schema.Array(Loose) }), Schema.Array(Loose), {
-    strict: true,
-    decode: (wire) => wire.logs,
-    encode: (logs) => ({ logs })
-  })
-) as Schema.Schema<ReadonlyArray<UsageLogEntry>, unknown>
+export const UsageLogsFromWire: Schema.Schema<ReadonlyArray<UsageLogEntry>, unknown> = bareOrWrappedArray(Loose, "logs")
 
 /**
  * `GET /dashboard` 200: no fixed schema. The keys seen live are typed; `raw` keeps every key.

@@ -14,6 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, invalid, omitNullish } from "../internal/body.js"
+import { PositiveInt } from "../internal/schema.js"
 import {
   CreateDeploymentBody,
   Deployment,
@@ -129,6 +130,8 @@ const checkId = (deploymentId: unknown): Effect.Effect<string, VisgateApiError> 
     ? Effect.succeed(deploymentId.trim())
     : invalid("deploymentId", "deploymentId must be a non-empty string")
 
+const isPositiveInt = Schema.is(PositiveInt)
+
 const isPlainObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
@@ -160,7 +163,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     },
     list: (options = {}) => {
       const limit = options.limit
-      if (limit != null && !(Number.isInteger(limit) && limit > 0)) {
+      if (limit != null && !isPositiveInt(limit)) {
         return invalid("limit", `limit must be a positive integer, got ${String(limit)}`)
       }
       return request({

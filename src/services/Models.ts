@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { invalid } from "../internal/body.js"
+import { NonNegativeInt, PositiveInt } from "../internal/schema.js"
 import { encodeSegments } from "../internal/wire.js"
 import { VisgateError } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
@@ -86,8 +87,8 @@ export class Models extends Context.Tag("@visgate_ai/client/Models")<Models, Ser
 const decodeList = Schema.decodeUnknown(ModelsResponse)
 const decodeModel = Schema.decodeUnknown(ModelInfo)
 
-const isPositiveInt = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n > 0
-const isNonNegativeInt = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0
+const isPositiveInt = Schema.is(PositiveInt)
+const isNonNegativeInt = Schema.is(NonNegativeInt)
 
 /** Builds the wire query, checking it before any request. */
 const buildQuery = (

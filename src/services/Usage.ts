@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, invalid, omitNullish } from "../internal/body.js"
+import { NonNegativeInt, PositiveInt } from "../internal/schema.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import type { MediaType } from "../schemas/Models.js"
 import {
@@ -68,7 +69,8 @@ const checkPeriod = (period: unknown): Effect.Effect<UsagePeriod, VisgateApiErro
     ? Effect.succeed(period)
     : invalid("period", `period must be one of ${USAGE_PERIODS.join(", ")}; got ${JSON.stringify(period)}`)
 
-const isNonNegativeInt = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0
+const isPositiveInt = Schema.is(PositiveInt)
+const isNonNegativeInt = Schema.is(NonNegativeInt)
 
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
@@ -78,7 +80,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
   logs: (options = {}) => {
     const limit = options.limit ?? 50
     const offset = options.offset ?? 0
-    if (!isNonNegativeInt(limit) || limit === 0) return invalid("limit", `limit must be a positive integer, got ${String(limit)}`)
+    if (!isPositiveInt(limit)) return invalid("limit", `limit must be a positive integer, got ${String(limit)}`)
     if (!isNonNegativeInt(offset)) return invalid("offset", `offset must be a non-negative integer, got ${String(offset)}`)
     return client.request({ method: "GET", path: "/usage/logs", query: { limit, offset } }, decodeLogs)
   },
