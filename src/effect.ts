@@ -22,6 +22,7 @@ export * as Billing from "./services/Billing.js"
 export * as Providers from "./services/Providers.js"
 export * as Deployments from "./services/Deployments.js"
 export * as Account from "./services/Account.js"
+export * as DeploymentWatch from "./services/DeploymentWatch.js"
 export * as VisgateLayer from "./layers/Live.js"
 export * as Errors from "./schemas/Errors.js"
 export * as GenerateSchemas from "./schemas/Generate.js"
@@ -35,17 +36,20 @@ export * as BillingSchemas from "./schemas/Billing.js"
 export * as ProviderSchemas from "./schemas/Providers.js"
 export * as DeploymentSchemas from "./schemas/Deployments.js"
 export * as AccountSchemas from "./schemas/Account.js"
+export * as DeploymentWatchSchemas from "./schemas/DeploymentWatch.js"
 export {
   AuthenticationError,
   ConnectionError,
   DecodeError,
+  DeploymentFailedError,
   GenerationFailedError,
   isVisgateError,
   ProviderError,
   RateLimitError,
   TimeoutError,
   ValidationError,
-  VisgateError
+  VisgateError,
+  WaitTimeoutError
 } from "./schemas/Errors.js"
 export type { VisgateApiError } from "./schemas/Errors.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"

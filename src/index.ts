@@ -10,14 +10,19 @@ export type {
   AuthResource,
   BillingResource,
   ClientOptions,
+  DeploymentProgress,
   DeploymentsResource,
+  DeploymentsWatchResource,
   ImagesResource,
   ModelsResource,
   ProvidersResource,
   RequestOptions,
+  RequestProgress,
   RequestsResource,
   UsageResource,
-  VideosResource
+  VideosResource,
+  WaitOptions,
+  WatchOptions
 } from "./Client.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"
 export type { VideoModelProvider } from "./presets.js"
@@ -26,13 +31,15 @@ export {
   AuthenticationError,
   ConnectionError,
   DecodeError,
+  DeploymentFailedError,
   GenerationFailedError,
   isVisgateError,
   ProviderError,
   RateLimitError,
   TimeoutError,
   ValidationError,
-  VisgateError
+  VisgateError,
+  WaitTimeoutError
 } from "./schemas/Errors.js"
 export type { VisgateApiError } from "./schemas/Errors.js"
 export type { GenerateOptions, GenerateResult, Resolution } from "./schemas/Generate.js"
@@ -52,12 +59,9 @@ export type {
   Deployment,
   DeploymentCost,
   DeploymentCreated,
-  DeploymentDoneEvent,
   DeploymentList,
   DeploymentLogEntry,
-  DeploymentLogEvent,
   DeploymentStatus,
-  DeploymentStatusEvent,
   GpuList,
   GpuType,
   InferenceJob,
@@ -90,3 +94,5 @@ export type { ImageGenerateOptions } from "./services/Images.js"
 export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./internal/imageFile.js"
+export type { Progress } from "./internal/poll.js"
+export type { DeploymentLogLine, DeploymentState, DeploymentStatusValue } from "./schemas/DeploymentWatch.js"

@@ -6,9 +6,10 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { VisgateError } from "../schemas/Errors.js"
-import type { VisgateApiError } from "../schemas/Errors.js"
-import { type AcceptedResult, AcceptedFromWire } from "../schemas/Requests.js"
+import { GenerationFailedError, VisgateError } from "../schemas/Errors.js"
+import type { VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
+import { AcceptedResult, AcceptedFromWire, type RequestStatus } from "../schemas/Requests.js"
+import { type RequestWaitOptions, waitRequest } from "./requestWait.js"
 import type { Decoder, JsonResponse, RequestSpec, Service as Client } from "../services/VisgateClient.js"
 
 /**
@@ -53,7 +54,7 @@ export const sendGeneration = <A>(
       Effect.fail(
         new VisgateError({
           message: `${endpoint} was accepted for async processing (request ${accepted.requestId}) although ` +
-            "preferAsync was not set; poll requests.get(requestId) for the result",
+            "preferAsync was not set; wait with requests.wait(requestId), or use generateAndWait",
           errorCode: "UNEXPECTED_ASYNC_RESPONSE",
           statusCode: response.status,
           details: { requestId: accepted.requestId },
@@ -62,3 +63,33 @@ export const sendGeneration = <A>(
       ))
   })
 }
+
+/**
+ * Sends a generation POST with `preferAsync` and waits for the outcome: a 200 result is returned
+ * as is (a `failed` one fails with `GenerationFailedError`); a 202 is followed by polling
+ * `GET /requests/{id}` until terminal, returning the final `RequestStatus` (its `outputUrl`
+ * holds the media).
+ */
+export const sendGenerationAndWait = <A extends { readonly id: string; readonly status: string }>(
+  client: Client,
+  spec: RequestSpec,
+  decodeResult: Decoder<A>,
+  options: RequestWaitOptions = {}
+): Effect.Effect<A | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> =>
+  Effect.flatMap(
+    sendGeneration(client, spec, true, decodeResult),
+    (result): Effect.Effect<A | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> => {
+      if (result instanceof AcceptedResult) return waitRequest(client, result.requestId, options)
+      const done = result as A
+      if (done.status === "failed") {
+        return Effect.fail(
+          new GenerationFailedError({
+            message: `Generation ${done.id} failed`,
+            errorCode: "GENERATION_FAILED",
+            requestId: done.id
+          })
+        )
+      }
+      return Effect.succeed(done)
+    }
+  )

@@ -12,6 +12,7 @@ import type { AuthenticationError, ValidationError } from "../schemas/Errors.js"
 import * as Account from "../services/Account.js"
 import * as Billing from "../services/Billing.js"
 import * as Deployments from "../services/Deployments.js"
+import * as DeploymentWatch from "../services/DeploymentWatch.js"
 import * as Generate from "../services/Generate.js"
 import * as Health from "../services/Health.js"
 import * as Images from "../services/Images.js"
@@ -38,6 +39,7 @@ export type VisgateServices =
   | Providers.Providers
   | Deployments.Deployments
   | Account.Account
+  | DeploymentWatch.DeploymentWatch
 
 /** The resource services, on top of the core client. */
 export const services = Layer.mergeAll(
@@ -51,7 +53,8 @@ export const services = Layer.mergeAll(
   Billing.layer,
   Providers.layer,
   Deployments.layer,
-  Account.layer
+  Account.layer,
+  DeploymentWatch.layer
 )
 
 /** All services from a configuration layer; needs an `HttpClient`. */

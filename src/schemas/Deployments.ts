@@ -8,13 +8,16 @@
  *
  * Money: `pricePerHourUsd`, `estimatedCostUsd`, `bidPricePerHr`, `pricePerHr` are USD floats.
  *
- * The status and event schemas are shared with the streaming helpers (`watch`, log streams).
+ * The status vocabulary and the server-sent event payloads (`DeploymentState`,
+ * `DeploymentLogLine`) live in `DeploymentWatch.ts`, with the streaming helpers; the stream paths
+ * live here with the others.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import { Loose, NonBlank, optional, withDefault, withFallbacks } from "../internal/schema.js"
 import { bareOrWrappedArray } from "../internal/wire.js"
+import type { DeploymentStatusValue } from "./DeploymentWatch.js"
 
 // -----------------------------------------------------------------------------
 // Paths
@@ -59,28 +62,12 @@ export const LIST_STATUS_QUERY = "deployment_status"
 // -----------------------------------------------------------------------------
 
 /**
- * Deployment status (reference §5.2). `accepted_cold` / `warm_ready` appear only in the create
- * response; unknown future values are kept as strings.
+ * Deployment status (reference §5.2), shared with the watch helpers: `accepted_cold` /
+ * `warm_ready` appear only in the create response; unknown future values are kept as strings.
  */
-export type DeploymentStatus =
-  | "accepted_cold"
-  | "warm_ready"
-  | "validating"
-  | "selecting_gpu"
-  | "creating_endpoint"
-  | "downloading_model"
-  | "loading_model"
-  | "ready"
-  | "failed"
-  | "webhook_failed"
-  | "deleted"
-  | (string & {})
+export type DeploymentStatus = DeploymentStatusValue
 
-/** Terminal deployment statuses: streams end and waits stop here. */
-export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set(["ready", "failed", "webhook_failed", "deleted"])
-
-/** Whether a deployment status is terminal. Unknown values are not. */
-export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_DEPLOYMENT_STATUSES.has(status)
+export { isTerminalDeploymentStatus, TERMINAL_DEPLOYMENT_STATUSES } from "./DeploymentWatch.js"
 
 /** Inference job status (reference §5.3); unknown future values are kept as strings. */
 export type InferenceJobStatus = "queued" | "running" | "completed" | "failed" | "cancelled" | "expired" | (string & {})
@@ -273,51 +260,6 @@ export class InferenceJob extends Schema.Class<InferenceJob>("InferenceJob")({
 
 /** Decodes a `run` response; `job_id` falls back to RunPod's `id`. */
 export const InferenceJobFromWire = withFallbacks(InferenceJob, { job_id: ["id"] })
-
-// -----------------------------------------------------------------------------
-// Server-sent events (reference §3.9), for the streaming helpers
-// -----------------------------------------------------------------------------
-
-/** `event: status` data on the status stream. */
-export class DeploymentStatusEvent extends Schema.Class<DeploymentStatusEvent>("DeploymentStatusEvent")({
-  deploymentId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("deployment_id")),
-  status: DeploymentStatusSchema,
-  endpointUrl: optional(Schema.String, "endpoint_url"),
-  error: optional(Schema.String, "error"),
-  estimatedRemainingSeconds: optional(Schema.Number, "estimated_remaining_seconds"),
-  /** ISO 8601 with `Z`. */
-  timestamp: optional(Schema.String, "timestamp")
-}) {}
-
-/** `event: log` data on the log stream. Note: `timestamp` is Unix epoch **seconds** (a float), not ISO. */
-export class DeploymentLogEvent extends Schema.Class<DeploymentLogEvent>("DeploymentLogEvent")({
-  deploymentId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("deployment_id")),
-  /** Unix epoch seconds. */
-  timestamp: Schema.Number,
-  /** Uppercase, e.g. `INFO`. */
-  level: withDefault(Schema.String, "level", () => "INFO"),
-  message: withDefault(Schema.String, "message", () => "")
-}) {}
-
-/** `event: done` data on the log stream: the deployment reached a terminal status. */
-export class DeploymentDoneEvent extends Schema.Class<DeploymentDoneEvent>("DeploymentDoneEvent")({
-  deploymentId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("deployment_id")),
-  status: DeploymentStatusSchema
-}) {}
-
-/** `event: error` data on the status stream (sent inside a 200, e.g. `error: "not_found"`). */
-export class DeploymentStreamErrorEvent extends Schema.Class<DeploymentStreamErrorEvent>("DeploymentStreamErrorEvent")({
-  deploymentId: optional(Schema.String, "deployment_id"),
-  error: Schema.String
-}) {}
-
-/** Decoders built once, for the streaming helpers. */
-export const decodeDeploymentStatusEvent = Schema.decodeUnknown(DeploymentStatusEvent)
-export const decodeDeploymentLogEvent = Schema.decodeUnknown(DeploymentLogEvent)
-export const decodeDeploymentDoneEvent = Schema.decodeUnknown(DeploymentDoneEvent)
-export const decodeDeploymentStreamErrorEvent = Schema.decodeUnknown(DeploymentStreamErrorEvent)
-/** Decodes `GET /deployments/{id}` (for status polling). */
-export const decodeDeployment = Schema.decodeUnknown(Deployment)
 
 // -----------------------------------------------------------------------------
 // Request bodies

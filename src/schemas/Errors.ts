@@ -85,6 +85,35 @@ export class GenerationFailedError extends Schema.TaggedError<GenerationFailedEr
   requestId: Schema.String
 }) {}
 
+/**
+ * An overall deadline (`timeout` of `wait`, `poll`, `watch`, `waitUntilReady`) passed before the
+ * request or deployment reached a terminal status, or a caller-supplied schedule stopped first.
+ * Distinct from {@link TimeoutError}, which is one HTTP call timing out on every attempt.
+ * `errorCode` is `WAIT_TIMEOUT`.
+ */
+export class WaitTimeoutError extends Schema.TaggedError<WaitTimeoutError>()("WaitTimeoutError", {
+  ...common,
+  /** What was being waited on. */
+  target: Schema.Literal("request", "deployment"),
+  /** The request id or deployment id. */
+  id: Schema.String,
+  /** The deadline in ms (absent when a caller's schedule ended the polling). */
+  timeoutMs: Schema.optional(Schema.Number),
+  /** The last status seen, if any. */
+  lastStatus: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * A deployment ended in `failed` or `deleted` while waiting for it to become ready.
+ * `error` is the server's failure reason, when it gave one. `errorCode` is `DEPLOYMENT_FAILED`.
+ */
+export class DeploymentFailedError extends Schema.TaggedError<DeploymentFailedError>()("DeploymentFailedError", {
+  ...common,
+  deploymentId: Schema.String,
+  status: Schema.String,
+  error: Schema.optional(Schema.String)
+}) {}
+
 for (
   const tag of [
     "VisgateError",
@@ -95,7 +124,9 @@ for (
     "TimeoutError",
     "ConnectionError",
     "DecodeError",
-    "GenerationFailedError"
+    "GenerationFailedError",
+    "WaitTimeoutError",
+    "DeploymentFailedError"
   ]
 ) TAGS.add(tag)
 
@@ -111,7 +142,9 @@ export type VisgateApiError =
   | DecodeError
 
 /** Guard for any error of this SDK. */
-export const isVisgateError = (u: unknown): u is VisgateApiError | GenerationFailedError =>
+export const isVisgateError = (
+  u: unknown
+): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError =>
   u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
 
 /**

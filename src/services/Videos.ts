@@ -8,12 +8,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import { mergeParams, sendGeneration } from "../internal/generation.js"
+import { mergeParams, sendGeneration, sendGenerationAndWait } from "../internal/generation.js"
+import type { RequestWaitOptions } from "../internal/requestWait.js"
 import { type ImageFile, resolveImageInput } from "../internal/imageFile.js"
-import type { VisgateApiError } from "../schemas/Errors.js"
-import type { AcceptedResult } from "../schemas/Requests.js"
+import type { GenerationFailedError, VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
+import type { AcceptedResult, RequestStatus } from "../schemas/Requests.js"
 import { VideoGenerateBody, VideoResult } from "../schemas/Videos.js"
-import { VisgateClient } from "./VisgateClient.js"
+import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
 
 /** Options of `videos.generate(model, prompt, options)`; `null` means unset. */
 export interface VideoGenerateOptions {
@@ -54,6 +55,17 @@ export interface Service {
     prompt: string,
     options?: VideoGenerateOptions
   ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError>
+  /**
+   * Submits with `preferAsync` and waits: a 200 answer is the `VideoResult`; a 202 is polled
+   * (`GET /requests/{id}`, see `Requests.wait`) and the final `RequestStatus` is returned, its
+   * `outputUrl` holding the media. Tell them apart with `"requestId" in result`. Fails with
+   * `GenerationFailedError` when the job failed and `WaitTimeoutError` past `timeout`.
+   */
+  generateAndWait(
+    model: string,
+    prompt: string,
+    options?: Omit<VideoGenerateOptions, "preferAsync"> & RequestWaitOptions
+  ): Effect.Effect<VideoResult | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError>
 }
 
 /** Tag of the `Videos` service. */
@@ -64,11 +76,12 @@ const decodeResult = Schema.decodeUnknown(VideoResult)
 
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => {
-  const generate = (
+  /** Validates the options and builds the POST, before any request. */
+  const buildSpec = (
     model: string,
     prompt: string,
-    options: VideoGenerateOptions = {}
-  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError> =>
+    options: Omit<VideoGenerateOptions, "preferAsync">
+  ): Effect.Effect<RequestSpec, VisgateApiError> =>
     Effect.gen(function*() {
       const imageUrl = yield* resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes)
       const body = yield* encodeBody(omitNullish({
@@ -80,14 +93,28 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
         webhookUrl: options.webhookUrl,
         callbackId: options.callbackId
       }))
-      return yield* sendGeneration(client, {
+      return {
         method: "POST",
         path: "/videos/generate",
         body: mergeParams(options.params, body),
         idempotencyKey: options.idempotencyKey ?? true
-      }, options.preferAsync === true, decodeResult)
+      } satisfies RequestSpec
     })
-  return { generate } as Service
+  const generate = (
+    model: string,
+    prompt: string,
+    options: VideoGenerateOptions = {}
+  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError> =>
+    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
+      sendGeneration(client, spec, options.preferAsync === true, decodeResult))
+  const generateAndWait = (
+    model: string,
+    prompt: string,
+    options: Omit<VideoGenerateOptions, "preferAsync"> & RequestWaitOptions = {}
+  ): Effect.Effect<VideoResult | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> =>
+    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
+      sendGenerationAndWait(client, spec, decodeResult, options))
+  return { generate, generateAndWait } as Service
 })
 
 /** The `Videos` layer. */

@@ -167,7 +167,7 @@ describe("Promise client resources (custom fetch)", () => {
 
   it("models.iterate rejects with the typed error", async () => {
     const { client } = makeClient()
-    const iterator = client.models.iterate({ pageSize: 0 })
+    const iterator = client.models.iterate({ pageSize: 0 })[Symbol.asyncIterator]()
     await expect(iterator.next()).rejects.toBeInstanceOf(ValidationError)
     await client.close()
   })

@@ -1,0 +1,203 @@
+/**
+ * The one polling combinator: a `Stream` of progress updates from a fetch effect, spaced by a
+ * replaceable `Schedule`, honouring server hints, ending after the terminal status, bounded by an
+ * overall deadline. Used for async generation requests and for deployments.
+ *
+ * Semantics (documented once, relied on everywhere):
+ *
+ * - The first fetch happens at once; later fetches are spaced by the schedule. The default
+ *   ({@link defaultPollSchedule}) starts at 1 s and grows x1.5 up to a 10 s cap.
+ * - A server hint (`poll_interval_seconds` in the body, or `Retry-After` on a 200) replaces the
+ *   schedule's next delay, clamped to 0.25..60 s; `serverHints: false` turns that off.
+ * - Each fetch is one logical call: transient failures (429, 5xx, timeouts, connection errors)
+ *   are retried inside it by the core retry policy and never reach the stream. A failure that is
+ *   left after those retries (401, 404, a decode error, retries exhausted) ends the stream with
+ *   that error: polling does not paper over it.
+ * - By default only changes of `status` are emitted (`changesOnly: false` emits every poll).
+ * - The stream ends right after the terminal element. If the caller's schedule stops first, the
+ *   stream fails with `WaitTimeoutError` (no `timeoutMs`); past the overall `timeout`, it fails
+ *   with `WaitTimeoutError` at once, interrupting any fetch or sleep in flight.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import { WaitTimeoutError } from "../schemas/Errors.js"
+
+/** One update of a polled (or watched) resource. */
+export interface Progress<A> {
+  /** The status value (`pending`, `processing`, `completed`, ... or a deployment status). */
+  readonly status: string
+  /** Milliseconds since polling (or watching) started. */
+  readonly elapsedMs: number
+  /** The server's estimate of the seconds left, when it sent one. */
+  readonly estimatedRemainingSeconds?: number
+  /** Status requests (or stream events) seen so far, this one included. */
+  readonly polls: number
+  /** The full status body. */
+  readonly value: A
+}
+
+/** Options shared by every poll and wait. */
+export interface PollOptions {
+  /**
+   * Spacing between status requests. Default {@link defaultPollSchedule}. When the schedule
+   * stops before a terminal status, polling fails with `WaitTimeoutError`.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  /** Overall deadline; past it polling stops at once and fails with `WaitTimeoutError`. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Let `poll_interval_seconds` / `Retry-After` replace the next delay (default true). */
+  readonly serverHints?: boolean | undefined
+  /** Emit only when the status changes (default true); `false` emits after every request. */
+  readonly changesOnly?: boolean | undefined
+}
+
+/** Start fast, back off: 1 s, 1.5 s, 2.25 s, ... capped at 10 s. */
+export const defaultPollSchedule: Schedule.Schedule<Duration.Duration, unknown> = Schedule.exponential(
+  "1 second",
+  1.5
+).pipe(Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.seconds(10))))
+
+/** Bounds applied to a server hint, in ms. */
+export const MIN_HINT_MS = 250
+export const MAX_HINT_MS = 60_000
+
+/** What one fetch observed: the body and, when the server sent one, a hint for the next delay. */
+export interface Observation<A> {
+  readonly value: A
+  readonly hintMs?: number | undefined
+}
+
+/** What the combinator needs to know about a resource. */
+export interface PollSpec<A, E, R> {
+  readonly target: "request" | "deployment"
+  readonly id: string
+  readonly fetch: Effect.Effect<Observation<A>, E, R>
+  readonly status: (a: A) => string
+  readonly isTerminal: (status: string) => boolean
+  readonly estimate: (a: A) => number | undefined
+}
+
+const clampHint = (ms: number): number => Math.min(Math.max(ms, MIN_HINT_MS), MAX_HINT_MS)
+
+/** Seconds from a body hint, as ms, when it is a usable number. */
+export const hintFromSeconds = (seconds: number | undefined): number | undefined =>
+  seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined
+
+interface Timed<A> {
+  readonly observation: Observation<A>
+  readonly progress: Progress<A>
+}
+
+/** Builds a progress element. */
+export const makeProgress = <A>(
+  value: A,
+  status: string,
+  elapsedMs: number,
+  polls: number,
+  estimate: number | undefined
+): Progress<A> => ({
+  status,
+  elapsedMs,
+  ...(estimate !== undefined ? { estimatedRemainingSeconds: estimate } : {}),
+  polls,
+  value
+})
+
+/**
+ * Applies the overall deadline and the "ended before terminal" rule to a stream of progress
+ * updates. Shared by polling and by event streams (SSE) so both fail the same way.
+ */
+export const bounded = <A, E, R>(
+  self: Stream.Stream<Progress<A>, E, R>,
+  spec: { readonly target: "request" | "deployment"; readonly id: string; readonly isTerminal: (s: string) => boolean },
+  timeout: Duration.DurationInput | undefined
+): Stream.Stream<Progress<A>, E | WaitTimeoutError, R> =>
+  Stream.suspend(() => {
+    let last: string | undefined
+    let done = false
+    const what = spec.target === "request" ? `Request ${spec.id}` : `Deployment ${spec.id}`
+    const lastText = () => (last !== undefined ? ` (last status: ${last})` : "")
+    const ended = Stream.suspend(() =>
+      done
+        ? Stream.empty
+        : Stream.fail(
+          new WaitTimeoutError({
+            message: `${what} was still not finished when polling stopped${lastText()}`,
+            errorCode: "WAIT_TIMEOUT",
+            target: spec.target,
+            id: spec.id,
+            ...(last !== undefined ? { lastStatus: last } : {})
+          })
+        )
+    )
+    const tracked = self.pipe(
+      Stream.tap((p) =>
+        Effect.sync(() => {
+          last = p.status
+          if (spec.isTerminal(p.status)) done = true
+        })
+      ),
+      Stream.takeUntil((p) => spec.isTerminal(p.status)),
+      Stream.concat(ended)
+    )
+    if (timeout === undefined) return tracked
+    const ms = Duration.toMillis(Duration.decode(timeout))
+    return Stream.interruptWhen(
+      tracked,
+      Effect.zipRight(
+        Clock.sleep(Duration.millis(ms)),
+        Effect.suspend(() =>
+          Effect.fail(
+            new WaitTimeoutError({
+              message: `${what} did not finish within ${ms} ms${lastText()}`,
+              errorCode: "WAIT_TIMEOUT",
+              target: spec.target,
+              id: spec.id,
+              timeoutMs: ms,
+              ...(last !== undefined ? { lastStatus: last } : {})
+            })
+          )
+        )
+      )
+    )
+  })
+
+/**
+ * Polls `spec.fetch` until a terminal status: the one combinator behind `Requests.poll` and the
+ * deployment polling fallback. See the module comment for the rules.
+ */
+export const poll = <A, E, R>(
+  spec: PollSpec<A, E, R>,
+  options: PollOptions = {}
+): Stream.Stream<Progress<A>, E | WaitTimeoutError, R> =>
+  Stream.unwrap(Effect.map(Clock.currentTimeMillis, (start) => {
+    let polls = 0
+    const fetchOne: Effect.Effect<Timed<A>, E, R> = Effect.flatMap(spec.fetch, (observation) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        polls++
+        const value = observation.value
+        return {
+          observation,
+          progress: makeProgress(value, spec.status(value), now - start, polls, spec.estimate(value))
+        }
+      }))
+    const base = options.schedule ?? defaultPollSchedule
+    const schedule: Schedule.Schedule<unknown, Timed<A>> = options.serverHints === false
+      ? base
+      : base.pipe(
+        Schedule.intersect(Schedule.identity<Timed<A>>()),
+        Schedule.modifyDelay(([, timed], delay) =>
+          timed.observation.hintMs !== undefined ? Duration.millis(clampHint(timed.observation.hintMs)) : delay
+        )
+      )
+    const updates = Stream.map(Stream.repeatEffectWithSchedule(fetchOne, schedule), (t) => t.progress)
+    const emitted = options.changesOnly === false
+      ? updates
+      : Stream.changesWith(updates, (a, b) => a.status === b.status)
+    return bounded(emitted, spec, options.timeout)
+  }))

@@ -1,0 +1,68 @@
+/**
+ * Minimal wire models for watching deployments: the status part of `GET /deployments/{id}`
+ * (reference §3.5), the `status` / `log` / `done` / `error` server-sent events (§3.9), decoded
+ * loosely (unknown fields are ignored). The full `Deployment` model lives with the
+ * `Deployments` service.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { optional, required, withDefault } from "../internal/schema.js"
+
+/**
+ * Deployment status (reference §5.2). Unknown future values are kept as strings and treated as
+ * not terminal.
+ */
+export type DeploymentStatusValue =
+  | "accepted_cold"
+  | "warm_ready"
+  | "validating"
+  | "selecting_gpu"
+  | "creating_endpoint"
+  | "downloading_model"
+  | "loading_model"
+  | "ready"
+  | "failed"
+  | "webhook_failed"
+  | "deleted"
+  | (string & {})
+
+/** Where watching a deployment stops. */
+export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set(["ready", "failed", "webhook_failed", "deleted"])
+
+/** Whether a deployment status is terminal (`ready`, `failed`, `webhook_failed`, `deleted`). */
+export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_DEPLOYMENT_STATUSES.has(status)
+
+/**
+ * Status of a deployment, as `GET /deployments/{id}` and the `status` event report it.
+ * `error` is the failure reason (also set on a `ready` deployment whose webhook failed).
+ */
+export class DeploymentState extends Schema.Class<DeploymentState>("DeploymentState")({
+  deploymentId: required(Schema.String, "deployment_id"),
+  status: withDefault(Schema.String as Schema.Schema<DeploymentStatusValue, string>, "status", () => "validating"),
+  /** Set once ready: the RunPod run URL. */
+  endpointUrl: optional(Schema.String, "endpoint_url"),
+  error: optional(Schema.String, "error"),
+  /** Server estimate of the seconds left (§5.2 table). */
+  estimatedRemainingSeconds: optional(Schema.Number, "estimated_remaining_seconds"),
+  /** Server hint for the next poll (only on the 202 of create). */
+  pollIntervalSeconds: optional(Schema.Number, "poll_interval_seconds"),
+  /** ISO time of the event (SSE only). */
+  timestamp: optional(Schema.String, "timestamp")
+}) {}
+
+/** One live log line (`event: log`). */
+export class DeploymentLogLine extends Schema.Class<DeploymentLogLine>("DeploymentLogLine")({
+  deploymentId: withDefault(Schema.String, "deployment_id", () => ""),
+  /** Unix epoch seconds (float) on the live stream; an ISO string is kept as sent. */
+  timestamp: withDefault(Schema.Union(Schema.Number, Schema.String), "timestamp", () => 0),
+  /** `INFO`, `WARNING`, `ERROR`, ... */
+  level: withDefault(Schema.String, "level", () => "INFO"),
+  message: withDefault(Schema.String, "message", () => "")
+}) {}
+
+/** `event: error` on the status stream, e.g. `{deployment_id, error: "not_found"}`. */
+export const StreamErrorEvent = Schema.Struct({
+  deployment_id: Schema.optional(Schema.String),
+  error: Schema.optionalWith(Schema.String, { nullable: true, default: () => "unknown" })
+})
