@@ -23,18 +23,57 @@ import { toPlain } from "./internal/plain.js"
 import * as Live from "./layers/Live.js"
 import type { DeploymentLogLine, DeploymentState } from "./schemas/DeploymentWatch.js"
 import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
+import type { ApiKeyInfo, Me } from "./schemas/Account.js"
+import type {
+  BillingInfo,
+  BillingPricing,
+  BillingStats,
+  CheckoutSession,
+  SubscriptionUpdate
+} from "./schemas/Billing.js"
+import type {
+  Deployment,
+  DeploymentCost,
+  DeploymentCreated,
+  DeploymentList,
+  DeploymentLogEntry,
+  GpuList,
+  InferenceJob
+} from "./schemas/Deployments.js"
 import type { GenerateOptions, GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
 import type { ImageResult } from "./schemas/Images.js"
+import type { ModelInfo, ModelsResponse } from "./schemas/Models.js"
+import type {
+  KeyValidation,
+  ProviderBalances,
+  ProviderKeyDeleted,
+  ProviderKeyInfo,
+  ProviderKeys,
+  ProviderName
+} from "./schemas/Providers.js"
 import type { AcceptedResult, RequestStatus } from "./schemas/Requests.js"
+import type { DashboardSummary, UsageLogEntry, UsagePeriod, UsageSummary } from "./schemas/Usage.js"
 import type { VideoResult } from "./schemas/Videos.js"
+import { Account } from "./services/Account.js"
+import { Billing, type CheckoutOptions } from "./services/Billing.js"
+import { type CreateDeploymentOptions, Deployments, type ListDeploymentsOptions } from "./services/Deployments.js"
 import { DeploymentWatch } from "./services/DeploymentWatch.js"
 import { Generate } from "./services/Generate.js"
 import { Health } from "./services/Health.js"
 import { type ImageGenerateOptions, Images } from "./services/Images.js"
+import {
+  type IterateModelsOptions,
+  type ListModelsOptions,
+  Models,
+  type SearchModelsOptions
+} from "./services/Models.js"
+import { Providers } from "./services/Providers.js"
 import { Requests } from "./services/Requests.js"
+import { type TrackDownloadOptions, Usage, type UsageLogsOptions } from "./services/Usage.js"
 import { type VideoGenerateOptions, Videos } from "./services/Videos.js"
 import * as VisgateConfig from "./services/VisgateConfig.js"
+import type { Secret } from "./services/VisgateConfig.js"
 
 /** Options of `new Client(options)`. */
 export interface ClientOptions extends VisgateConfig.VisgateClientOptions {
@@ -150,10 +189,7 @@ export interface RequestsResource {
   watch(requestId: string, options?: WatchOptions): AsyncIterable<RequestProgress>
 }
 
-/**
- * Long-running deployment methods. To merge with the issue-3 `client.deployments` resource
- * (create/list/get/...), spread these three into it.
- */
+/** Long-running deployment methods, part of `client.deployments`. */
 export interface DeploymentsWatchResource {
   /**
    * Status changes until `ready`, `failed`, `webhook_failed` or `deleted`: server-sent events
@@ -168,6 +204,93 @@ export interface DeploymentsWatchResource {
    * `AbortError` on abort.
    */
   waitUntilReady(deploymentId: string, options?: WaitOptions<DeploymentProgress>): Promise<DeploymentState>
+}
+
+/** `client.models`. */
+export interface ModelsResource {
+  /** `GET /models`: one page of the catalog, filtered. */
+  list(options?: ListModelsOptions & RequestOptions): Promise<ModelsResponse>
+  /** `GET /models/{id}`: one model; ids keep their slashes (`fal-ai/flux/schnell`). */
+  get(modelId: string, options?: RequestOptions): Promise<ModelInfo>
+  /** `GET /models?search=`: models matching `query` (default limit 20). */
+  search(query: string, options?: SearchModelsOptions & RequestOptions): Promise<ModelsResponse>
+  /**
+   * Every model matching the filters, fetched a page at a time as you iterate
+   * (`for await (const m of client.models.iterate())`). `break` stops fetching.
+   */
+  iterate(options?: IterateModelsOptions & RequestOptions): AsyncIterable<ModelInfo>
+}
+
+/** `client.usage`. */
+export interface UsageResource {
+  /** `GET /usage`: totals for `day` | `week` | `month` (default) | `year`. */
+  get(period?: UsagePeriod, options?: RequestOptions): Promise<UsageSummary>
+  /** `GET /usage/logs`: recent request log entries (default 50 from offset 0). */
+  logs(options?: UsageLogsOptions & RequestOptions): Promise<ReadonlyArray<UsageLogEntry>>
+  /** `GET /dashboard`: dashboard figures for a period (default `month`). */
+  dashboard(period?: UsagePeriod, options?: RequestOptions): Promise<DashboardSummary>
+  /** `POST /usage/downloads`: records a download of a generated output. */
+  trackDownload(requestId: string, url: string, options?: TrackDownloadOptions & RequestOptions): Promise<void>
+}
+
+/** `client.billing`. */
+export interface BillingResource {
+  /** `GET /billing/stats`: public platform figures. */
+  getStats(options?: RequestOptions): Promise<BillingStats>
+  /** `GET /billing/info`: your organisation's tier, balance and budget. */
+  getInfo(options?: RequestOptions): Promise<BillingInfo>
+  /** `GET /billing/pricing`: the model pricing list. */
+  getPricing(options?: RequestOptions): Promise<BillingPricing>
+  /** `POST /billing/checkout`: starts a top-up of `amount` USD; redirect to `checkoutUrl`. */
+  checkout(amount: number, returnUrl: string, options?: CheckoutOptions & RequestOptions): Promise<CheckoutSession>
+  /** `PUT /billing/subscription`: changes the subscription tier. */
+  updateSubscription(tier: string, options?: RequestOptions): Promise<SubscriptionUpdate>
+}
+
+/** `client.providers`. */
+export interface ProvidersResource {
+  /** `GET /providers/keys`: your stored provider keys (masked). */
+  listKeys(options?: RequestOptions): Promise<ProviderKeys>
+  /** `PUT /providers/keys`: stores a provider key (held as `Redacted` until sent). */
+  setKey(provider: ProviderName, apiKey: Secret, options?: RequestOptions): Promise<ProviderKeyInfo>
+  /** `DELETE /providers/keys/{provider}`: removes a stored key. */
+  deleteKey(provider: ProviderName, options?: RequestOptions): Promise<ProviderKeyDeleted>
+  /** `POST /providers/validate`: checks a key with the provider without storing it. */
+  validateKey(provider: ProviderName, apiKey: Secret, options?: RequestOptions): Promise<KeyValidation>
+  /** `GET /providers/balances`: remaining credit per provider. */
+  balances(options?: RequestOptions): Promise<ProviderBalances>
+}
+
+/** `client.deployments` (RunPod BYOK; set `runpodKey`), with the watch methods. */
+export interface DeploymentsResource extends DeploymentsWatchResource {
+  /** `POST /deployments`: starts a deployment of a Hugging Face model. */
+  create(options: CreateDeploymentOptions & RequestOptions): Promise<DeploymentCreated>
+  /** `GET /deployments`: your deployments, newest first. */
+  list(options?: ListDeploymentsOptions & RequestOptions): Promise<DeploymentList>
+  /** `GET /deployments/{id}`: status and details. */
+  get(deploymentId: string, options?: RequestOptions): Promise<Deployment>
+  /** `DELETE /deployments/{id}`: tears the deployment down. */
+  delete(deploymentId: string, options?: RequestOptions): Promise<void>
+  /** `POST /deployments/{id}/run`: runs inference with `{input}`. */
+  run(deploymentId: string, input: Readonly<Record<string, unknown>>, options?: RequestOptions): Promise<InferenceJob>
+  /** `GET /deployments/{id}/logs`: the stored orchestration log. */
+  getLogs(deploymentId: string, options?: RequestOptions): Promise<ReadonlyArray<DeploymentLogEntry>>
+  /** `GET /deployments/{id}/cost`: hours running and estimated cost (USD). */
+  getCost(deploymentId: string, options?: RequestOptions): Promise<DeploymentCost>
+  /** `GET /deployments/gpus`: GPU types and hourly prices (USD). */
+  listGpus(options?: RequestOptions): Promise<GpuList>
+}
+
+/** `client.auth`. */
+export interface AuthResource {
+  /** `GET /auth/me`: the organisation and role behind the current key or session. */
+  me(options?: RequestOptions): Promise<Me>
+}
+
+/** `client.apiKeys`. */
+export interface ApiKeysResource {
+  /** `GET /api-keys`: your organisation's Visgate API keys (prefixes only). */
+  list(options?: RequestOptions): Promise<ReadonlyArray<ApiKeyInfo>>
 }
 
 type Run = <A, E>(
@@ -237,8 +360,20 @@ export class Client {
   readonly videos: VideosResource
   /** `GET /requests/{id}`, and waiting on async generations. */
   readonly requests: RequestsResource
-  /** Watching deployments (status stream, logs, wait until ready). */
-  readonly deployments: DeploymentsWatchResource
+  /** `GET /models`: the model catalog. */
+  readonly models: ModelsResource
+  /** `GET /usage`, `/usage/logs`, `/dashboard`; `POST /usage/downloads`. */
+  readonly usage: UsageResource
+  /** `/billing/*`. */
+  readonly billing: BillingResource
+  /** `/providers/*`: stored BYOK keys and balances. */
+  readonly providers: ProvidersResource
+  /** `/deployments/*`: RunPod BYOK deployments, and watching them (status stream, logs, wait until ready). */
+  readonly deployments: DeploymentsResource
+  /** `GET /auth/me`. */
+  readonly auth: AuthResource
+  /** `GET /api-keys`. */
+  readonly apiKeys: ApiKeysResource
 
   readonly #runtime: ManagedRuntime.ManagedRuntime<Live.VisgateServices, never>
   readonly #describe: string
@@ -307,7 +442,7 @@ export class Client {
           options?.signal
         )
     }
-    this.deployments = {
+    const watchDeployments: DeploymentsWatchResource = {
       watch: (deploymentId, options) =>
         iterate(
           Stream.unwrap(
@@ -325,6 +460,67 @@ export class Client {
           ),
           options?.signal
         )
+    }
+    this.models = {
+      list: (options) => run(Effect.flatMap(service(Models), (s) => s.list(withoutSignal(options))), options?.signal),
+      get: (modelId, options) => run(Effect.flatMap(service(Models), (s) => s.get(modelId)), options?.signal),
+      search: (query, options) =>
+        run(Effect.flatMap(service(Models), (s) => s.search(query, withoutSignal(options))), options?.signal),
+      iterate: (options) =>
+        iterate(Stream.unwrap(Effect.map(service(Models), (s) => s.iterate(withoutSignal(options)))), options?.signal)
+    }
+    this.usage = {
+      get: (period, options) => run(Effect.flatMap(service(Usage), (s) => s.get(period)), options?.signal),
+      logs: (options) => run(Effect.flatMap(service(Usage), (s) => s.logs(withoutSignal(options))), options?.signal),
+      dashboard: (period, options) => run(Effect.flatMap(service(Usage), (s) => s.dashboard(period)), options?.signal),
+      trackDownload: (requestId, url, options) =>
+        run(
+          Effect.flatMap(service(Usage), (s) => s.trackDownload(requestId, url, withoutSignal(options))),
+          options?.signal
+        )
+    }
+    this.billing = {
+      getStats: (options) => run(Effect.flatMap(service(Billing), (s) => s.getStats()), options?.signal),
+      getInfo: (options) => run(Effect.flatMap(service(Billing), (s) => s.getInfo()), options?.signal),
+      getPricing: (options) => run(Effect.flatMap(service(Billing), (s) => s.getPricing()), options?.signal),
+      checkout: (amount, returnUrl, options) =>
+        run(
+          Effect.flatMap(service(Billing), (s) => s.checkout(amount, returnUrl, withoutSignal(options))),
+          options?.signal
+        ),
+      updateSubscription: (tier, options) =>
+        run(Effect.flatMap(service(Billing), (s) => s.updateSubscription(tier)), options?.signal)
+    }
+    this.providers = {
+      listKeys: (options) => run(Effect.flatMap(service(Providers), (s) => s.listKeys()), options?.signal),
+      setKey: (provider, apiKey, options) =>
+        run(Effect.flatMap(service(Providers), (s) => s.setKey(provider, apiKey)), options?.signal),
+      deleteKey: (provider, options) =>
+        run(Effect.flatMap(service(Providers), (s) => s.deleteKey(provider)), options?.signal),
+      validateKey: (provider, apiKey, options) =>
+        run(Effect.flatMap(service(Providers), (s) => s.validateKey(provider, apiKey)), options?.signal),
+      balances: (options) => run(Effect.flatMap(service(Providers), (s) => s.balances()), options?.signal)
+    }
+    this.deployments = {
+      ...watchDeployments,
+      create: (options) =>
+        run(
+          Effect.flatMap(service(Deployments), (s) => s.create(withoutSignal(options) as CreateDeploymentOptions)),
+          options?.signal
+        ),
+      list: (options) => run(Effect.flatMap(service(Deployments), (s) => s.list(withoutSignal(options))), options?.signal),
+      get: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.get(id)), options?.signal),
+      delete: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.delete(id)), options?.signal),
+      run: (id, input, options) => run(Effect.flatMap(service(Deployments), (s) => s.run(id, input)), options?.signal),
+      getLogs: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.getLogs(id)), options?.signal),
+      getCost: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.getCost(id)), options?.signal),
+      listGpus: (options) => run(Effect.flatMap(service(Deployments), (s) => s.listGpus()), options?.signal)
+    }
+    this.auth = {
+      me: (options) => run(Effect.flatMap(service(Account), (s) => s.me()), options?.signal)
+    }
+    this.apiKeys = {
+      list: (options) => run(Effect.flatMap(service(Account), (s) => s.listApiKeys()), options?.signal)
     }
   }
 

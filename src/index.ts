@@ -6,13 +6,20 @@
  */
 export { AsyncClient, Client } from "./Client.js"
 export type {
+  ApiKeysResource,
+  AuthResource,
+  BillingResource,
   ClientOptions,
   DeploymentProgress,
+  DeploymentsResource,
   DeploymentsWatchResource,
   ImagesResource,
+  ModelsResource,
+  ProvidersResource,
   RequestOptions,
   RequestProgress,
   RequestsResource,
+  UsageResource,
   VideosResource,
   WaitOptions,
   WatchOptions
@@ -40,6 +47,49 @@ export type { HealthStatus } from "./schemas/Health.js"
 export type { ImageResult } from "./schemas/Images.js"
 export type { AcceptedResult, RequestStatus, RequestStatusValue, ResultStatus } from "./schemas/Requests.js"
 export type { VideoResult } from "./schemas/Videos.js"
+export type { ApiKeyInfo, Me, Organization } from "./schemas/Account.js"
+export type {
+  BillingInfo,
+  BillingPricing,
+  BillingStats,
+  CheckoutSession,
+  SubscriptionUpdate
+} from "./schemas/Billing.js"
+export type {
+  Deployment,
+  DeploymentCost,
+  DeploymentCreated,
+  DeploymentList,
+  DeploymentLogEntry,
+  DeploymentStatus,
+  GpuList,
+  GpuType,
+  InferenceJob,
+  InferenceJobStatus,
+  JobArtifact,
+  JobMetrics,
+  OutputDestination
+} from "./schemas/Deployments.js"
+export type { FeaturedSection, MediaType, ModelInfo, ModelProvider, ModelSort, ModelsResponse } from "./schemas/Models.js"
+export type {
+  KeyValidation,
+  ProviderBalance,
+  ProviderBalances,
+  ProviderKeyDeleted,
+  ProviderKeyInfo,
+  ProviderKeys,
+  ProviderName
+} from "./schemas/Providers.js"
+export type { DashboardSummary, UsageLogEntry, UsagePeriod, UsageSummary } from "./schemas/Usage.js"
+export type { CheckoutOptions } from "./services/Billing.js"
+export type {
+  CreateDeploymentOptions,
+  DeploymentTask,
+  GpuTier,
+  ListDeploymentsOptions
+} from "./services/Deployments.js"
+export type { IterateModelsOptions, ListModelsOptions, SearchModelsOptions } from "./services/Models.js"
+export type { TrackDownloadOptions, UsageLogsOptions } from "./services/Usage.js"
 export type { ImageGenerateOptions } from "./services/Images.js"
 export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"

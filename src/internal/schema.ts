@@ -26,6 +26,24 @@ export const Loose = Schema.Record({ key: Schema.String, value: Schema.Unknown }
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
+ * Before decoding, rewrites a wire object with `f` (non-objects are left as they are and then
+ * fail the schema as a typed decode error). The base of {@link withFallbacks} and of derived fields.
+ */
+export const preprocess = <A, I>(
+  schema: Schema.Schema<A, I>,
+  f: (record: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>
+): Schema.Schema<A, unknown> =>
+  Schema.compose(
+    Schema.transform(Schema.Unknown, Schema.Unknown, {
+      strict: true,
+      decode: (u) => (isRecord(u) ? f(u) : u),
+      encode: (u) => u
+    }),
+    schema as Schema.Schema<A, unknown>,
+    { strict: false }
+  )
+
+/**
  * Before decoding, fills a missing (or `null`) key from its older or alternative names, e.g.
  * `{ request_id: ["id"] }`. This is where the reference's fallbacks live.
  */
@@ -33,29 +51,20 @@ export const withFallbacks = <A, I>(
   schema: Schema.Schema<A, I>,
   fallbacks: Readonly<Record<string, ReadonlyArray<string>>>
 ): Schema.Schema<A, unknown> =>
-  Schema.compose(
-    Schema.transform(Schema.Unknown, Schema.Unknown, {
-      strict: true,
-      decode: (u) => {
-        if (!isRecord(u)) return u
-        let out: Record<string, unknown> | undefined
-        for (const key in fallbacks) {
-          if (u[key] !== undefined && u[key] !== null) continue
-          for (const alt of fallbacks[key]!) {
-            if (u[alt] !== undefined && u[alt] !== null) {
-              out ??= { ...u }
-              out[key] = u[alt]
-              break
-            }
-          }
+  preprocess(schema, (u) => {
+    let out: Record<string, unknown> | undefined
+    for (const key in fallbacks) {
+      if (u[key] !== undefined && u[key] !== null) continue
+      for (const alt of fallbacks[key]!) {
+        if (u[alt] !== undefined && u[alt] !== null) {
+          out ??= { ...u }
+          out[key] = u[alt]
+          break
         }
-        return out ?? u
-      },
-      encode: (u) => u
-    }),
-    schema as Schema.Schema<A, unknown>,
-    { strict: false }
-  )
+      }
+    }
+    return out ?? u
+  })
 
 /** A string that is not empty after trimming. */
 export const NonBlank = Schema.String.pipe(

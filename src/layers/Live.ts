@@ -9,11 +9,17 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import type { AuthenticationError, ValidationError } from "../schemas/Errors.js"
+import * as Account from "../services/Account.js"
+import * as Billing from "../services/Billing.js"
+import * as Deployments from "../services/Deployments.js"
 import * as DeploymentWatch from "../services/DeploymentWatch.js"
 import * as Generate from "../services/Generate.js"
 import * as Health from "../services/Health.js"
 import * as Images from "../services/Images.js"
+import * as Models from "../services/Models.js"
+import * as Providers from "../services/Providers.js"
 import * as Requests from "../services/Requests.js"
+import * as Usage from "../services/Usage.js"
 import * as Videos from "../services/Videos.js"
 import * as VisgateClient from "../services/VisgateClient.js"
 import * as VisgateConfig from "../services/VisgateConfig.js"
@@ -27,6 +33,12 @@ export type VisgateServices =
   | Videos.Videos
   | Requests.Requests
   | Health.Health
+  | Models.Models
+  | Usage.Usage
+  | Billing.Billing
+  | Providers.Providers
+  | Deployments.Deployments
+  | Account.Account
   | DeploymentWatch.DeploymentWatch
 
 /** The resource services, on top of the core client. */
@@ -36,6 +48,12 @@ export const services = Layer.mergeAll(
   Videos.layer,
   Requests.layer,
   Health.layer,
+  Models.layer,
+  Usage.layer,
+  Billing.layer,
+  Providers.layer,
+  Deployments.layer,
+  Account.layer,
   DeploymentWatch.layer
 )
 

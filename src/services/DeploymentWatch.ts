@@ -32,6 +32,7 @@ import * as Stream from "effect/Stream"
 import { invalid } from "../internal/body.js"
 import { bounded, hintFromSeconds, makeProgress, poll, type PollOptions, type Progress } from "../internal/poll.js"
 import { decodeSse, type SseEvent, SseParser } from "../internal/sse.js"
+import { DEPLOYMENT_PATHS } from "../schemas/Deployments.js"
 import {
   DeploymentLogLine,
   DeploymentState,
@@ -159,7 +160,7 @@ const streamErrorToVisgate = (deploymentId: string, error: string): VisgateError
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => {
   const getState = (id: string) => {
-    const path = `/deployments/${encodeURIComponent(id)}`
+    const path = DEPLOYMENT_PATHS.one(id)
     return Effect.map(
       client.request({ method: "GET", path, base: "deployments" }, decodeState),
       (value) => ({ value, hintMs: hintFromSeconds(value.pollIntervalSeconds) })
@@ -184,7 +185,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       const mode = options.mode ?? "auto"
       const maxReconnects = Math.max(0, options.maxReconnects ?? 3)
       const reconnectDelay = Duration.decode(options.reconnectDelay ?? "1 second")
-      const path = `/deployments/${encodeURIComponent(id)}/stream`
+      const path = DEPLOYMENT_PATHS.statusStream(id)
       const endpoint = `GET ${path}`
       const spec: RequestSpec = { method: "GET", path, base: "deployments", headers: { accept: "text/event-stream" } }
       let updates = 0
@@ -287,7 +288,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     Stream.unwrap(Effect.map(checkId(deploymentId), (id) => {
       const maxReconnects = Math.max(0, options.maxReconnects ?? 3)
       const reconnectDelay = Duration.decode(options.reconnectDelay ?? "1 second")
-      const path = `/deployments/${encodeURIComponent(id)}/logs/stream`
+      const path = DEPLOYMENT_PATHS.logsStream(id)
       const endpoint = `GET ${path}`
       const spec: RequestSpec = { method: "GET", path, base: "deployments", headers: { accept: "text/event-stream" } }
       // A reconnect replays the server's buffer: remember what was emitted, bounded.

@@ -1,5 +1,6 @@
 /**
- * The seed README's examples, verbatim, for the core resources. This file is type-checked by
+ * The seed README's examples, verbatim: the core resources, then models, usage, billing,
+ * providers and deployments. This file is type-checked by
  * `tsc -p tsconfig.json` (part of `npm test`) and never run: if an example stops compiling under
  * strict TypeScript, the test command fails.
  */
@@ -141,6 +142,70 @@ export async function requestStatus(client: Client, result: { requestId: string 
     status.createdAt,
     status.completedAt
   )
+}
+
+export async function modelDiscovery(client: Client) {
+  const resp = await client.models.list({ provider: "fal", mediaType: "image", limit: 20 });
+  for (const m of resp.models) console.log(m.id, m.name);
+
+  const model = await client.models.get("fal-ai/flux/schnell");
+  console.log(model)
+}
+
+export async function usageAndBilling(client: Client) {
+  const usage = await client.usage.get("month");
+  console.log(usage.totalRequests, usage.totalBilledCost, usage.cacheHitRate, usage.avgLatency, usage.history);
+
+  const logs = await client.usage.logs({ limit: 50 });
+  const dashboard = await client.usage.dashboard("week");
+
+  // Track download event (POST /usage/downloads)
+  await client.usage.trackDownload("request-id", "https://...", { mediaType: "image" });
+  console.log(logs, dashboard)
+}
+
+export async function billing(client: Client) {
+  const stats = await client.billing.getStats();       // public stats
+  const info = await client.billing.getInfo();         // org billing info (tier, balance, etc.)
+  const pricing = await client.billing.getPricing();  // model pricing list
+  await client.billing.checkout(10, "https://...", { customerEmail: "..." });
+  await client.billing.updateSubscription("starter");
+  console.log(stats, info, pricing)
+}
+
+export async function providerManagement(client: Client) {
+  const keys = await client.providers.listKeys();
+  const balances = await client.providers.balances();
+  console.log(keys, balances)
+}
+
+export async function deployments(client: Client) {
+  // Create deployment from HuggingFace model
+  const created = await client.deployments.create({
+    hfModelId: "stabilityai/stable-diffusion-xl-base-1.0",
+    gpuTier: "medium",
+    task: "text2img",
+  });
+
+  // List deployments and select one
+  const list = await client.deployments.list();
+  const dep = list.deployments[0];
+
+  // Get current status/details
+  const detail = await client.deployments.get(dep.deploymentId);
+  console.log(detail.status, detail.endpointUrl);
+
+  // Run inference on ready deployment
+  const run = await client.deployments.run(dep.deploymentId, {
+    prompt: "cinematic cat portrait",
+  });
+  console.log(run);
+
+  // Optional helpers
+  const logs = await client.deployments.getLogs(dep.deploymentId);
+  const cost = await client.deployments.getCost(dep.deploymentId);
+  const gpus = await client.deployments.listGpus();
+  console.log(created, logs, cost, gpus)
 }
 
 export async function healthCheck(client: Client) {
