@@ -6,8 +6,8 @@
  *
  * 1. generates an image and saves the PNG under `out/`;
  * 2. repeats the same request to show a cache hit and the cost it avoided;
- * 3. runs a video job in async mode (`preferAsync: true`) and polls `client.requests.get` until it ends;
- * 4. prints a cost and usage summary from the API's `GET /usage`.
+ * 3. runs a video job in async mode (`preferAsync: true`) and follows it with `client.requests.watch` until it ends;
+ * 4. prints a cost and usage summary from `client.usage.get`.
  *
  * Every figure printed comes from the API's responses (the fake's prices are made up, the
  * arithmetic is real). Set `VISGATE_DEMO_OUT` to write the image somewhere other than `out/`.
@@ -96,56 +96,36 @@ const main = async (): Promise<void> => {
       console.log(`   answered at once: ${accepted.status}, ${accepted.videoUrl ?? "no URL"}`)
       videoCost = accepted.cost
     } else {
-      console.log(`   accepted: request ${accepted.requestId}; polling client.requests.get`)
-      let last = ""
-      for (;;) {
-        const status = await client.requests.get(accepted.requestId)
-        if (status.status !== last) {
-          last = status.status
-          const eta = status.estimatedRemainingSeconds !== undefined && status.status !== "completed" &&
+      console.log(`   accepted: request ${accepted.requestId}; watching client.requests.watch`)
+      // One element per status change; polling follows the server's poll_interval_seconds hint.
+      for await (const progress of client.requests.watch(accepted.requestId, { timeout: 60_000 })) {
+        const status = progress.value
+        const eta = progress.estimatedRemainingSeconds !== undefined && status.status !== "completed" &&
             status.status !== "failed"
-            ? `, ~${status.estimatedRemainingSeconds} s left` : ""
-          console.log(`   [${seconds(Date.now() - t0).padStart(6)}] ${status.status}${eta}`)
-        }
+          ? `, ~${progress.estimatedRemainingSeconds} s left`
+          : ""
+        console.log(`   [${seconds(Date.now() - t0).padStart(6)}] ${status.status}${eta} (status request #${progress.polls})`)
         if (status.status === "completed") {
           console.log(`   video ${status.outputUrl ?? "(no URL)"}`)
           console.log("   (the fake's video URL serves a placeholder MP4 header, not a playable video)")
-          break
         }
-        if (status.status === "failed") {
-          console.log(`   failed: ${status.errorMessage ?? "no message"}`)
-          break
-        }
-        const waitMs = Math.min(Math.max(status.pollIntervalSeconds ?? 1, 0.25), 2) * 1000
-        await new Promise((r) => setTimeout(r, waitMs))
+        if (status.status === "failed") console.log(`   failed: ${status.errorMessage ?? "no message"}`)
       }
     }
     console.log()
 
-    // 4. Cost and usage. The Promise client has no usage resource yet, so this reads
-    // GET /usage with plain fetch and the same key.
-    const usageResponse = await fetch(`${server.baseUrl}/usage?period=day`, {
-      headers: { authorization: `Bearer ${API_KEY}` }
-    })
-    if (!usageResponse.ok) throw new Error(`GET /usage failed: HTTP ${usageResponse.status}`)
-    const usage = (await usageResponse.json()) as {
-      total_requests: number
-      successful_requests: number
-      cached_requests: number
-      total_provider_cost: number
-      total_billed_cost: number
-      total_savings: number
-      by_model: Record<string, number>
-    }
-    console.log("4. Usage today (GET /usage?period=day, read with fetch: the client has no usage resource yet)")
+    // 4. Cost and usage, as the API counted them.
+    const usage = await client.usage.get("day")
+    console.log("4. Usage today (client.usage.get(\"day\"))")
     console.log(
-      `   requests ${usage.total_requests} (${usage.successful_requests} successful, ${usage.cached_requests} from cache)`
+      `   requests ${usage.totalRequests} (${usage.successfulRequests} successful, ${usage.cachedRequests} from cache, ` +
+        `cache hit rate ${usage.cacheHitRate.toFixed(1)} %)`
     )
     console.log(
-      `   billed ${usd(usage.total_billed_cost)}, provider cost ${usd(usage.total_provider_cost)}, ` +
-        `saved by the cache ${usd(usage.total_savings)}`
+      `   billed ${usd(usage.totalBilledCost)}, provider cost ${usd(usage.totalProviderCost)}, ` +
+        `saved by the cache ${usd(usage.totalSavings)}`
     )
-    for (const [model, count] of Object.entries(usage.by_model)) console.log(`   ${model}: ${count}`)
+    for (const [model, count] of Object.entries(usage.byModel)) console.log(`   ${model}: ${count}`)
     console.log(
       `   (the client saw ${usd(first.cost)} + ${usd(second.cost)} for the two image calls; ` +
         (videoCost === undefined
