@@ -24,6 +24,9 @@ export interface ArmResult {
   readonly clientMs: number
   readonly rawMs: number
   readonly ratio: number
+  /** CPU time of this (client) process per call, µs: less sensitive to other load than wall time. */
+  readonly clientCpuUs: number
+  readonly rawCpuUs: number
   readonly clientRuns: ReadonlyArray<number>
   readonly rawRuns: ReadonlyArray<number>
 }
@@ -36,8 +39,13 @@ const median = (xs: ReadonlyArray<number>): number => {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-/** Runs `n` calls, `concurrency` at a time; returns ms per call. */
-const runCalls = async (call: Call, n: number, concurrency: number): Promise<number> => {
+interface Run {
+  readonly ms: number
+  readonly cpuUs: number
+}
+
+/** Runs `n` calls, `concurrency` at a time; returns wall ms and process CPU µs per call. */
+const runCalls = async (call: Call, n: number, concurrency: number): Promise<Run> => {
   let next = 0
   const worker = async () => {
     while (next < n) {
@@ -45,10 +53,13 @@ const runCalls = async (call: Call, n: number, concurrency: number): Promise<num
       await call()
     }
   }
+  const cpu = process.cpuUsage()
   const start = performance.now()
   if (concurrency <= 1) await worker()
   else await Promise.all(Array.from({ length: concurrency }, worker))
-  return (performance.now() - start) / n
+  const ms = (performance.now() - start) / n
+  const used = process.cpuUsage(cpu)
+  return { ms, cpuUs: (used.user + used.system) / n }
 }
 
 const startServer = (): Promise<{ readonly port: number; readonly stop: () => void }> =>
@@ -119,8 +130,8 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
     const results: Array<ArmResult> = []
     for (const arm of arms) {
       for (const m of modes) {
-        const clientRuns: Array<number> = []
-        const rawRuns: Array<number> = []
+        const clientRuns: Array<Run> = []
+        const rawRuns: Array<Run> = []
         for (let round = 0; round < options.rounds; round++) {
           // Alternate which arm goes first, so drift on the shared machine hits both alike.
           if (round % 2 === 0) {
@@ -131,9 +142,19 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
             clientRuns.push(await runCalls(arm.client, options.calls, m.concurrency))
           }
         }
-        const clientMs = median(clientRuns)
-        const rawMs = median(rawRuns)
-        results.push({ endpoint: arm.endpoint, mode: m.mode, clientMs, rawMs, ratio: clientMs / rawMs, clientRuns, rawRuns })
+        const clientMs = median(clientRuns.map((r) => r.ms))
+        const rawMs = median(rawRuns.map((r) => r.ms))
+        results.push({
+          endpoint: arm.endpoint,
+          mode: m.mode,
+          clientMs,
+          rawMs,
+          ratio: clientMs / rawMs,
+          clientCpuUs: median(clientRuns.map((r) => r.cpuUs)),
+          rawCpuUs: median(rawRuns.map((r) => r.cpuUs)),
+          clientRuns: clientRuns.map((r) => r.ms),
+          rawRuns: rawRuns.map((r) => r.ms)
+        })
       }
     }
     await client.close()
