@@ -390,10 +390,12 @@ export class Client {
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
+    const layer = Live.fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
+      Layer.provide(Live.httpClientFetch(options.fetch))
+    )
+    // Without `tracing`, the runtime's tracer is off: no span bookkeeping on any call.
     this.#runtime = ManagedRuntime.make(
-      Live.fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
-        Layer.provide(Live.httpClientFetch(options.fetch))
-      )
+      resolved.tracing ? layer : Layer.merge(layer, Layer.setTracerEnabled(false))
     )
     const run: Run = (effect, signal) => this.#run(effect, signal)
     const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>

@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
+import * as FetchClient from "../internal/fetchClient.js"
 import type { AuthenticationError, ValidationError } from "../schemas/Errors.js"
 import * as Account from "../services/Account.js"
 import * as Billing from "../services/Billing.js"
@@ -81,13 +81,14 @@ export const layerConfig = (
   HttpClient.HttpClient
 > => fromConfig(VisgateConfig.layerConfig(options))
 
-/** The platform's fetch `HttpClient`, using `fetch` when given (else the global one at call time). */
+/**
+ * A fetch `HttpClient` (the platform's `HttpClient.make`, sending like `FetchHttpClient`, with a
+ * cheaper response body read: see `internal/fetchClient.ts`), using `fetch` when given (else
+ * `FetchHttpClient.Fetch` from the context, else the global one at call time).
+ */
 export const httpClientFetch = (
   fetch?: typeof globalThis.fetch | undefined
-): Layer.Layer<HttpClient.HttpClient> =>
-  fetch === undefined
-    ? FetchHttpClient.layer
-    : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
+): Layer.Layer<HttpClient.HttpClient> => FetchClient.layer(fetch)
 
 /** Ready to run: all services from options, over `fetch`. */
 export const layerFetch = (

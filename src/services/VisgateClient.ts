@@ -23,6 +23,8 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { constTrue } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -40,6 +42,7 @@ import {
 } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import { isBrowser } from "../internal/runtime.js"
+import { timeoutFail } from "../internal/timeout.js"
 import { USER_AGENT } from "../internal/version.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
@@ -393,10 +396,21 @@ const encodeQuery = (query: Readonly<Record<string, QueryValue>> | undefined): A
 export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = Effect.gen(function*() {
   const config = yield* VisgateConfig
   const tracing = config.tracing
-  const http = (yield* HttpClient.HttpClient).pipe(
-    HttpClient.withTracerDisabledWhen(() => !tracing),
-    HttpClient.withTracerPropagation(tracing)
-  )
+  const httpClient = yield* HttpClient.HttpClient
+  // Tracing on: the platform's span per request, with trace propagation. Tracing off (the
+  // default): no span; when the fiber's tracer is already off (the Promise client's runtime)
+  // nothing at all is set per request.
+  const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
+  const execute = (request: HttpClientRequest.HttpClientRequest) =>
+    tracing
+      ? traced.execute(request)
+      : Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
+        fiber.getFiberRef(FiberRef.currentTracerEnabled)
+          ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
+          : httpClient.execute(request)
+      )
+  // Built once: the retry schedule (no retries: none at all).
+  const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
 
   // Headers shared by every request, computed once.
   const staticHeaders: Record<string, string> = { accept: "application/json" }
@@ -412,7 +426,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   const baseHeaders = Headers.fromInput(staticHeaders)
 
   const getToken = config.getToken
-  const authHeaders: Effect.Effect<Headers.Headers, AuthenticationError> = getToken === undefined
+  const tokenHeaders: Effect.Effect<Headers.Headers, AuthenticationError> = getToken === undefined
     ? Effect.succeed(baseHeaders)
     : Effect.tryPromise({
       try: async () => {
@@ -430,9 +444,14 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
 
   const buildRequest = (spec: RequestSpec, idempotencyKey: string | undefined): HttpClientRequest.HttpClientRequest => {
     const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
+    // Without getToken the auth headers never change, so they go in here, once per call;
+    // with it they are merged per attempt (see `withAuth`). Request headers win either way.
+    const headers = getToken === undefined
+      ? spec.headers !== undefined ? { ...baseHeaders, ...spec.headers } : baseHeaders
+      : spec.headers
     let request = HttpClientRequest.make(spec.method)(root + spec.path, {
       urlParams: encodeQuery(spec.query),
-      ...(spec.headers !== undefined ? { headers: spec.headers } : {})
+      ...(headers !== undefined ? { headers } : {})
     })
     if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
     if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
@@ -445,10 +464,18 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       cause: error.cause ?? error
     })
 
+  /** Per attempt: the request with `getToken`'s header (without getToken it already has its auth). */
+  const withAuth = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpClientRequest.HttpClientRequest, AuthenticationError> =>
+    getToken === undefined
+      ? Effect.succeed(request)
+      : Effect.map(tokenHeaders, (auth) => HttpClientRequest.setHeaders(request, { ...auth, ...request.headers }))
+
   /** One attempt: auth, send, status check; the response is returned unread. */
   const attemptResponse = (request: HttpClientRequest.HttpClientRequest) =>
-    Effect.flatMap(authHeaders, (auth) =>
-      http.execute(HttpClientRequest.setHeaders(request, { ...auth, ...request.headers })).pipe(
+    Effect.flatMap(withAuth(request), (authed) =>
+      execute(authed).pipe(
         Effect.mapError(mapRequestError),
         Effect.flatMap((response) =>
           response.status >= 400
@@ -486,11 +513,9 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       let attempts = 0
       const once = Effect.suspend(() => {
         attempts++
-        return attempt(request).pipe(
-          Effect.timeoutFail({ duration: Duration.millis(timeoutMs), onTimeout: () => new AttemptTimeout({ timeoutMs }) })
-        )
+        return timeoutFail(attempt(request), timeoutMs, () => new AttemptTimeout({ timeoutMs }))
       })
-      const retried = config.maxRetries > 0 ? Effect.retry(once, retryPolicy(config.maxRetries)) : once
+      const retried = retrySchedule !== undefined ? Effect.retry(once, retrySchedule) : once
       const mapped = Effect.catchAll(retried, (failure) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(toVisgateError(failure, attempts, endpoint, now))))
       return tracing
