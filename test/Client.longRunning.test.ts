@@ -213,3 +213,49 @@ describe("client.deployments", () => {
     await client.close()
   })
 })
+
+describe("per-attempt timeout vs streams and bodies", () => {
+  it("a body that stalls after the headers is cut by the per-attempt timeout (TimeoutError)", async () => {
+    let aborted = false
+    const fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("{\"status\":"))
+          init?.signal?.addEventListener("abort", () => {
+            aborted = true
+            controller.error(new DOMException("aborted", "AbortError"))
+          })
+        }
+      })
+      return new Response(body, { status: 200, headers: { "content-type": "application/json" } })
+    }) as typeof globalThis.fetch
+    const client = new Client({ apiKey: "vg-test", fetch, timeout: 50, maxRetries: 0 })
+    const error = await client.health().catch((e: unknown) => e)
+    expect((error as { _tag?: string })._tag).toBe("TimeoutError")
+    expect(aborted).toBe(true)
+    await client.close()
+  })
+
+  it("an event stream may outlive the per-attempt timeout: it only bounds the wait for headers", async () => {
+    const encoder = new TextEncoder()
+    const fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          // Like a real fetch: aborting the request's signal breaks the body.
+          init?.signal?.addEventListener("abort", () => controller.error(new DOMException("aborted", "AbortError")))
+          controller.enqueue(encoder.encode(statusEvent("validating")))
+          await new Promise((r) => setTimeout(r, 250))
+          if (init?.signal?.aborted) return
+          controller.enqueue(encoder.encode(statusEvent("ready")))
+          controller.close()
+        }
+      })
+      return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } })
+    }) as typeof globalThis.fetch
+    const client = new Client({ apiKey: "vg-test", fetch, timeout: 100, maxRetries: 0 })
+    const seen: Array<string> = []
+    for await (const p of client.deployments.watch("dep_1")) seen.push(p.status)
+    expect(seen).toEqual(["validating", "ready"])
+    await client.close()
+  })
+})

@@ -19,15 +19,62 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 
-const fromWeb = (request: HttpClientRequest.HttpClientRequest, source: Response): HttpClientResponse.HttpClientResponse => {
+/**
+ * A per-attempt deadline that this client enforces itself, through the request's abort signal
+ * and a plain timer, so the caller needs no timeout fiber. `body: true` keeps the deadline until
+ * the body has been read with `text`; `false` ends it once the headers arrive (streams).
+ */
+export interface AttemptDeadline {
+  readonly ms: number
+  readonly body: boolean
+}
+
+/** The deadline of the current attempt, set with `Effect.locally` by the core client. */
+export const currentAttemptDeadline: FiberRef.FiberRef<AttemptDeadline | undefined> = globalValue(
+  Symbol.for("@visgate_ai/client/internal/fetchClient/currentAttemptDeadline"),
+  () => FiberRef.unsafeMake<AttemptDeadline | undefined>(undefined)
+)
+
+/** Present (true) in a context whose `HttpClient` honours {@link currentAttemptDeadline}. */
+export class NativeDeadlines extends Context.Reference<NativeDeadlines>()(
+  "@visgate_ai/client/internal/fetchClient/NativeDeadlines",
+  { defaultValue: () => false }
+) {}
+
+/** The abort reason of an attempt that ran out of time; `isDeadlineCause` recognises it. */
+const deadlineReason = (ms: number): Error => {
+  const error = new Error(`attempt exceeded ${ms} ms`)
+  error.name = "TimeoutError"
+  ;(error as { visgateDeadline?: true }).visgateDeadline = true
+  return error
+}
+
+/** Whether a transport failure's cause is this client's attempt deadline. */
+export const isDeadlineCause = (cause: unknown): boolean => {
+  for (let c = cause, depth = 0; c !== undefined && c !== null && depth < 4; depth++) {
+    if ((c as { visgateDeadline?: true }).visgateDeadline === true) return true
+    c = (c as { cause?: unknown }).cause
+  }
+  return false
+}
+
+const fromWeb = (
+  request: HttpClientRequest.HttpClientRequest,
+  source: Response,
+  done: (() => void) | undefined,
+  expired: () => Error | undefined
+): HttpClientResponse.HttpClientResponse => {
   const response = HttpClientResponse.fromWeb(request, source)
   let body: Promise<string> | undefined
   const text = Effect.tryPromise({
-    try: () => (body ??= source.text()),
-    catch: (cause) => new HttpClientError.ResponseError({ request, response, reason: "Decode", cause })
+    try: () => (body ??= done === undefined ? source.text() : source.text().finally(done)),
+    catch: (cause) =>
+      new HttpClientError.ResponseError({ request, response, reason: "Decode", cause: expired() ?? cause })
   })
   // Everything else (status, headers, json, stream, ...) is the platform's own response.
   return Object.create(response, { text: { value: text, enumerable: false } }) as HttpClientResponse.HttpClientResponse
@@ -37,8 +84,35 @@ const noInit: globalThis.RequestInit = {}
 
 /** A fetch client; `fetch` is used unless the context provides `FetchHttpClient.Fetch`. */
 export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal, fiber) => {
+  HttpClient.make((request, url, requestSignal, fiber) => {
     const context = fiber.currentContext
+    const deadline = fiber.getFiberRef(currentAttemptDeadline)
+    let signal = requestSignal
+    let done: (() => void) | undefined
+    let headersDone: (() => void) | undefined
+    // Set when the deadline aborted the request: whatever error the fetch then reports (a custom
+    // fetch may reject with its own AbortError), the failure is this deadline.
+    let timedOut: Error | undefined
+    if (deadline !== undefined) {
+      const controller = new AbortController()
+      const timer = setTimeout(() => {
+        timedOut = deadlineReason(deadline.ms)
+        controller.abort(timedOut)
+      }, deadline.ms)
+      // Never keep a Node process alive just for this timer.
+      ;(timer as { unref?: () => void }).unref?.()
+      const onAbort = () => {
+        clearTimeout(timer)
+        controller.abort(requestSignal.reason)
+      }
+      requestSignal.addEventListener("abort", onAbort, { once: true })
+      done = () => {
+        clearTimeout(timer)
+        requestSignal.removeEventListener("abort", onAbort)
+      }
+      if (!deadline.body) [headersDone, done] = [done, undefined]
+      signal = controller.signal
+    }
     const doFetch = Context.getOrElse(context, FetchHttpClient.Fetch, () => fetch ?? globalThis.fetch)
     const options = Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
     let headers = options.headers ? Headers.merge(Headers.fromInput(options.headers), request.headers) : request.headers
@@ -55,9 +129,15 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
               ...(request.body._tag === "Stream" ? { duplex: "half" } : {}),
               signal
             } as globalThis.RequestInit),
-          catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+          catch: (cause) => {
+            ;(headersDone ?? done)?.()
+            return new HttpClientError.RequestError({ request, reason: "Transport", cause: timedOut ?? cause })
+          }
         }),
-        (source) => fromWeb(request, source)
+        (source) => {
+          headersDone?.()
+          return fromWeb(request, source, done, () => timedOut)
+        }
       )
     switch (request.body._tag) {
       case "Raw":
@@ -74,3 +154,9 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
 /** The fetch `HttpClient` layer. */
 export const layer = (fetch?: typeof globalThis.fetch | undefined): Layer.Layer<HttpClient.HttpClient> =>
   Layer.succeed(HttpClient.HttpClient, make(fetch))
+
+/** The fetch `HttpClient` with the marker telling the core client it enforces attempt deadlines. */
+export const layerWithDeadlines = (
+  fetch?: typeof globalThis.fetch | undefined
+): Layer.Layer<HttpClient.HttpClient | NativeDeadlines> =>
+  Layer.merge(layer(fetch), Layer.succeed(NativeDeadlines, true))

@@ -88,7 +88,7 @@ export const layerConfig = (
  */
 export const httpClientFetch = (
   fetch?: typeof globalThis.fetch | undefined
-): Layer.Layer<HttpClient.HttpClient> => FetchClient.layer(fetch)
+): Layer.Layer<HttpClient.HttpClient> => FetchClient.layerWithDeadlines(fetch)
 
 /** Ready to run: all services from options, over `fetch`. */
 export const layerFetch = (

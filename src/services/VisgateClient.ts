@@ -42,6 +42,7 @@ import {
 } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import { isBrowser } from "../internal/runtime.js"
+import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
 import { USER_AGENT } from "../internal/version.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
@@ -397,6 +398,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   const config = yield* VisgateConfig
   const tracing = config.tracing
   const httpClient = yield* HttpClient.HttpClient
+  const nativeDeadlines = yield* FetchClient.NativeDeadlines
   // Tracing on: the platform's span per request, with trace propagation. Tracing off (the
   // default): no span; when the fiber's tracer is already off (the Promise client's runtime)
   // nothing at all is set per request.
@@ -499,7 +501,9 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     spec: RequestSpec,
     attempt: (
       request: HttpClientRequest.HttpClientRequest
-    ) => Effect.Effect<A, RawFailure | AuthenticationError>
+    ) => Effect.Effect<A, RawFailure | AuthenticationError>,
+    /** Whether the attempt reads the whole body (the deadline covers it) or only the headers. */
+    wholeBody: boolean
   ): Effect.Effect<A, VisgateApiError> =>
     Effect.suspend(() => {
       const key = spec.idempotencyKey === true
@@ -511,11 +515,31 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       const timeoutMs = spec.timeoutMs ?? config.timeoutMs
       const endpoint = `${spec.method} ${spec.path}`
       let attempts = 0
+      const deadline = { ms: timeoutMs, body: wholeBody }
       const once = Effect.suspend(() => {
         attempts++
-        return timeoutFail(attempt(request), timeoutMs, () => new AttemptTimeout({ timeoutMs }))
+        // Our fetch client enforces the deadline through the request's abort signal (no timeout
+        // fiber); any other HttpClient gets the Effect timeout.
+        return nativeDeadlines
+          ? Effect.catchIf(
+            Effect.locally(attempt(request), FetchClient.currentAttemptDeadline, deadline),
+            (e): e is TransportFailure => e._tag === "TransportFailure" && FetchClient.isDeadlineCause(e.cause),
+            () => Effect.fail(new AttemptTimeout({ timeoutMs }))
+          )
+          : timeoutFail(attempt(request), timeoutMs, () => new AttemptTimeout({ timeoutMs }))
       })
-      const retried = retrySchedule !== undefined ? Effect.retry(once, retrySchedule) : once
+      // The retry machinery (a schedule driver per call) starts only after a retryable failure:
+      // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
+      const retried = retrySchedule === undefined ? once : Effect.catchAll(once, (first) => {
+        if (!isRetryable(first)) return Effect.fail(first)
+        let replayed = false
+        const again = Effect.suspend(() => {
+          if (replayed) return once
+          replayed = true
+          return Effect.fail(first)
+        })
+        return Effect.retry(again, retrySchedule)
+      })
       const mapped = Effect.catchAll(retried, (failure) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(toVisgateError(failure, attempts, endpoint, now))))
       return tracing
@@ -525,7 +549,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
 
   const send = (spec: RequestSpec): Effect.Effect<JsonResponse, VisgateApiError> =>
     Effect.flatMap(
-      run(spec, (request) => Effect.flatMap(attemptResponse(request), readJson)),
+      run(spec, (request) => Effect.flatMap(attemptResponse(request), readJson), true),
       ({ headers, status, text }) => {
         if (text.trim() === "") return Effect.succeed({ status, headers, body: undefined })
         try {
@@ -551,7 +575,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     Effect.flatMap(send(spec), (response) => decode(decoder, response.body, `${spec.method} ${spec.path}`))
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(run(spec, attemptResponse), (response) =>
+    Effect.map(run(spec, attemptResponse, false), (response) =>
       Stream.mapError(response.stream, (error) =>
         new ConnectionError({
           message: `The response stream of ${spec.method} ${spec.path} broke: ${causeMessage(error.cause ?? error)}`,

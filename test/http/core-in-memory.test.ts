@@ -40,11 +40,15 @@ const setup = (options: Omit<VisgateClientOptions, "baseUrl"> = {}, fakeOptions:
   // the fake never completes a job early by reading the real clock.
   const fake = new FakeVisgate({ startAt: 0, ...fakeOptions })
   const times: Array<number> = []
-  let inFlight = 0
+  // Requests in flight, each with a check telling whether the fake hung it (a `hang` fault):
+  // a hung request does no work, so the clock may move on to its timeout at once.
+  const inFlight = new Set<() => boolean>()
   const client = HttpClient.transform(makeHttpClient(fake), (effect, request) =>
     Effect.gen(function*() {
       times.push(yield* Clock.currentTimeMillis)
-      inFlight++
+      const index = fake.requests.length
+      const hung = () => fake.requests[index]?.fault === "hang"
+      inFlight.add(hung)
       return yield* effect.pipe(
         Effect.flatMap((res) =>
           Effect.map(res.arrayBuffer, (buf) =>
@@ -53,7 +57,7 @@ const setup = (options: Omit<VisgateClientOptions, "baseUrl"> = {}, fakeOptions:
               new Response(buf.byteLength === 0 ? null : buf, { status: res.status, headers: res.headers })
             ))
         ),
-        Effect.ensuring(Effect.sync(() => inFlight--))
+        Effect.ensuring(Effect.sync(() => inFlight.delete(hung)))
       )
     }))
   const layer = VisgateLayer.layer({ apiKey: KEY, baseUrl: BASE, ...options }).pipe(
@@ -63,8 +67,8 @@ const setup = (options: Omit<VisgateClientOptions, "baseUrl"> = {}, fakeOptions:
 
   /**
    * Runs `effect` in a fiber and moves the TestClock straight to each pending sleep (backoff,
-   * `Retry-After`, timeout) once no request is in flight. A request in flight for 250 ms of real
-   * time counts as hung (a `hang` fault), and the clock moves on to its timeout.
+   * `Retry-After`, timeout) once no request is doing work: requests the fake hung (a `hang`
+   * fault, recorded in `fake.requests`) do none, so the clock moves on to their timeout.
    */
   const drive = <A, E>(effect: Effect.Effect<A, E, VisgateLayer.VisgateServices>) =>
     Effect.gen(function*() {
@@ -74,7 +78,9 @@ const setup = (options: Omit<VisgateClientOptions, "baseUrl"> = {}, fakeOptions:
       for (let i = 0; i < 100_000 && fiber.unsafePoll() === null; i++) {
         yield* realTurn
         if (fiber.unsafePoll() !== null) break
-        if (inFlight > 0 && Date.now() - waitingSince < 250) continue
+        // Real work in flight (not a hang): let it finish before moving the clock (up to 10 s).
+        const working = [...inFlight].some((hung) => !hung())
+        if (working && Date.now() - waitingSince < 10_000) continue
         const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
         if (sleeps.length === 0) continue
         yield* TestClock.setTime(Math.min(...sleeps))
