@@ -10,6 +10,9 @@ const result = await build({
   target: "es2022",
   minify: true,
   metafile: true,
+  // Bundle the installed package. (Inside the SDK's repo, the root tsconfig.json maps
+  // @visgate_ai/client to src/, which esbuild would otherwise follow.)
+  tsconfigRaw: {},
   logLevel: "info"
 })
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes
