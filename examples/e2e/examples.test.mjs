@@ -8,10 +8,20 @@ import { serve } from "@visgate_ai/client/testing"
 import { assertNoKeyLeak, driveExample, freePort, launchBrowser, startProcess, waitForHttp } from "./harness.mjs"
 
 const root = new URL("../", import.meta.url)
+// Per example: how to start the production build, and the `npm run dev` equivalent.
 const EXAMPLES = {
-  vanilla: (port) => ["node", ["server.mjs"], { PORT: String(port) }],
-  vite: (port) => ["node", ["node_modules/vite/bin/vite.js", "preview", "--port", String(port), "--strictPort", "--host", "127.0.0.1"], {}],
-  nextjs: (port) => ["node", ["with-fake.mjs", "start", "--port", String(port), "--hostname", "127.0.0.1"], {}]
+  vanilla: {
+    start: (port) => ["node", ["server.mjs"], { PORT: String(port) }],
+    dev: (port) => ["node", ["server.mjs"], { PORT: String(port) }]
+  },
+  vite: {
+    start: (port) => ["node", ["node_modules/vite/bin/vite.js", "preview", "--port", String(port), "--strictPort", "--host", "127.0.0.1"], {}],
+    dev: (port) => ["node", ["node_modules/vite/bin/vite.js", "--port", String(port), "--strictPort", "--host", "127.0.0.1"], {}]
+  },
+  nextjs: {
+    start: (port) => ["node", ["with-fake.mjs", "start", "--port", String(port), "--hostname", "127.0.0.1"], {}],
+    dev: (port) => ["node", ["with-fake.mjs", "dev", "--port", String(port), "--hostname", "127.0.0.1"], {}]
+  }
 }
 const selected = (process.env.EXAMPLES ?? Object.keys(EXAMPLES).join(",")).split(",").filter(Boolean)
 const FAST = { videoPendingMs: 1_000, videoProcessingMs: 3_000 }
@@ -26,8 +36,8 @@ after(async () => {
 })
 
 for (const name of selected) {
-  const start = EXAMPLES[name]
-  assert.ok(start, `unknown example ${name}`)
+  assert.ok(EXAMPLES[name], `unknown example ${name}`)
+  const { start, dev } = EXAMPLES[name]
   const cwd = new URL(`${name}/`, root).pathname
 
   describe(`examples/${name}`, () => {
@@ -61,19 +71,19 @@ for (const name of selected) {
       assert.ok(upstream.some((r) => r.method === "GET" && r.path.startsWith("/requests/")), "polled GET /requests/{id}")
     })
 
-    test("with no VISGATE_* variables it runs against its built-in fake API", async (t) => {
+    test("its dev server (`npm run dev`) with no VISGATE_* variables runs against its built-in fake API", async (t) => {
       const port = await freePort()
-      const [cmd, args, env] = start(port)
+      const [cmd, args, env] = dev(port)
       const server = startProcess(cmd, args, {
         cwd,
         env: { ...env, VISGATE_BASE_URL: undefined, VISGATE_API_KEY: undefined, NEXT_TELEMETRY_DISABLED: "1" }
       })
       t.after(() => server.stop())
       const url = `http://127.0.0.1:${port}/`
-      await waitForHttp(url, server)
+      await waitForHttp(url, server, 180_000)
       const announced = /fake API at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output())
       assert.ok(announced, `the server names its fake upstream:\n${server.output()}`)
-      const run = await driveExample(browser, { name: `${name}-default`, url, video: false })
+      const run = await driveExample(browser, { name: `${name}-dev`, url, video: false })
       assertNoKeyLeak(run, { secret: "vg-test-key", upstreamOrigin: announced[1] })
     })
   })

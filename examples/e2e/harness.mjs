@@ -142,9 +142,9 @@ export const driveExample = async (browser, { name, url, video = true, prompt })
     if (m.type() === "error") pageErrors.push(`console: ${m.text()} (${m.location().url})`)
   })
   try {
-    await page.goto(url, { waitUntil: "load" })
+    await page.goto(url, { waitUntil: "load", timeout: 120_000 })
     // The model picker is filled from GET /models through the proxy.
-    await page.locator("#models-source").filter({ hasText: "from GET /models" }).waitFor({ timeout: 30_000 })
+    await page.locator("#models-source").filter({ hasText: "from GET /models" }).waitFor({ timeout: 120_000 })
     const modelCount = await page.locator("#model option").count()
     assert.ok(modelCount > 1, `model picker has ${modelCount} options`)
     await page.selectOption("#model", "fal-ai/flux/schnell")

@@ -1,7 +1,7 @@
 "use client"
 
 import { Client, isVisgateError, VIDEO_MODEL_PRESETS, type ImageResult } from "@visgate_ai/client"
-import { type FormEvent, useEffect, useMemo, useState } from "react"
+import { type FormEvent, useEffect, useState } from "react"
 
 // The model picker. The SDK has no `client.models.list()` yet, so this reads `GET /models`
 // through the same proxy with plain fetch, and falls back to a static list.
@@ -10,10 +10,13 @@ const VIDEO_MODELS: string[] = Object.values(VIDEO_MODEL_PRESETS)
 
 const describeError = (error: unknown) => (isVisgateError(error) ? `${error.name}: ${error.message}` : String(error))
 
+// No API key in the browser: every call goes to the same-origin proxy, which adds the key.
+// One client for the page, made on first use (in the browser). It is not closed in an effect
+// cleanup: React's Strict Mode runs cleanups once on mount in development.
+let browserClient: Client | undefined
+const getClient = () => (browserClient ??= new Client({ proxyUrl: "/api/visgate" }))
+
 export function Demo() {
-  // No API key in the browser: every call goes to the same-origin proxy, which adds the key.
-  const client = useMemo(() => new Client({ proxyUrl: "/api/visgate" }), [])
-  useEffect(() => () => void client.close(), [client])
 
   const [models, setModels] = useState<{ ids: string[]; source: string }>({ ids: FALLBACK_MODELS, source: "" })
   const [prompt, setPrompt] = useState("a lighthouse at dawn, watercolor")
@@ -53,7 +56,7 @@ export function Demo() {
     setError(null)
     setGenerating(true)
     try {
-      setImage(await client.images.generate(model, prompt, { width: 512, height: 512 }))
+      setImage(await getClient().images.generate(model, prompt, { width: 512, height: 512 }))
     } catch (e) {
       setError(describeError(e))
     } finally {
@@ -70,6 +73,7 @@ export function Demo() {
     const push = (status: string) => setVideoLog((log) => (log.at(-1) === status ? log : [...log, status]))
     try {
       // Async mode: the API answers 202 at once; poll GET /requests/{id} for live status.
+      const client = getClient()
       const started = await client.videos.generate(videoModel, prompt, { preferAsync: true, durationSeconds: 5 })
       if (started.status !== "accepted") {
         push(started.status)
