@@ -39,7 +39,14 @@ step "build @visgate_ai/server-proxy" bash -c "cd server-proxy && npm run build 
 
 IFS=, read -r -a selected <<< "$EXAMPLES"
 for dir in e2e "${selected[@]}"; do
-  step "install $dir" bash -c "cd examples/$dir && npm ci --no-audit --no-fund --loglevel=error"
+  if node scripts/examples-lock-check.mjs "examples/$dir"; then
+    step "install $dir" bash -c "cd examples/$dir && npm ci --no-audit --no-fund --loglevel=error"
+  else
+    # The SDK's or the proxy's dependencies changed since the lock was written: refresh it (other
+    # pins are kept) and say so, so that the new lock gets committed.
+    echo "WARNING: refreshing examples/$dir/package-lock.json; commit it" >&2
+    step "install $dir (lock refreshed)" bash -c "cd examples/$dir && npm install --no-audit --no-fund --loglevel=error"
+  fi
 done
 for dir in "${selected[@]}"; do
   step "build $dir" bash -c "cd examples/$dir && npm run build"
