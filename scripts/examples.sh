@@ -39,13 +39,14 @@ step "build @visgate_ai/server-proxy" bash -c "cd server-proxy && npm run build 
 
 IFS=, read -r -a selected <<< "$EXAMPLES"
 for dir in e2e "${selected[@]}"; do
-  if node scripts/examples-lock-check.mjs "examples/$dir"; then
+  if stale=$(node scripts/examples-lock-check.mjs "examples/$dir"); then
     step "install $dir" bash -c "cd examples/$dir && npm ci --no-audit --no-fund --loglevel=error"
   else
-    # The SDK's or the proxy's dependencies changed since the lock was written: refresh it (other
-    # pins are kept) and say so, so that the new lock gets committed.
-    echo "WARNING: refreshing examples/$dir/package-lock.json; commit it" >&2
-    step "install $dir (lock refreshed)" bash -c "cd examples/$dir && npm install --no-audit --no-fund --loglevel=error"
+    # The SDK's or the proxy's dependencies changed since the lock was written: refresh their
+    # entries (other pins are kept) and say so, so that the new lock gets committed.
+    echo "WARNING: refreshing examples/$dir/package-lock.json for $stale; commit it" >&2
+    step "install $dir (lock refreshed)" bash -c "cd examples/$dir && npm ci --no-audit --no-fund --loglevel=error && npm install --no-audit --no-fund --loglevel=error $stale"
+    node scripts/examples-lock-check.mjs "examples/$dir" > /dev/null
   fi
 done
 for dir in "${selected[@]}"; do
