@@ -391,7 +391,7 @@ export class Client {
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
     const layer = Live.fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
-      Layer.provide(Live.httpClientFetch(options.fetch))
+      Layer.provide(Live.httpClientFetch(options.fetch, options))
     )
     // Without `tracing`, the runtime's tracer is off: no span bookkeeping on any call.
     this.#runtime = ManagedRuntime.make(

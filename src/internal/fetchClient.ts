@@ -1,13 +1,14 @@
 /**
  * The fetch `HttpClient` of the ready layers (`layerFetch`, the Promise client). It is an
- * `@effect/platform` `HttpClient` (`HttpClient.make`: same URL building, abort signal, interruption
- * and tracing as every platform client) that sends requests the way `FetchHttpClient` does: same
- * `FetchHttpClient.Fetch` and `FetchHttpClient.RequestInit` services, same body handling, same errors.
+ * `@effect/platform` `HttpClient` (`HttpClient.makeWith`: the platform's URL building, request
+ * and response types and errors) that sends requests the way `FetchHttpClient` does: same
+ * `FetchHttpClient.Fetch` and `FetchHttpClient.RequestInit` services, same body handling.
  *
- * One difference, for speed: `FetchHttpClient` builds every response's `text` with
- * `Effect.cached` run through `Effect.runSync` (an extra fiber and a memoised deferred per
- * response), which on a loopback call costs more than the request itself. Here `text` reads the
- * body once through a memoised promise; a second read gets the same text, as there.
+ * Differences, for speed (on a loopback call the platform's per-request machinery costs more
+ * than the request itself): one `AbortController` per request serves interruption and the
+ * attempt deadline ({@link currentAttemptDeadline}, so the core client needs no timeout fiber);
+ * no finalization registry or interruptible response wrapper; and `text` reads the body once
+ * through a memoised promise instead of `Effect.cached` run through `Effect.runSync`.
  *
  * @internal
  */
@@ -17,7 +18,9 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
 import * as Context from "effect/Context"
+import * as Either from "effect/Either"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
@@ -66,15 +69,25 @@ export const isDeadlineCause = (cause: unknown): boolean => {
 const fromWeb = (
   request: HttpClientRequest.HttpClientRequest,
   source: Response,
+  controller: AbortController,
   done: (() => void) | undefined,
   expired: () => Error | undefined
 ): HttpClientResponse.HttpClientResponse => {
   const response = HttpClientResponse.fromWeb(request, source)
   let body: Promise<string> | undefined
-  const text = Effect.tryPromise({
-    try: () => (body ??= done === undefined ? source.text() : source.text().finally(done)),
-    catch: (cause) =>
-      new HttpClientError.ResponseError({ request, response, reason: "Decode", cause: expired() ?? cause })
+  const text = Effect.async<string, HttpClientError.ResponseError>((resume) => {
+    body ??= done === undefined ? source.text() : source.text().finally(done)
+    body.then(
+      (value) => resume(Effect.succeed(value)),
+      (cause) =>
+        resume(
+          Effect.fail(
+            new HttpClientError.ResponseError({ request, response, reason: "Decode", cause: expired() ?? cause })
+          )
+        )
+    )
+    // Interrupted while reading: stop the transfer.
+    return Effect.sync(() => controller.abort())
   })
   // Everything else (status, headers, json, stream, ...) is the platform's own response.
   return Object.create(response, { text: { value: text, enumerable: false } }) as HttpClientResponse.HttpClientResponse
@@ -82,74 +95,100 @@ const fromWeb = (
 
 const noInit: globalThis.RequestInit = {}
 
-/** A fetch client; `fetch` is used unless the context provides `FetchHttpClient.Fetch`. */
+/**
+ * A fetch client; `fetch` is used unless the context provides `FetchHttpClient.Fetch`.
+ *
+ * Built with `HttpClient.makeWith` rather than `HttpClient.make`: one `AbortController` per
+ * request serves both interruption and the attempt deadline, and there is no per-response
+ * finalization registry or interruptible wrapper (every body is read or streamed by the core
+ * client). It emits no HTTP span; with `tracing: true` the ready layers use the platform's
+ * `FetchHttpClient` instead (see `layers/Live.ts`).
+ */
 export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient =>
-  HttpClient.make((request, url, requestSignal, fiber) => {
-    const context = fiber.currentContext
-    const deadline = fiber.getFiberRef(currentAttemptDeadline)
-    let signal = requestSignal
-    let done: (() => void) | undefined
-    let headersDone: (() => void) | undefined
-    // Set when the deadline aborted the request: whatever error the fetch then reports (a custom
-    // fetch may reject with its own AbortError), the failure is this deadline.
-    let timedOut: Error | undefined
-    if (deadline !== undefined) {
-      const controller = new AbortController()
-      const timer = setTimeout(() => {
-        timedOut = deadlineReason(deadline.ms)
-        controller.abort(timedOut)
-      }, deadline.ms)
-      // Never keep a Node process alive just for this timer.
-      ;(timer as { unref?: () => void }).unref?.()
-      const onAbort = () => {
-        clearTimeout(timer)
-        controller.abort(requestSignal.reason)
-      }
-      requestSignal.addEventListener("abort", onAbort, { once: true })
-      done = () => {
-        clearTimeout(timer)
-        requestSignal.removeEventListener("abort", onAbort)
-      }
-      if (!deadline.body) [headersDone, done] = [done, undefined]
-      signal = controller.signal
-    }
-    const doFetch = Context.getOrElse(context, FetchHttpClient.Fetch, () => fetch ?? globalThis.fetch)
-    const options = Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
-    let headers = options.headers ? Headers.merge(Headers.fromInput(options.headers), request.headers) : request.headers
-    if (headers["content-length"]) headers = Headers.remove(headers, "content-length")
-    const send = (body: BodyInit | undefined) =>
-      Effect.map(
-        Effect.tryPromise({
-          try: () =>
-            doFetch(url, {
-              ...options,
-              method: request.method,
-              headers,
-              body,
-              ...(request.body._tag === "Stream" ? { duplex: "half" } : {}),
-              signal
-            } as globalThis.RequestInit),
-          catch: (cause) => {
-            ;(headersDone ?? done)?.()
-            return new HttpClientError.RequestError({ request, reason: "Transport", cause: timedOut ?? cause })
+  HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (effect) =>
+      Effect.flatMap(effect, (request) =>
+        Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
+          const urlResult = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+          if (Either.isLeft(urlResult)) {
+            return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: urlResult.left }))
           }
-        }),
-        (source) => {
-          headersDone?.()
-          return fromWeb(request, source, done, () => timedOut)
-        }
-      )
-    switch (request.body._tag) {
-      case "Raw":
-      case "Uint8Array":
-        return send(request.body.body as BodyInit)
-      case "FormData":
-        return send(request.body.formData)
-      case "Stream":
-        return Effect.flatMap(Stream.toReadableStreamEffect(request.body.stream), send)
-    }
-    return send(undefined)
-  })
+          const url = urlResult.right
+          const context = fiber.currentContext
+          const deadline = fiber.getFiberRef(currentAttemptDeadline)
+          const controller = new AbortController()
+          let timer: ReturnType<typeof setTimeout> | undefined
+          // Set when the deadline aborted the request: whatever error the fetch then reports (a
+          // custom fetch may reject with its own AbortError), the failure is this deadline.
+          let timedOut: Error | undefined
+          const clear = () => {
+            if (timer !== undefined) clearTimeout(timer)
+            timer = undefined
+          }
+          if (deadline !== undefined) {
+            timer = setTimeout(() => {
+              timedOut = deadlineReason(deadline.ms)
+              controller.abort(timedOut)
+            }, deadline.ms)
+            // Never keep a Node process alive just for this timer.
+            ;(timer as { unref?: () => void }).unref?.()
+          }
+          // The deadline covers the body when asked to, else it ends with the headers.
+          const bodyDone = deadline?.body === true ? clear : undefined
+          const doFetch = Context.getOrElse(context, FetchHttpClient.Fetch, () => fetch ?? globalThis.fetch)
+          const options = Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
+          let headers = options.headers
+            ? Headers.merge(Headers.fromInput(options.headers), request.headers)
+            : request.headers
+          if (headers["content-length"]) headers = Headers.remove(headers, "content-length")
+          const send = (body: BodyInit | undefined) =>
+            Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+              let pending: Promise<Response>
+              try {
+                pending = doFetch(url, {
+                  ...options,
+                  method: request.method,
+                  headers,
+                  body,
+                  ...(request.body._tag === "Stream" ? { duplex: "half" } : {}),
+                  signal: controller.signal
+                } as globalThis.RequestInit)
+              } catch (cause) {
+                pending = Promise.reject(cause)
+              }
+              pending.then(
+                (source) => {
+                  if (bodyDone === undefined) clear()
+                  resume(Effect.succeed(fromWeb(request, source, controller, bodyDone, () => timedOut)))
+                },
+                (cause) => {
+                  clear()
+                  resume(
+                    Effect.fail(
+                      new HttpClientError.RequestError({ request, reason: "Transport", cause: timedOut ?? cause })
+                    )
+                  )
+                }
+              )
+              // Interrupted before the headers: abort the request.
+              return Effect.sync(() => {
+                clear()
+                controller.abort()
+              })
+            })
+          switch (request.body._tag) {
+            case "Raw":
+            case "Uint8Array":
+              return send(request.body.body as BodyInit)
+            case "FormData":
+              return send(request.body.formData)
+            case "Stream":
+              return Effect.flatMap(Stream.toReadableStreamEffect(request.body.stream), send)
+          }
+          return send(undefined)
+        })),
+    Effect.succeed
+  )
 
 /** The fetch `HttpClient` layer. */
 export const layer = (fetch?: typeof globalThis.fetch | undefined): Layer.Layer<HttpClient.HttpClient> =>

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
@@ -82,16 +83,23 @@ export const layerConfig = (
 > => fromConfig(VisgateConfig.layerConfig(options))
 
 /**
- * A fetch `HttpClient` (the platform's `HttpClient.make`, sending like `FetchHttpClient`, with a
- * cheaper response body read: see `internal/fetchClient.ts`), using `fetch` when given (else
- * `FetchHttpClient.Fetch` from the context, else the global one at call time).
+ * The fetch `HttpClient` of the ready layers, using `fetch` when given (else
+ * `FetchHttpClient.Fetch` from the context, else the global one at call time). By default our
+ * lean fetch client (`internal/fetchClient.ts`: it enforces per-attempt deadlines itself); with
+ * `tracing: true` the platform's `FetchHttpClient`, for its HTTP spans and trace propagation.
  */
 export const httpClientFetch = (
-  fetch?: typeof globalThis.fetch | undefined
-): Layer.Layer<HttpClient.HttpClient> => FetchClient.layerWithDeadlines(fetch)
+  fetch?: typeof globalThis.fetch | undefined,
+  options: { readonly tracing?: boolean | undefined } = {}
+): Layer.Layer<HttpClient.HttpClient> =>
+  options.tracing === true
+    ? fetch === undefined
+      ? FetchHttpClient.layer
+      : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
+    : FetchClient.layerWithDeadlines(fetch)
 
 /** Ready to run: all services from options, over `fetch`. */
 export const layerFetch = (
   options: VisgateConfig.VisgateClientOptions & { readonly fetch?: typeof globalThis.fetch | undefined } = {}
 ): Layer.Layer<VisgateServices, AuthenticationError | ValidationError> =>
-  layer(options).pipe(Layer.provide(httpClientFetch(options.fetch)))
+  layer(options).pipe(Layer.provide(httpClientFetch(options.fetch, options)))
