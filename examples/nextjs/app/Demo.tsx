@@ -3,8 +3,8 @@
 import { Client, isVisgateError, VIDEO_MODEL_PRESETS, type ImageResult } from "@visgate_ai/client"
 import { type FormEvent, useEffect, useState } from "react"
 
-// The model picker. The SDK has no `client.models.list()` yet, so this reads `GET /models`
-// through the same proxy with plain fetch, and falls back to a static list.
+// The model picker: `client.models.list()` reads `GET /models` through the same proxy. If that
+// call fails, the page shows the error and keeps a static list so generation still works.
 const FALLBACK_MODELS = ["fal-ai/flux/schnell", "fal-ai/flux-pro", "fal-ai/flux/dev"]
 const VIDEO_MODELS: string[] = Object.values(VIDEO_MODEL_PRESETS)
 
@@ -17,8 +17,7 @@ let browserClient: Client | undefined
 const getClient = () => (browserClient ??= new Client({ proxyUrl: "/api/visgate" }))
 
 export function Demo() {
-
-  const [models, setModels] = useState<{ ids: string[]; source: string }>({ ids: FALLBACK_MODELS, source: "" })
+  const [models, setModels] = useState<{ ids: string[]; source: string }>({ ids: ["fal-ai/flux/schnell"], source: "" })
   const [prompt, setPrompt] = useState("a lighthouse at dawn, watercolor")
   const [model, setModel] = useState("fal-ai/flux/schnell")
   const [videoModel, setVideoModel] = useState(VIDEO_MODELS[0])
@@ -31,21 +30,20 @@ export function Demo() {
 
   useEffect(() => {
     let cancelled = false
-    ;(async () => {
-      try {
-        const res = await fetch("/api/visgate/models?media_type=image&limit=20")
-        if (!res.ok) throw new Error(`GET /models answered ${res.status}`)
-        const body = (await res.json()) as { models?: Array<{ id: string }> }
-        if (!cancelled && body.models && body.models.length > 0) {
-          const ids = body.models.map((m) => m.id)
-          setModels({ ids, source: `${ids.length} image models from GET /models` })
-          return
+    getClient()
+      .models.list({ mediaType: "image", limit: 20 })
+      .then(
+        (page) => {
+          if (cancelled) return
+          const ids = page.models.map((m) => m.id)
+          setModels({ ids, source: `${ids.length} image models from GET /models (client.models.list)` })
+        },
+        (e: unknown) => {
+          if (cancelled) return
+          setError(describeError(e))
+          setModels({ ids: FALLBACK_MODELS, source: "static fallback list (client.models.list failed, see the error)" })
         }
-      } catch {
-        // keep the fallback
-      }
-      if (!cancelled) setModels({ ids: FALLBACK_MODELS, source: "static fallback list" })
-    })()
+      )
     return () => {
       cancelled = true
     }

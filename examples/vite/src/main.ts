@@ -15,23 +15,21 @@ const clearError = () => {
   $<HTMLParagraphElement>("error").hidden = true
 }
 
-// The model picker. The SDK has no `client.models.list()` yet, so this reads `GET /models`
-// through the same proxy with plain fetch, and falls back to a static list.
+// The model picker: `client.models.list()` reads `GET /models` through the same proxy. If that
+// call fails, the page shows the error and keeps a static list so generation still works.
 const FALLBACK_MODELS = ["fal-ai/flux/schnell", "fal-ai/flux-pro", "fal-ai/flux/dev"]
 const loadModels = async () => {
   const select = $<HTMLSelectElement>("model")
-  let ids = FALLBACK_MODELS
-  let source = "static fallback list"
+  let ids: string[]
+  let source: string
   try {
-    const res = await fetch("/api/visgate/models?media_type=image&limit=20")
-    if (!res.ok) throw new Error(`GET /models answered ${res.status}`)
-    const body = (await res.json()) as { models?: Array<{ id: string }> }
-    if (body.models && body.models.length > 0) {
-      ids = body.models.map((m) => m.id)
-      source = `${ids.length} image models from GET /models`
-    }
-  } catch {
-    // keep the fallback
+    const page = await client.models.list({ mediaType: "image", limit: 20 })
+    ids = page.models.map((m) => m.id)
+    source = `${ids.length} image models from GET /models (client.models.list)`
+  } catch (error) {
+    showError(error)
+    ids = FALLBACK_MODELS
+    source = "static fallback list (client.models.list failed, see the error)"
   }
   select.replaceChildren(...ids.map((id) => new Option(id, id, id === "fal-ai/flux/schnell", id === "fal-ai/flux/schnell")))
   $("models-source").textContent = `Models: ${source}.`
