@@ -93,3 +93,56 @@ export const sendGenerationAndWait = <A extends { readonly id: string; readonly 
       return Effect.succeed(done)
     }
   )
+
+/** The options every generation service accepts (`preferAsync` switches to async mode). */
+export interface GenerationOptions {
+  readonly preferAsync?: boolean | null | undefined
+}
+
+/**
+ * The shape shared by `Images` and `Videos`: `generate` (with overloads so `preferAsync: true`
+ * widens the result to the 202 acknowledgement) and `generateAndWait`.
+ */
+export interface GenerationService<O extends GenerationOptions, R> {
+  /** Async mode: the result, or the 202 acknowledgement `{ status: "accepted", requestId }`. */
+  generate(
+    model: string,
+    prompt: string,
+    options: O & { readonly preferAsync: true }
+  ): Effect.Effect<R | AcceptedResult, VisgateApiError>
+  /** Waits for the media in one request (long videos may hit proxy timeouts). */
+  generate(
+    model: string,
+    prompt: string,
+    options?: O & { readonly preferAsync?: false | null | undefined }
+  ): Effect.Effect<R, VisgateApiError>
+  generate(model: string, prompt: string, options?: O): Effect.Effect<R | AcceptedResult, VisgateApiError>
+  /**
+   * Submits with `preferAsync` and waits: a 200 answer is the result; a 202 is polled
+   * (`GET /requests/{id}`, see `Requests.wait`) and the final `RequestStatus` is returned, its
+   * `outputUrl` holding the media. Tell them apart with `"requestId" in result`. Fails with
+   * `GenerationFailedError` when the job failed and `WaitTimeoutError` past `timeout`.
+   */
+  generateAndWait(
+    model: string,
+    prompt: string,
+    options?: Omit<O, "preferAsync"> & RequestWaitOptions
+  ): Effect.Effect<R | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError>
+}
+
+/**
+ * Builds a generation service from its request builder (validation and body, before any
+ * request) and its result decoder.
+ */
+export const makeGenerationService = <O extends GenerationOptions, R extends { readonly id: string; readonly status: string }>(
+  client: Client,
+  buildSpec: (model: string, prompt: string, options: Omit<O, "preferAsync">) => Effect.Effect<RequestSpec, VisgateApiError>,
+  decodeResult: Decoder<R>
+): GenerationService<O, R> => {
+  const generate = (model: string, prompt: string, options: O = {} as O) =>
+    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
+      sendGeneration(client, spec, options.preferAsync === true, decodeResult))
+  const generateAndWait = (model: string, prompt: string, options: Omit<O, "preferAsync"> & RequestWaitOptions = {} as O) =>
+    Effect.flatMap(buildSpec(model, prompt, options), (spec) => sendGenerationAndWait(client, spec, decodeResult, options))
+  return { generate, generateAndWait } as GenerationService<O, R>
+}

@@ -8,12 +8,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import { mergeParams, sendGeneration, sendGenerationAndWait } from "../internal/generation.js"
-import type { RequestWaitOptions } from "../internal/requestWait.js"
+import { type GenerationService, makeGenerationService, mergeParams } from "../internal/generation.js"
 import { type ImageFile, resolveImageInput } from "../internal/imageFile.js"
-import type { GenerationFailedError, VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
+import type { VisgateApiError } from "../schemas/Errors.js"
 import { ImageGenerateBody, ImageResult } from "../schemas/Images.js"
-import type { AcceptedResult, RequestStatus } from "../schemas/Requests.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
 
 /** Options of `images.generate(model, prompt, options)`; `null` means unset. */
@@ -49,37 +47,8 @@ export interface ImageGenerateOptions {
   readonly idempotencyKey?: string | null | undefined
 }
 
-/** The `Images` service. */
-export interface Service {
-  /** `POST /images/generate` in async mode: the result, or the 202 acknowledgement. */
-  generate(
-    model: string,
-    prompt: string,
-    options: ImageGenerateOptions & { readonly preferAsync: true }
-  ): Effect.Effect<ImageResult | AcceptedResult, VisgateApiError>
-  /** `POST /images/generate`: waits for the images. */
-  generate(
-    model: string,
-    prompt: string,
-    options?: ImageGenerateOptions & { readonly preferAsync?: false | null | undefined }
-  ): Effect.Effect<ImageResult, VisgateApiError>
-  generate(
-    model: string,
-    prompt: string,
-    options?: ImageGenerateOptions
-  ): Effect.Effect<ImageResult | AcceptedResult, VisgateApiError>
-  /**
-   * Submits with `preferAsync` and waits: a 200 answer is the `ImageResult`; a 202 is polled
-   * (`GET /requests/{id}`, see `Requests.wait`) and the final `RequestStatus` is returned, its
-   * `outputUrl` holding the media. Tell them apart with `"requestId" in result`. Fails with
-   * `GenerationFailedError` when the job failed and `WaitTimeoutError` past `timeout`.
-   */
-  generateAndWait(
-    model: string,
-    prompt: string,
-    options?: Omit<ImageGenerateOptions, "preferAsync"> & RequestWaitOptions
-  ): Effect.Effect<ImageResult | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError>
-}
+/** The `Images` service: `generate` and `generateAndWait` on ``POST /images/generate``. */
+export interface Service extends GenerationService<ImageGenerateOptions, ImageResult> {}
 
 /** Tag of the `Images` service. */
 export class Images extends Context.Tag("@visgate_ai/client/Images")<Images, Service>() {}
@@ -119,21 +88,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
         idempotencyKey: options.idempotencyKey ?? true
       } satisfies RequestSpec
     })
-  const generate = (
-    model: string,
-    prompt: string,
-    options: ImageGenerateOptions = {}
-  ): Effect.Effect<ImageResult | AcceptedResult, VisgateApiError> =>
-    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
-      sendGeneration(client, spec, options.preferAsync === true, decodeResult))
-  const generateAndWait = (
-    model: string,
-    prompt: string,
-    options: Omit<ImageGenerateOptions, "preferAsync"> & RequestWaitOptions = {}
-  ): Effect.Effect<ImageResult | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> =>
-    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
-      sendGenerationAndWait(client, spec, decodeResult, options))
-  return { generate, generateAndWait } as Service
+  return makeGenerationService<ImageGenerateOptions, ImageResult>(client, buildSpec, decodeResult)
 })
 
 /** The `Images` layer. */

@@ -8,11 +8,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import { mergeParams, sendGeneration, sendGenerationAndWait } from "../internal/generation.js"
-import type { RequestWaitOptions } from "../internal/requestWait.js"
+import { type GenerationService, makeGenerationService, mergeParams } from "../internal/generation.js"
 import { type ImageFile, resolveImageInput } from "../internal/imageFile.js"
-import type { GenerationFailedError, VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
-import type { AcceptedResult, RequestStatus } from "../schemas/Requests.js"
+import type { VisgateApiError } from "../schemas/Errors.js"
 import { VideoGenerateBody, VideoResult } from "../schemas/Videos.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
 
@@ -36,37 +34,8 @@ export interface VideoGenerateOptions {
   readonly idempotencyKey?: string | null | undefined
 }
 
-/** The `Videos` service. */
-export interface Service {
-  /** `POST /videos/generate` in async mode: the result, or the 202 acknowledgement. */
-  generate(
-    model: string,
-    prompt: string,
-    options: VideoGenerateOptions & { readonly preferAsync: true }
-  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError>
-  /** `POST /videos/generate`: waits for the video (may hit proxy timeouts on long videos). */
-  generate(
-    model: string,
-    prompt: string,
-    options?: VideoGenerateOptions & { readonly preferAsync?: false | null | undefined }
-  ): Effect.Effect<VideoResult, VisgateApiError>
-  generate(
-    model: string,
-    prompt: string,
-    options?: VideoGenerateOptions
-  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError>
-  /**
-   * Submits with `preferAsync` and waits: a 200 answer is the `VideoResult`; a 202 is polled
-   * (`GET /requests/{id}`, see `Requests.wait`) and the final `RequestStatus` is returned, its
-   * `outputUrl` holding the media. Tell them apart with `"requestId" in result`. Fails with
-   * `GenerationFailedError` when the job failed and `WaitTimeoutError` past `timeout`.
-   */
-  generateAndWait(
-    model: string,
-    prompt: string,
-    options?: Omit<VideoGenerateOptions, "preferAsync"> & RequestWaitOptions
-  ): Effect.Effect<VideoResult | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError>
-}
+/** The `Videos` service: `generate` and `generateAndWait` on ``POST /videos/generate``. */
+export interface Service extends GenerationService<VideoGenerateOptions, VideoResult> {}
 
 /** Tag of the `Videos` service. */
 export class Videos extends Context.Tag("@visgate_ai/client/Videos")<Videos, Service>() {}
@@ -100,21 +69,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
         idempotencyKey: options.idempotencyKey ?? true
       } satisfies RequestSpec
     })
-  const generate = (
-    model: string,
-    prompt: string,
-    options: VideoGenerateOptions = {}
-  ): Effect.Effect<VideoResult | AcceptedResult, VisgateApiError> =>
-    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
-      sendGeneration(client, spec, options.preferAsync === true, decodeResult))
-  const generateAndWait = (
-    model: string,
-    prompt: string,
-    options: Omit<VideoGenerateOptions, "preferAsync"> & RequestWaitOptions = {}
-  ): Effect.Effect<VideoResult | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> =>
-    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
-      sendGenerationAndWait(client, spec, decodeResult, options))
-  return { generate, generateAndWait } as Service
+  return makeGenerationService<VideoGenerateOptions, VideoResult>(client, buildSpec, decodeResult)
 })
 
 /** The `Videos` layer. */
