@@ -13,27 +13,13 @@ import {
   required,
   withDefault
 } from "../internal/schema.js"
-import { ResultStatusField } from "./Requests.js"
+import { generationResultFields } from "./Requests.js"
 
 /** `POST /images/generate` 200. `cost` is USD. */
 export class ImageResult extends Schema.Class<ImageResult>("ImageResult")({
-  id: Schema.String,
-  status: ResultStatusField,
+  ...generationResultFields,
   images: withDefault(Schema.Array(Schema.String), "images", () => []),
-  model: Schema.String,
-  provider: Schema.String,
-  /** Billed cost in USD (0 on cache hits and when absent). */
-  cost: withDefault(Schema.Number, "cost", () => 0),
-  cacheHit: withDefault(Schema.Boolean, "cache_hit", () => false),
-  /** `exact` or `semantic` when the result came from the cache. */
-  cacheSource: optional(Schema.String, "cache_source"),
-  /** Provider cost avoided by a cache hit, in micro-USD (1e-6 USD). */
-  providerCostAvoidedMicro: optional(Schema.Number, "provider_cost_avoided_micro"),
-  /** Amount saved by a cache hit, in USD. */
-  savedAmount: optional(Schema.Number, "saved_amount"),
   marginPercent: optional(Schema.Number, "margin_percent"),
-  latencyMs: optional(Schema.Number, "latency_ms"),
-  createdAt: optional(Schema.String, "created_at"),
   /** Host that stores the output, e.g. `storage.googleapis.com`. */
   outputStorage: optional(Schema.String, "output_storage"),
   outputSizeBytes: optional(Schema.Number, "output_size_bytes"),

@@ -94,3 +94,25 @@ export const ResultStatusField = Schema.optionalWith(
   }),
   { nullable: true, default: () => "completed" as const }
 )
+
+/**
+ * Fields `/images/generate` and `/videos/generate` results share (reference §2.2, §2.3): billing,
+ * cache and timing. Money: `cost` and `savedAmount` in USD, `providerCostAvoidedMicro` in micro-USD.
+ */
+export const generationResultFields = {
+  id: Schema.String,
+  status: ResultStatusField,
+  model: Schema.String,
+  provider: Schema.String,
+  /** Billed cost in USD (0 on cache hits and when absent). */
+  cost: withDefault(Schema.Number, "cost", () => 0),
+  cacheHit: withDefault(Schema.Boolean, "cache_hit", () => false),
+  /** `exact` or `semantic` when the result came from the cache. */
+  cacheSource: optional(Schema.String, "cache_source"),
+  /** Provider cost avoided by a cache hit, in micro-USD (1e-6 USD). */
+  providerCostAvoidedMicro: optional(Schema.Number, "provider_cost_avoided_micro"),
+  /** Amount saved by a cache hit, in USD. */
+  savedAmount: optional(Schema.Number, "saved_amount"),
+  latencyMs: optional(Schema.Number, "latency_ms"),
+  createdAt: optional(Schema.String, "created_at")
+}

@@ -4,25 +4,14 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { NonBlank, optional, PositiveNumber, withDefault } from "../internal/schema.js"
-import { ResultStatusField } from "./Requests.js"
+import { NonBlank, optional, PositiveNumber } from "../internal/schema.js"
+import { generationResultFields } from "./Requests.js"
 
 /** `POST /videos/generate` 200. `cost` is USD. */
 export class VideoResult extends Schema.Class<VideoResult>("VideoResult")({
-  id: Schema.String,
-  status: ResultStatusField,
+  ...generationResultFields,
   /** May be absent when the job failed or is still processing. */
-  videoUrl: optional(Schema.String, "video_url"),
-  model: Schema.String,
-  provider: Schema.String,
-  cost: withDefault(Schema.Number, "cost", () => 0),
-  cacheHit: withDefault(Schema.Boolean, "cache_hit", () => false),
-  cacheSource: optional(Schema.String, "cache_source"),
-  /** Provider cost avoided by a cache hit, in micro-USD. */
-  providerCostAvoidedMicro: optional(Schema.Number, "provider_cost_avoided_micro"),
-  savedAmount: optional(Schema.Number, "saved_amount"),
-  latencyMs: optional(Schema.Number, "latency_ms"),
-  createdAt: optional(Schema.String, "created_at")
+  videoUrl: optional(Schema.String, "video_url")
 }) {}
 
 /** The `POST /videos/generate` body, validated before sending. */
