@@ -428,21 +428,30 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   const baseHeaders = Headers.fromInput(staticHeaders)
 
   const getToken = config.getToken
+  // getToken is bounded by the per-attempt timeout too, so a stuck token source never hangs a call.
   const tokenHeaders: Effect.Effect<Headers.Headers, AuthenticationError> = getToken === undefined
     ? Effect.succeed(baseHeaders)
-    : Effect.tryPromise({
-      try: async () => {
-        const token = await getToken()
-        return typeof token === "string" && token.trim() !== ""
-          ? Headers.set(baseHeaders, "authorization", `Bearer ${token.trim()}`)
-          : baseHeaders
-      },
-      catch: (cause) =>
+    : timeoutFail(
+      Effect.tryPromise({
+        try: async () => {
+          const token = await getToken()
+          return typeof token === "string" && token.trim() !== ""
+            ? Headers.set(baseHeaders, "authorization", `Bearer ${token.trim()}`)
+            : baseHeaders
+        },
+        catch: (cause) =>
+          new AuthenticationError({
+            message: `getToken() failed: ${causeMessage(cause)}`,
+            errorCode: "TOKEN_ERROR"
+          })
+      }),
+      config.timeoutMs,
+      () =>
         new AuthenticationError({
-          message: `getToken() failed: ${causeMessage(cause)}`,
+          message: `getToken() did not settle within ${config.timeoutMs} ms`,
           errorCode: "TOKEN_ERROR"
         })
-    })
+    )
 
   const buildRequest = (spec: RequestSpec, idempotencyKey: string | undefined): HttpClientRequest.HttpClientRequest => {
     const root = spec.base === "deployments" ? config.deploymentsUrl : config.url

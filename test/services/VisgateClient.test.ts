@@ -101,6 +101,22 @@ describe("VisgateClient: requests on the wire", () => {
     }))
 })
 
+describe("VisgateClient: getToken never hangs a call", () => {
+  it.effect("a getToken that never settles fails with AuthenticationError after the timeout, before any request", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ status: "ok" }))
+      const fiber = yield* Effect.fork(attempt(
+        Effect.flatMap(Health, (h) => h.check()),
+        mock.layer({ proxyUrl: "https://app.test/p", timeout: 5000, getToken: () => new Promise<string>(() => {}) })
+      ))
+      yield* TestClock.adjust("5 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && (result.left as any)._tag).toBe("AuthenticationError")
+      expect(Either.isLeft(result) && (result.left as any).message).toContain("did not settle within 5000 ms")
+      expect(mock.requests).toHaveLength(0)
+    }))
+})
+
 describe("VisgateClient: error mapping", () => {
   const failWith = (response: () => Response) =>
     Effect.gen(function*() {
