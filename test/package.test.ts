@@ -89,6 +89,31 @@ describe("npm package", () => {
       app
     )
     expect(out.trim()).toBe("function function function fal-ai/veo3")
+
+    // The Promise entry is one bundle with Effect inlined; the Effect entry uses the app's own
+    // `effect`. They work together: a Schedule from the app's `effect` drives the bundled client,
+    // errors thrown by either satisfy `instanceof` with either entry's classes, and the fake API
+    // from `./testing` serves the bundled client.
+    writeFileSync(
+      join(app, "interop.mjs"),
+      [
+        `import { Client, RateLimitError, VisgateError } from "@visgate_ai/client"`,
+        `import * as E from "@visgate_ai/client/effect"`,
+        `import { FakeVisgate } from "@visgate_ai/client/testing"`,
+        `import * as Schedule from "effect/Schedule"`,
+        `const fake = new FakeVisgate({ timings: { videoPendingMs: 30, videoProcessingMs: 30 } })`,
+        `const client = new Client({ apiKey: "vg-interop", baseUrl: "http://fake.local/api/v1", fetch: fake.fetch, maxRetries: 0 })`,
+        `const accepted = await client.videos.generate("fal-ai/veo3", "waves", { preferAsync: true })`,
+        `const done = await client.requests.wait(accepted.requestId, { schedule: Schedule.spaced("20 millis"), timeout: 10000 })`,
+        `fake.faults.add({ route: "GET /health", fault: { status: 429, headers: { "retry-after": "2" } } })`,
+        `const err = await client.health().catch((e) => e)`,
+        `const other = new E.RateLimitError({ message: "x", errorCode: "RATE_LIMIT_ERROR" })`,
+        `console.log(done.status, err instanceof E.RateLimitError, err instanceof RateLimitError, other instanceof RateLimitError, other instanceof VisgateError, err.retryAfter)`,
+        `await client.close()`
+      ].join("\n")
+    )
+    const interop = await run("node", ["interop.mjs"], app)
+    expect(interop.trim()).toBe("completed true true true true 2")
     expect(readdirSync(join(app, "node_modules", "@visgate_ai", "client", "dist")).some((f) => f.includes(".test."))).toBe(false)
   }, 180_000)
 })

@@ -114,21 +114,30 @@ export class DeploymentFailedError extends Schema.TaggedError<DeploymentFailedEr
   error: Schema.optional(Schema.String)
 }) {}
 
+// `instanceof` goes by `_tag`, not by prototype, so it holds across copies of this module (a
+// bundled Promise entry beside the Effect entry, two installs of the package): `VisgateError`
+// matches the whole family, each other class its own tag.
 for (
-  const tag of [
-    "VisgateError",
-    "AuthenticationError",
-    "ValidationError",
-    "RateLimitError",
-    "ProviderError",
-    "TimeoutError",
-    "ConnectionError",
-    "DecodeError",
-    "GenerationFailedError",
-    "WaitTimeoutError",
-    "DeploymentFailedError"
+  const cls of [
+    AuthenticationError,
+    ValidationError,
+    RateLimitError,
+    ProviderError,
+    TimeoutError,
+    ConnectionError,
+    DecodeError,
+    GenerationFailedError,
+    WaitTimeoutError,
+    DeploymentFailedError
   ]
-) TAGS.add(tag)
+) {
+  const tag = cls._tag
+  TAGS.add(tag)
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value: (u: unknown): boolean => u instanceof Error && Predicate.hasProperty(u, "_tag") && u._tag === tag
+  })
+}
+TAGS.add("VisgateError")
 
 /** Every error a Visgate call can fail with. */
 export type VisgateApiError =
