@@ -262,7 +262,8 @@ describe("Client calls", () => {
     const client = new Client({ apiKey: KEY, fetch: hang.fetch })
     const controller = new AbortController()
     const pending = client.images.generate("m", "p", { signal: controller.signal }).catch((e: unknown) => e)
-    await new Promise((r) => setTimeout(r, 20))
+    // wait (not a fixed sleep) until the request has reached fetch
+    for (let i = 0; i < 1000 && hang.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 5))
     expect(hang.calls).toHaveLength(1)
     controller.abort()
     const error = await pending

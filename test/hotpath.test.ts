@@ -92,7 +92,8 @@ describe("Promise client hot path", () => {
     const client = new Client({ apiKey: "vg-test", baseUrl: "http://api.test/api/v1", fetch })
     const controller = new AbortController()
     const pending = client.health({ signal: controller.signal })
-    await new Promise((r) => setTimeout(r, 10))
+    // wait (not a fixed sleep) until the request has reached fetch
+    for (let i = 0; i < 1000 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 5))
     controller.abort()
     const error = await pending.catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AbortError)

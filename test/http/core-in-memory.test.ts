@@ -255,7 +255,10 @@ describe("core in memory (layerHttpClient) on the TestClock", () => {
     fake.faults.add({ route: "POST /images/generate", times: 1, fault: { kind: "latency", ms: 5_000 } })
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(image("never"))
-      yield* Effect.promise(() => new Promise<void>((r) => setTimeout(r, 20)))
+      // wait (not a fixed sleep) until the request has reached the fake
+      for (let i = 0; i < 1000 && fake.requests.length === 0; i++) {
+        yield* Effect.promise(() => new Promise<void>((r) => setTimeout(r, 5)))
+      }
       yield* TestClock.adjust("1 second")
       yield* Fiber.interrupt(fiber)
       const exit = yield* Fiber.await(fiber)
