@@ -257,16 +257,24 @@ describe.each([promiseDriver, effectDriver])("core over loopback HTTP: $name", (
   it("aborts through an AbortSignal; the server sees the request dropped and never runs it", async () => {
     const billed = fake.billedCount
     const n = fake.requests.length
-    fake.faults.add({ route: "POST /images/generate", times: 1, fault: { kind: "latency", ms: 600 } })
+    const latencyMs = 3_000
+    fake.faults.add({ route: "POST /images/generate", times: 1, fault: { kind: "latency", ms: latencyMs } })
     const controller = new AbortController()
-    const t0 = Date.now()
-    setTimeout(() => controller.abort(), 50)
+    let abortedAt = 0
+    // Abort once the server has the request (polled, not a fixed sleep).
+    const abortWhenReceived = async () => {
+      for (let i = 0; i < 1000 && sinceOn(n, "/images/generate").length === 0; i++) await sleep(5)
+      abortedAt = Date.now()
+      controller.abort()
+    }
+    void abortWhenReceived()
     const error = await rejection(() => api.image(`${tag} aborted`, { signal: controller.signal, preferCache: false }))
     expect(driver.isAbort(error)).toBe(true)
-    expect(Date.now() - t0).toBeLessThan(500)
+    // rejected on the abort, long before the server's delayed answer could have come
+    expect(Date.now() - abortedAt).toBeLessThan(latencyMs / 2)
     // the request reached the server, which dropped it when the connection closed: after the
     // injected latency it did not run the route (nothing billed) and there was no retry
-    await sleep(800)
+    await sleep(latencyMs - (Date.now() - abortedAt) + 300)
     expect(sinceOn(n, "/images/generate").map((r) => r.fault)).toEqual(["latency"])
     expect(fake.billedCount).toBe(billed)
   })
