@@ -18,9 +18,11 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Context from "effect/Context"
 import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
@@ -66,31 +68,85 @@ export const isDeadlineCause = (cause: unknown): boolean => {
   return false
 }
 
-const fromWeb = (
-  request: HttpClientRequest.HttpClientRequest,
-  source: Response,
-  controller: AbortController,
-  done: (() => void) | undefined,
-  expired: () => Error | undefined
-): HttpClientResponse.HttpClientResponse => {
-  const response = HttpClientResponse.fromWeb(request, source)
-  let body: Promise<string> | undefined
-  const text = Effect.async<string, HttpClientError.ResponseError>((resume) => {
-    body ??= done === undefined ? source.text() : source.text().finally(done)
-    body.then(
-      (value) => resume(Effect.succeed(value)),
-      (cause) =>
-        resume(
-          Effect.fail(
-            new HttpClientError.ResponseError({ request, response, reason: "Decode", cause: expired() ?? cause })
-          )
-        )
-    )
-    // Interrupted while reading: stop the transfer.
-    return Effect.sync(() => controller.abort())
-  })
-  // Everything else (status, headers, json, stream, ...) is the platform's own response.
-  return Object.create(response, { text: { value: text, enumerable: false } }) as HttpClientResponse.HttpClientResponse
+/**
+ * The platform's response for `source`, with `text` (and so `json` and `urlParamsBody`) reading
+ * the body once through a memoised promise that an interruption aborts. A plain delegating class:
+ * `Object.create` with a property descriptor turns each response into a slow dictionary object.
+ */
+class FetchResponse implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId = IncomingMessage.TypeId
+  readonly text: Effect.Effect<string, HttpClientError.ResponseError>
+  constructor(
+    readonly original: HttpClientResponse.HttpClientResponse,
+    source: Response,
+    controller: AbortController,
+    done: (() => void) | undefined,
+    expired: () => Error | undefined
+  ) {
+    let body: Promise<string> | undefined
+    this.text = Effect.async<string, HttpClientError.ResponseError>((resume) => {
+      body ??= done === undefined ? source.text() : source.text().finally(done)
+      body.then(
+        (value) => resume(Effect.succeed(value)),
+        (cause) =>
+          resume(Effect.fail(
+            new HttpClientError.ResponseError({
+              request: original.request,
+              response: original,
+              reason: "Decode",
+              cause: expired() ?? cause
+            })
+          ))
+      )
+      // Interrupted while reading: stop the transfer.
+      return Effect.sync(() => controller.abort())
+    })
+  }
+  get request() {
+    return this.original.request
+  }
+  get status() {
+    return this.original.status
+  }
+  get headers() {
+    return this.original.headers
+  }
+  get cookies() {
+    return this.original.cookies
+  }
+  get remoteAddress() {
+    return this.original.remoteAddress
+  }
+  get formData() {
+    return this.original.formData
+  }
+  get arrayBuffer() {
+    return this.original.arrayBuffer
+  }
+  get stream() {
+    return this.original.stream
+  }
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => (text === "" ? null : JSON.parse(text) as unknown),
+        catch: (cause) =>
+          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+      }))
+  }
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+  }
+  toJSON(): unknown {
+    return this.original.toJSON()
+  }
+  toString(): string {
+    return this.original.toString()
+  }
+  [Inspectable.NodeInspectSymbol](): unknown {
+    return this.original.toJSON()
+  }
 }
 
 const noInit: globalThis.RequestInit = {}
@@ -159,7 +215,7 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
               pending.then(
                 (source) => {
                   if (bodyDone === undefined) clear()
-                  resume(Effect.succeed(fromWeb(request, source, controller, bodyDone, () => timedOut)))
+                  resume(Effect.succeed(new FetchResponse(HttpClientResponse.fromWeb(request, source), source, controller, bodyDone, () => timedOut)))
                 },
                 (cause) => {
                   clear()
