@@ -47,7 +47,7 @@ export interface ImageGenerateOptions {
   readonly idempotencyKey?: string | null | undefined
 }
 
-/** The `Images` service: `generate` and `generateAndWait` on ``POST /images/generate``. */
+/** The `Images` service: `generate` and `generateAndWait` on `POST /images/generate`. */
 export interface Service extends GenerationService<ImageGenerateOptions, ImageResult> {}
 
 /** Tag of the `Images` service. */

@@ -34,7 +34,7 @@ export interface VideoGenerateOptions {
   readonly idempotencyKey?: string | null | undefined
 }
 
-/** The `Videos` service: `generate` and `generateAndWait` on ``POST /videos/generate``. */
+/** The `Videos` service: `generate` and `generateAndWait` on `POST /videos/generate`. */
 export interface Service extends GenerationService<VideoGenerateOptions, VideoResult> {}
 
 /** Tag of the `Videos` service. */

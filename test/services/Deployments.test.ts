@@ -5,6 +5,7 @@ import { isTerminalDeploymentStatus, isTerminalJobStatus } from "../../src/schem
 import { Deployments } from "../../src/services/Deployments.js"
 import type { VisgateClientOptions } from "../../src/services/VisgateConfig.js"
 import { type Route, testLayer } from "../support/mockHttp.js"
+import { DEPLOYMENT_CREATED_202, DEPLOYMENT_READY } from "../support/reference.js"
 
 const run = <A, E>(
   routes: ReadonlyArray<Route>,
@@ -15,39 +16,9 @@ const run = <A, E>(
   return Effect.map(Effect.provide(Effect.flatMap(Deployments, f), layer), (value) => ({ value, recorded }))
 }
 
-// Reference §6.14–§6.18.
-const created = {
-  deployment_id: "dep_2026_400ea2c4",
-  status: "accepted_cold",
-  model_id: "stabilityai/sdxl-turbo",
-  estimated_ready_seconds: 180,
-  estimated_ready_at: "2026-03-04T10:03:00Z",
-  poll_interval_seconds: 5,
-  stream_url: "/v1/deployments/dep_2026_400ea2c4/stream",
-  webhook_url: "https://httpbin.org/post",
-  endpoint_url: null,
-  path: "cold",
-  created_at: "2026-03-04T10:00:00Z"
-}
-const ready = {
-  deployment_id: "dep_2026_ready123",
-  status: "ready",
-  hf_model_id: "black-forest-labs/FLUX.1-schnell",
-  task: "text_to_image",
-  runpod_endpoint_id: "endpoint_123",
-  endpoint_url: "https://api.runpod.ai/v2/endpoint_123/run",
-  gpu_allocated: "RTX A5000 24GB",
-  model_vram_gb: 16,
-  logs: [{ timestamp: "2026-03-08T10:01:00Z", level: "INFO", message: "Model loaded, deployment ready" }],
-  error: null,
-  estimated_remaining_seconds: 0,
-  phase_durations: { total_elapsed_seconds: 60.0 },
-  t_r2_sync_s: null,
-  t_model_load_s: null,
-  loaded_from_cache: null,
-  created_at: "2026-03-08T10:00:00Z",
-  ready_at: "2026-03-08T10:01:00Z"
-}
+// Reference §6.14–§6.18 (§6.14 and §6.15 shared with the other tests).
+const created = DEPLOYMENT_CREATED_202
+const ready = DEPLOYMENT_READY
 const job = {
   job_id: "job_20260308_ab12cd34",
   deployment_id: "dep_2026_ready123",

@@ -7,51 +7,7 @@ import { Images } from "../../src/services/Images.js"
 import { Requests } from "../../src/services/Requests.js"
 import { Videos } from "../../src/services/Videos.js"
 import { json, mockHttp } from "../support/http.js"
-
-// Reference §6 example payloads.
-const GENERATE_200 = {
-  id: "gen-1",
-  image_url: "https://img.test/1.png",
-  images: ["https://img.test/1.png"],
-  model: "fal-ai/flux/schnell",
-  latency_ms: 1200,
-  estimated_cost_usd: 0.003,
-  cost_per_megapixel_usd: 0.005,
-  resolution: { width: 1024, height: 1024 },
-  provider: "fal",
-  mode: "managed",
-  created_at: "2026-01-01T00:00:00Z"
-}
-const IMAGE_200 = {
-  id: "img-1",
-  images: ["https://img.test/a.png"],
-  model: "flux",
-  provider: "fal",
-  latency_ms: 800,
-  cache_hit: true,
-  cost: 0.002,
-  created_at: "2026-01-01T00:00:00Z"
-}
-const VIDEO_200 = {
-  id: "vid-1",
-  video_url: "https://vid.test/v.mp4",
-  model: "runway-gen3",
-  provider: "runway",
-  latency_ms: 15000,
-  cache_hit: false,
-  cost: 0.05,
-  created_at: "2026-01-01T00:00:00Z"
-}
-const ACCEPTED_202 = { request_id: "cbb9da31-6009-4a61-8909-935a6be36e0d", status: "pending" }
-const STATUS_200 = {
-  request_id: "req-123",
-  status: "completed",
-  media_type: "video",
-  provider: "fal",
-  model: "fal-ai/veo3",
-  output_url: "https://storage.example/v.mp4",
-  error_message: null
-}
+import { ACCEPTED_202, GENERATE_200, IMAGE_200, STATUS_200, VIDEO_200 } from "../support/reference.js"
 
 const run = <A, E, R>(effect: Effect.Effect<A, E, R>, reply: Parameters<typeof mockHttp>[0]) => {
   const mock = mockHttp(reply)

@@ -24,6 +24,7 @@ import { VideoResult } from "../../../src/schemas/Videos.js"
 import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../../../src/schemas/DeploymentWatch.js"
 import { fromHttpFailure, HttpStatusFailure } from "../../../src/services/VisgateClient.js"
 import { call, makeFake, readSse } from "./helpers.js"
+import { DEPLOYMENT_CREATED_202, DEPLOYMENT_READY, GENERATE_200, IMAGE_200 } from "../../support/reference.js"
 
 const IMAGE = "fal-ai/flux/schnell"
 const VIDEO = "replicate/lucataco/cogvideox-5b"
@@ -213,33 +214,12 @@ const post = (fake: { fetch: typeof fetch }, path: string, body: unknown, header
 
 describe("the reference's example payloads (§6) decode with the same schemas", () => {
   it("6.1 GenerateResult", () => {
-    const r = Schema.decodeUnknownSync(GenerateResult)({
-      id: "gen-1",
-      image_url: "https://img.test/1.png",
-      images: ["https://img.test/1.png"],
-      model: "fal-ai/flux/schnell",
-      latency_ms: 1200,
-      estimated_cost_usd: 0.003,
-      cost_per_megapixel_usd: 0.005,
-      resolution: { width: 1024, height: 1024 },
-      provider: "fal",
-      mode: "managed",
-      created_at: "2026-01-01T00:00:00Z"
-    })
+    const r = Schema.decodeUnknownSync(GenerateResult)(GENERATE_200)
     expect(r).toMatchObject({ id: "gen-1", status: "completed", cost: 0.003, costPerMegapixelUsd: 0.005, mode: "managed" })
   })
 
   it("6.2 ImageResult, and the live cache-hit fields", () => {
-    const fixture = {
-      id: "img-1",
-      images: ["https://img.test/a.png"],
-      model: "flux",
-      provider: "fal",
-      latency_ms: 800,
-      cache_hit: true,
-      cost: 0.002,
-      created_at: "2026-01-01T00:00:00Z"
-    }
+    const fixture = IMAGE_200
     expect(Schema.decodeUnknownSync(ImageResult)(fixture)).toMatchObject({ cacheHit: true, cost: 0.002, status: "completed" })
     const live = Schema.decodeUnknownSync(ImageResult)({ ...fixture, cache_hit: true, latency_ms: 870, cost: 0.0, provider_cost_avoided_micro: 0 })
     expect(live).toMatchObject({ cacheHit: true, cost: 0, providerCostAvoidedMicro: 0 })
@@ -298,38 +278,8 @@ describe("the reference's example payloads (§6) decode with the same schemas", 
 
   it("6.14 / 6.15 / 6.16 deployment create, ready deployment and SSE events", () => {
     const decodeState = Schema.decodeUnknownSync(DeploymentState)
-    expect(decodeState({
-      deployment_id: "dep_2026_400ea2c4",
-      status: "accepted_cold",
-      model_id: "stabilityai/sdxl-turbo",
-      estimated_ready_seconds: 180,
-      estimated_ready_at: "2026-03-04T10:03:00Z",
-      poll_interval_seconds: 5,
-      stream_url: "/v1/deployments/dep_2026_400ea2c4/stream",
-      webhook_url: "https://httpbin.org/post",
-      endpoint_url: null,
-      path: "cold",
-      created_at: "2026-03-04T10:00:00Z"
-    })).toMatchObject({ deploymentId: "dep_2026_400ea2c4", status: "accepted_cold", pollIntervalSeconds: 5 })
-    const ready = decodeState({
-      deployment_id: "dep_2026_ready123",
-      status: "ready",
-      hf_model_id: "black-forest-labs/FLUX.1-schnell",
-      task: "text_to_image",
-      runpod_endpoint_id: "endpoint_123",
-      endpoint_url: "https://api.runpod.ai/v2/endpoint_123/run",
-      gpu_allocated: "RTX A5000 24GB",
-      model_vram_gb: 16,
-      logs: [{ timestamp: "2026-03-08T10:01:00Z", level: "INFO", message: "Model loaded, deployment ready" }],
-      error: null,
-      estimated_remaining_seconds: 0,
-      phase_durations: { total_elapsed_seconds: 60.0 },
-      t_r2_sync_s: null,
-      t_model_load_s: null,
-      loaded_from_cache: null,
-      created_at: "2026-03-08T10:00:00Z",
-      ready_at: "2026-03-08T10:01:00Z"
-    })
+    expect(decodeState(DEPLOYMENT_CREATED_202)).toMatchObject({ deploymentId: "dep_2026_400ea2c4", status: "accepted_cold", pollIntervalSeconds: 5 })
+    const ready = decodeState(DEPLOYMENT_READY)
     expect(ready).toMatchObject({ status: "ready", endpointUrl: "https://api.runpod.ai/v2/endpoint_123/run", estimatedRemainingSeconds: 0 })
     expect(ready.error).toBeUndefined()
     expect(decodeState({
