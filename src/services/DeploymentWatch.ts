@@ -157,6 +157,31 @@ const streamErrorToVisgate = (deploymentId: string, error: string): VisgateError
       details: { deployment_id: deploymentId, error }
     })
 
+/**
+ * After a stream dropped: fail once `drops` (drops in a row without news) exceeds the limit,
+ * otherwise wait (the server's `retry:` value, or `reconnectDelay`) and open it again.
+ */
+const reconnect = <A, E>(
+  kind: "status" | "log",
+  id: string,
+  drops: number,
+  maxReconnects: number,
+  parser: SseParser,
+  reconnectDelay: Duration.Duration,
+  connect: (drops: number) => Stream.Stream<A, E>
+): Stream.Stream<A, E | VisgateError> => {
+  if (drops > maxReconnects) {
+    return Stream.fail(
+      new VisgateError({
+        message: `The ${kind} stream of deployment ${id} dropped ${drops} times in a row`,
+        errorCode: "STREAM_DROPPED"
+      })
+    )
+  }
+  const delay = parser.retryMs !== undefined ? Duration.millis(parser.retryMs) : reconnectDelay
+  return Stream.unwrap(Effect.as(Effect.sleep(delay), connect(drops)))
+}
+
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => {
   const getState = (id: string) => {
@@ -259,16 +284,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
             if (statuses === 0 && parser.recognized === 0 && mode === "auto") return polling
             const nextDrops = changed ? 1 : drops + 1
             if (nextDrops > maxReconnects && mode === "auto") return polling
-            if (nextDrops > maxReconnects) {
-              return Stream.fail(
-                new VisgateError({
-                  message: `The status stream of deployment ${id} dropped ${nextDrops} times in a row`,
-                  errorCode: "STREAM_DROPPED"
-                })
-              )
-            }
-            const delay = parser.retryMs !== undefined ? Duration.millis(parser.retryMs) : reconnectDelay
-            return Stream.unwrap(Effect.as(Effect.sleep(delay), connect(nextDrops)))
+            return reconnect("status", id, nextDrops, maxReconnects, parser, reconnectDelay, connect)
           })
           return Stream.concat(events, after)
         })
@@ -332,17 +348,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
                   })
                 )
               }
-              const nextDrops = fresh ? 1 : drops + 1
-              if (nextDrops > maxReconnects) {
-                return Stream.fail(
-                  new VisgateError({
-                    message: `The log stream of deployment ${id} dropped ${nextDrops} times in a row`,
-                    errorCode: "STREAM_DROPPED"
-                  })
-                )
-              }
-              const delay = parser.retryMs !== undefined ? Duration.millis(parser.retryMs) : reconnectDelay
-              return Stream.unwrap(Effect.as(Effect.sleep(delay), connect(nextDrops)))
+              return reconnect("log", id, fresh ? 1 : drops + 1, maxReconnects, parser, reconnectDelay, connect)
             })
             return Stream.concat(lines, after)
           })))
