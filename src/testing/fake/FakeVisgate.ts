@@ -728,8 +728,13 @@ export class FakeVisgate {
     const cacheKey = `${input.model}\u0000${input.prompt}\u0000${input.width}x${input.height}`
     const cached = input.preferCache ? org.cache.get(cacheKey) : undefined
     const mp = (input.width * input.height) / 1e6
-    if (cached) {
-      const latencyMs = this.latency(40, 120)
+    /** One completed image generation in the org's usage log. */
+    const recordUsage = (
+      billing: Pick<
+        (typeof org.usage)[number],
+        "cacheHit" | "providerCostMicro" | "billedMicro" | "savedMicro" | "latencyMs" | "outputs"
+      >
+    ) =>
       org.usage.push({
         id: this.rng.uuid(),
         requestId: id,
@@ -739,12 +744,17 @@ export class FakeVisgate {
         provider,
         mode,
         status: "completed",
+        at: rc.now,
+        ...billing
+      })
+    if (cached) {
+      const latencyMs = this.latency(40, 120)
+      recordUsage({
         cacheHit: true,
         providerCostMicro: 0,
         billedMicro: 0,
         savedMicro: cached.billedMicro,
         latencyMs,
-        at: rc.now,
         outputs: cached.outputs.length
       })
       return { id, provider, mode, images: cached.outputs, cacheHit: true as const, cached, latencyMs, billedMicro: 0, providerCostMicro: 0, mp }
@@ -759,21 +769,12 @@ export class FakeVisgate {
     const billedMicro = this.prices(providerCostMicro, mode)
     const latencyMs = this.latency(700, 2500)
     org.cache.set(cacheKey, { outputs: images, providerCostMicro, billedMicro, provider, createdAt: rc.now })
-    org.usage.push({
-      id: this.rng.uuid(),
-      requestId: id,
-      endpoint,
-      mediaType: "image",
-      model: input.model,
-      provider,
-      mode,
-      status: "completed",
+    recordUsage({
       cacheHit: false,
       providerCostMicro: mode === "byok" ? 0 : providerCostMicro,
       billedMicro,
       savedMicro: 0,
       latencyMs,
-      at: rc.now,
       outputs: images.length
     })
     return { id, provider, mode, images, cacheHit: false as const, cached: undefined, latencyMs, billedMicro, providerCostMicro, mp }
