@@ -24,7 +24,15 @@ import { VideoResult } from "../../../src/schemas/Videos.js"
 import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../../../src/schemas/DeploymentWatch.js"
 import { fromHttpFailure, HttpStatusFailure } from "../../../src/services/VisgateClient.js"
 import { call, makeFake, readSse } from "./helpers.js"
-import { DEPLOYMENT_CREATED_202, DEPLOYMENT_READY, GENERATE_200, IMAGE_200 } from "../../support/reference.js"
+import {
+  ACCEPTED_202,
+  DEPLOYMENT_CREATED_202,
+  DEPLOYMENT_READY,
+  GENERATE_200,
+  IMAGE_200,
+  STATUS_200,
+  VIDEO_200
+} from "../../support/reference.js"
 
 const IMAGE = "fal-ai/flux/schnell"
 const VIDEO = "replicate/lucataco/cogvideox-5b"
@@ -226,34 +234,17 @@ describe("the reference's example payloads (§6) decode with the same schemas", 
   })
 
   it("6.3 VideoResult", () => {
-    const r = Schema.decodeUnknownSync(VideoResult)({
-      id: "vid-1",
-      video_url: "https://vid.test/v.mp4",
-      model: "runway-gen3",
-      provider: "runway",
-      latency_ms: 15000,
-      cache_hit: false,
-      cost: 0.05,
-      created_at: "2026-01-01T00:00:00Z"
-    })
+    const r = Schema.decodeUnknownSync(VideoResult)(VIDEO_200)
     expect(r).toMatchObject({ videoUrl: "https://vid.test/v.mp4", cost: 0.05, cacheHit: false })
   })
 
   it("6.4 the 202 acknowledgement", () => {
-    const r = Schema.decodeUnknownSync(AcceptedFromWire)({ request_id: "cbb9da31-6009-4a61-8909-935a6be36e0d", status: "pending" })
+    const r = Schema.decodeUnknownSync(AcceptedFromWire)(ACCEPTED_202)
     expect(r).toEqual(new AcceptedResult({ status: "accepted", requestId: "cbb9da31-6009-4a61-8909-935a6be36e0d" }))
   })
 
   it("6.5 RequestStatus", () => {
-    const r = Schema.decodeUnknownSync(RequestStatusFromWire)({
-      request_id: "req-123",
-      status: "completed",
-      media_type: "video",
-      provider: "fal",
-      model: "fal-ai/veo3",
-      output_url: "https://storage.example/v.mp4",
-      error_message: null
-    })
+    const r = Schema.decodeUnknownSync(RequestStatusFromWire)(STATUS_200)
     expect(r).toMatchObject({ requestId: "req-123", status: "completed", outputUrl: "https://storage.example/v.mp4" })
     expect(r.errorMessage).toBeUndefined()
   })
