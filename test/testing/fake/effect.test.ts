@@ -15,18 +15,19 @@ import { BASE, KEY, parseSse } from "./helpers.js"
 const authed = (req: HttpClientRequest.HttpClientRequest) =>
   req.pipe(HttpClientRequest.bearerToken(KEY), HttpClientRequest.setHeader("x-runpod-key", "rpa_effect"))
 
+/** An async video request (`Prefer: respond-async`). */
+const submitVideo = HttpClientRequest.post(`${BASE}/videos/generate`).pipe(
+  authed,
+  HttpClientRequest.setHeader("prefer", "respond-async"),
+  HttpClientRequest.bodyUnsafeJson({ model: "replicate/lucataco/cogvideox-5b", prompt: "a slow river" })
+)
+
 describe("Effect HttpClient transport", () => {
   it.effect("202 lifecycle driven by TestClock.adjust", () => {
     const fake = new FakeVisgate({ timings: { videoPendingMs: 2_000, videoProcessingMs: 8_000 } })
     return Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
-      const res = yield* client.execute(
-        HttpClientRequest.post(`${BASE}/videos/generate`).pipe(
-          authed,
-          HttpClientRequest.setHeader("prefer", "respond-async"),
-          HttpClientRequest.bodyUnsafeJson({ model: "replicate/lucataco/cogvideox-5b", prompt: "a slow river" })
-        )
-      )
+      const res = yield* client.execute(submitVideo)
       expect(res.status).toBe(202)
       const { request_id } = (yield* res.json) as { request_id: string }
       const status = Effect.flatMap(
@@ -48,13 +49,7 @@ describe("Effect HttpClient transport", () => {
     const fake = new FakeVisgate({ timings: { videoPendingMs: 2_000, videoProcessingMs: 8_000 } })
     return Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
-      const res = yield* client.execute(
-        HttpClientRequest.post(`${BASE}/videos/generate`).pipe(
-          authed,
-          HttpClientRequest.setHeader("prefer", "respond-async"),
-          HttpClientRequest.bodyUnsafeJson({ model: "replicate/lucataco/cogvideox-5b", prompt: "a slow river" })
-        )
-      )
+      const res = yield* client.execute(submitVideo)
       expect(res.status).toBe(202)
       // TestClock is at 0; the wall clock is decades later. The job must not complete here.
       expect(fake.billedCount).toBe(0)
