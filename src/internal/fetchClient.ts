@@ -5,10 +5,12 @@
  * `FetchHttpClient.Fetch` and `FetchHttpClient.RequestInit` services, same body handling.
  *
  * Differences, for speed (on a loopback call the platform's per-request machinery costs more
- * than the request itself): one `AbortController` per request serves interruption and the
- * attempt deadline ({@link currentAttemptDeadline}, so the core client needs no timeout fiber);
- * no finalization registry or interruptible response wrapper; and `text` reads the body once
- * through a memoised promise instead of `Effect.cached` run through `Effect.runSync`.
+ * than the request itself): it also carries a transport ({@link transportOf}) that the core
+ * client uses for every whole-body call: one `fetch`, one `AbortController` for interruption and
+ * the attempt deadline, no platform request or response objects. Through `execute` (streams, or
+ * any caller), there is no finalization registry or interruptible response wrapper, and `text`
+ * reads the body once through a memoised promise instead of `Effect.cached` run through
+ * `Effect.runSync`.
  *
  * @internal
  */
@@ -24,49 +26,10 @@ import * as Context from "effect/Context"
 import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
-import { globalValue } from "effect/GlobalValue"
+import * as Option from "effect/Option"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-
-/**
- * A per-attempt deadline that this client enforces itself, through the request's abort signal
- * and a plain timer, so the caller needs no timeout fiber. `body: true` keeps the deadline until
- * the body has been read with `text`; `false` ends it once the headers arrive (streams).
- */
-export interface AttemptDeadline {
-  readonly ms: number
-  readonly body: boolean
-}
-
-/** The deadline of the current attempt, set with `Effect.locally` by the core client. */
-export const currentAttemptDeadline: FiberRef.FiberRef<AttemptDeadline | undefined> = globalValue(
-  Symbol.for("@visgate_ai/client/internal/fetchClient/currentAttemptDeadline"),
-  () => FiberRef.unsafeMake<AttemptDeadline | undefined>(undefined)
-)
-
-/** Present (true) in a context whose `HttpClient` honours {@link currentAttemptDeadline}. */
-export class NativeDeadlines extends Context.Reference<NativeDeadlines>()(
-  "@visgate_ai/client/internal/fetchClient/NativeDeadlines",
-  { defaultValue: () => false }
-) {}
-
-/** The abort reason of an attempt that ran out of time; `isDeadlineCause` recognises it. */
-const deadlineReason = (ms: number): Error => {
-  const error = new Error(`attempt exceeded ${ms} ms`)
-  error.name = "TimeoutError"
-  ;(error as { visgateDeadline?: true }).visgateDeadline = true
-  return error
-}
-
-/** Whether a transport failure's cause is this client's attempt deadline. */
-export const isDeadlineCause = (cause: unknown): boolean => {
-  for (let c = cause, depth = 0; c !== undefined && c !== null && depth < 4; depth++) {
-    if ((c as { visgateDeadline?: true }).visgateDeadline === true) return true
-    c = (c as { cause?: unknown }).cause
-  }
-  return false
-}
+import * as Transport from "./transport.js"
 
 /**
  * The platform's response for `source`, with `text` (and so `json` and `urlParamsBody`) reading
@@ -80,13 +43,11 @@ class FetchResponse implements HttpClientResponse.HttpClientResponse {
   constructor(
     readonly original: HttpClientResponse.HttpClientResponse,
     source: Response,
-    controller: AbortController,
-    done: (() => void) | undefined,
-    expired: () => Error | undefined
+    controller: AbortController
   ) {
     let body: Promise<string> | undefined
     this.text = Effect.async<string, HttpClientError.ResponseError>((resume) => {
-      body ??= done === undefined ? source.text() : source.text().finally(done)
+      body ??= source.text()
       body.then(
         (value) => resume(Effect.succeed(value)),
         (cause) =>
@@ -95,7 +56,7 @@ class FetchResponse implements HttpClientResponse.HttpClientResponse {
               request: original.request,
               response: original,
               reason: "Decode",
-              cause: expired() ?? cause
+              cause
             })
           ))
       )
@@ -151,17 +112,114 @@ class FetchResponse implements HttpClientResponse.HttpClientResponse {
 
 const noInit: globalThis.RequestInit = {}
 
+/** Largest delay `setTimeout` honours (longer ones fire at once); a longer deadline is not armed. */
+const MAX_TIMER_MS = 2_147_483_647
+
+/** The `fetch` and extra `RequestInit` a request uses: from the context when provided there. */
+const fetchOf = (
+  context: Context.Context<never>,
+  fetch: typeof globalThis.fetch | undefined
+): typeof globalThis.fetch => Context.getOrElse(context, FetchHttpClient.Fetch, () => fetch ?? globalThis.fetch)
+
+const requestInitOf = (context: Context.Context<never>): globalThis.RequestInit =>
+  Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
+
+/**
+ * The transport of this client (see `transport.ts`): one `fetch` per attempt and one
+ * `AbortController` that serves both interruption and the attempt's deadline (a plain timer that
+ * covers the headers and the body), the body read once as text. No platform request or response
+ * objects are made: on a loopback call those cost more than the request itself.
+ */
+const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Transport => ({
+  send: (wire, timeoutMs) =>
+    Effect.withFiberRuntime<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>((fiber) => {
+      let url: URL | string = wire.url
+      if (wire.query.length > 0 || !ABSOLUTE_URL.test(wire.url)) {
+        const made = UrlParams.makeUrl(wire.url, wire.query, Option.none())
+        if (Either.isLeft(made)) {
+          return Effect.fail(new Transport.TransportFailure({ reason: "InvalidUrl", cause: made.left }))
+        }
+        url = made.right
+      }
+      const context = fiber.currentContext
+      const doFetch = fetchOf(context, fetch)
+      const options = requestInitOf(context)
+      const headers = wire.body === undefined
+        ? wire.headers
+        : { ...wire.headers, "content-type": "application/json" }
+      return Effect.async<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>((resume) => {
+        const controller = new AbortController()
+        let timedOut = false
+        const timer = timeoutMs <= MAX_TIMER_MS
+          ? setTimeout(() => {
+            timedOut = true
+            controller.abort(new Error(`attempt exceeded ${timeoutMs} ms`))
+          }, timeoutMs)
+          : undefined
+        // Never keep a Node process alive just for this timer.
+        ;(timer as { unref?: () => void } | undefined)?.unref?.()
+        const fail = (reason: "Transport" | "Body") => (cause: unknown) => {
+          clearTimeout(timer)
+          // Whatever the fetch reports after the deadline fired (a custom fetch may reject with
+          // its own AbortError), the failure is the deadline.
+          resume(Effect.fail(
+            timedOut ? new Transport.AttemptTimeout({ timeoutMs }) : new Transport.TransportFailure({ reason, cause })
+          ))
+        }
+        let pending: Promise<Response>
+        try {
+          pending = doFetch(url, {
+            ...options,
+            method: wire.method,
+            headers: options.headers ? { ...Headers.fromInput(options.headers), ...headers } : headers,
+            body: wire.body,
+            signal: controller.signal
+          } as globalThis.RequestInit)
+        } catch (cause) {
+          pending = Promise.reject(cause)
+        }
+        pending.then(
+          (source) =>
+            source.text().then((text) => {
+              clearTimeout(timer)
+              resume(Effect.succeed(new Transport.LazyHeadersResponse(source.status, text, source.headers)))
+            }, fail("Body")),
+          fail("Transport")
+        )
+        // Interrupted: stop the timer and abort the request.
+        return Effect.sync(() => {
+          clearTimeout(timer)
+          controller.abort()
+        })
+      })
+    })
+})
+
+/** A URL fetch can take as is (no base needed). */
+const ABSOLUTE_URL = /^https?:\/\//i
+
+/** Where a client made by {@link make} keeps its transport. */
+const TransportKey: unique symbol = Symbol.for("@visgate_ai/client/internal/fetchClient/Transport")
+
+/**
+ * The transport of a client made by {@link make}, or `undefined` for any other client (including
+ * one derived from ours with `HttpClient.mapRequest` and friends, whose changes it must honour).
+ */
+export const transportOf = (client: HttpClient.HttpClient): Transport.Transport | undefined =>
+  (client as { readonly [TransportKey]?: Transport.Transport })[TransportKey]
+
 /**
  * A fetch client; `fetch` is used unless the context provides `FetchHttpClient.Fetch`.
  *
  * Built with `HttpClient.makeWith` rather than `HttpClient.make`: one `AbortController` per
- * request serves both interruption and the attempt deadline, and there is no per-response
- * finalization registry or interruptible wrapper (every body is read or streamed by the core
- * client). It emits no HTTP span; with `tracing: true` the ready layers use the platform's
- * `FetchHttpClient` instead (see `layers/Live.ts`).
+ * request serves interruption, and there is no per-response finalization registry or
+ * interruptible wrapper (every body is read or streamed by the core client). It emits no HTTP
+ * span; with `tracing: true` the ready layers use the platform's `FetchHttpClient` instead (see
+ * `layers/Live.ts`). The core client sends whole-body requests through its transport
+ * ({@link transportOf}) and streams through `execute`.
  */
-export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient =>
-  HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient => {
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (effect) =>
       Effect.flatMap(effect, (request) =>
         Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
@@ -171,28 +229,9 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
           }
           const url = urlResult.right
           const context = fiber.currentContext
-          const deadline = fiber.getFiberRef(currentAttemptDeadline)
           const controller = new AbortController()
-          let timer: ReturnType<typeof setTimeout> | undefined
-          // Set when the deadline aborted the request: whatever error the fetch then reports (a
-          // custom fetch may reject with its own AbortError), the failure is this deadline.
-          let timedOut: Error | undefined
-          const clear = () => {
-            if (timer !== undefined) clearTimeout(timer)
-            timer = undefined
-          }
-          if (deadline !== undefined) {
-            timer = setTimeout(() => {
-              timedOut = deadlineReason(deadline.ms)
-              controller.abort(timedOut)
-            }, deadline.ms)
-            // Never keep a Node process alive just for this timer.
-            ;(timer as { unref?: () => void }).unref?.()
-          }
-          // The deadline covers the body when asked to, else it ends with the headers.
-          const bodyDone = deadline?.body === true ? clear : undefined
-          const doFetch = Context.getOrElse(context, FetchHttpClient.Fetch, () => fetch ?? globalThis.fetch)
-          const options = Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
+          const doFetch = fetchOf(context, fetch)
+          const options = requestInitOf(context)
           let headers = options.headers
             ? Headers.merge(Headers.fromInput(options.headers), request.headers)
             : request.headers
@@ -213,24 +252,11 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
                 pending = Promise.reject(cause)
               }
               pending.then(
-                (source) => {
-                  if (bodyDone === undefined) clear()
-                  resume(Effect.succeed(new FetchResponse(HttpClientResponse.fromWeb(request, source), source, controller, bodyDone, () => timedOut)))
-                },
-                (cause) => {
-                  clear()
-                  resume(
-                    Effect.fail(
-                      new HttpClientError.RequestError({ request, reason: "Transport", cause: timedOut ?? cause })
-                    )
-                  )
-                }
+                (source) => resume(Effect.succeed(new FetchResponse(HttpClientResponse.fromWeb(request, source), source, controller))),
+                (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
               )
               // Interrupted before the headers: abort the request.
-              return Effect.sync(() => {
-                clear()
-                controller.abort()
-              })
+              return Effect.sync(() => controller.abort())
             })
           switch (request.body._tag) {
             case "Raw":
@@ -245,13 +271,9 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
         })),
     Effect.succeed
   )
+  return Object.assign(client, { [TransportKey]: makeTransport(fetch) })
+}
 
 /** The fetch `HttpClient` layer. */
 export const layer = (fetch?: typeof globalThis.fetch | undefined): Layer.Layer<HttpClient.HttpClient> =>
   Layer.succeed(HttpClient.HttpClient, make(fetch))
-
-/** The fetch `HttpClient` with the marker telling the core client it enforces attempt deadlines. */
-export const layerWithDeadlines = (
-  fetch?: typeof globalThis.fetch | undefined
-): Layer.Layer<HttpClient.HttpClient | NativeDeadlines> =>
-  Layer.merge(layer(fetch), Layer.succeed(NativeDeadlines, true))

@@ -96,7 +96,7 @@ export const httpClientFetch = (
     ? fetch === undefined
       ? FetchHttpClient.layer
       : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
-    : FetchClient.layerWithDeadlines(fetch)
+    : FetchClient.layer(fetch)
 
 /** Ready to run: all services from options, over `fetch`. */
 export const layerFetch = (

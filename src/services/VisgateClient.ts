@@ -16,13 +16,12 @@
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import { constTrue } from "effect/Function"
 import * as Layer from "effect/Layer"
@@ -44,6 +43,8 @@ import type { VisgateApiError } from "../schemas/Errors.js"
 import { isBrowser } from "../internal/runtime.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
+import * as Transport from "../internal/transport.js"
+import { AttemptTimeout, HttpStatusFailure, type RawFailure, TransportFailure } from "../internal/transport.js"
 import { USER_AGENT } from "../internal/version.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
@@ -89,24 +90,16 @@ export type Decoder<A> = (u: unknown) => Effect.Effect<A, ParseResult.ParseError
 // Raw failures: what the retry policy sees
 // -----------------------------------------------------------------------------
 
-/** A response with status >= 400, body read as text. @internal */
-export class HttpStatusFailure extends Data.TaggedError("HttpStatusFailure")<{
-  readonly status: number
-  readonly headers: Headers.Headers
-  readonly text: string
-}> {}
-
-/** One attempt exceeded the per-attempt timeout. @internal */
-export class AttemptTimeout extends Data.TaggedError("AttemptTimeout")<{ readonly timeoutMs: number }> {}
-
-/** Transport failure: no response (refused, reset, DNS, CORS, body cut off). @internal */
-export class TransportFailure extends Data.TaggedError("TransportFailure")<{
-  readonly reason: "Transport" | "InvalidUrl" | "Encode" | "Body"
-  readonly cause: unknown
-}> {}
-
-/** Everything an attempt can fail with before mapping. */
-export type RawFailure = HttpStatusFailure | AttemptTimeout | TransportFailure
+export {
+  /** @internal */
+  AttemptTimeout,
+  /** @internal */
+  HttpStatusFailure,
+  /** @internal */
+  type RawFailure,
+  /** @internal */
+  TransportFailure
+} from "../internal/transport.js"
 
 /** Statuses worth another attempt. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
@@ -393,17 +386,34 @@ const encodeQuery = (query: Readonly<Record<string, QueryValue>> | undefined): A
   return out
 }
 
+/** Header names in lower case, as `Headers` keeps them (so a caller's header replaces ours). */
+const lowerKeys = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const key in headers) out[key.toLowerCase()] = headers[key]!
+  return out
+}
+
+/** A parsed response; its headers are only converted when read. */
+class ParsedResponse implements JsonResponse {
+  constructor(private readonly response: Transport.WireResponse, readonly body: unknown) {}
+  get status(): number {
+    return this.response.status
+  }
+  get headers(): Headers.Headers {
+    return this.response.headers
+  }
+}
+
 /** Builds the core client from configuration and an `HttpClient`. */
 export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = Effect.gen(function*() {
   const config = yield* VisgateConfig
   const tracing = config.tracing
   const httpClient = yield* HttpClient.HttpClient
-  const nativeDeadlines = yield* FetchClient.NativeDeadlines
   // Tracing on: the platform's span per request, with trace propagation. Tracing off (the
   // default): no span; when the fiber's tracer is already off (the Promise client's runtime)
   // nothing at all is set per request.
   const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
-  const execute = (request: HttpClientRequest.HttpClientRequest) =>
+  const execute: HttpClient.HttpClient["execute"] = (request) =>
     tracing
       ? traced.execute(request)
       : Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
@@ -411,6 +421,9 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
           ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
           : httpClient.execute(request)
       )
+  // Whole-body calls: the ready layers' fetch client sends them itself (one fetch, no platform
+  // request/response objects); any other client (or tracing) goes through `execute`.
+  const transport = (tracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
   // Built once: the retry schedule (no retries: none at all).
   const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
 
@@ -425,18 +438,18 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     if (runway !== undefined) staticHeaders["x-runway-key"] = Redacted.value(runway)
     if (runpod !== undefined) staticHeaders["x-runpod-key"] = Redacted.value(runpod)
   }
-  const baseHeaders = Headers.fromInput(staticHeaders)
+  const baseHeaders: Readonly<Record<string, string>> = Headers.fromInput(staticHeaders)
 
   const getToken = config.getToken
   // getToken is bounded by the per-attempt timeout too, so a stuck token source never hangs a call.
-  const tokenHeaders: Effect.Effect<Headers.Headers, AuthenticationError> = getToken === undefined
+  const tokenHeaders: Effect.Effect<Readonly<Record<string, string>>, AuthenticationError> = getToken === undefined
     ? Effect.succeed(baseHeaders)
     : timeoutFail(
       Effect.tryPromise({
         try: async () => {
           const token = await getToken()
           return typeof token === "string" && token.trim() !== ""
-            ? Headers.set(baseHeaders, "authorization", `Bearer ${token.trim()}`)
+            ? { ...baseHeaders, authorization: `Bearer ${token.trim()}` }
             : baseHeaders
         },
         catch: (cause) =>
@@ -453,66 +466,64 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
         })
     )
 
-  const buildRequest = (spec: RequestSpec, idempotencyKey: string | undefined): HttpClientRequest.HttpClientRequest => {
+  const buildRequest = (spec: RequestSpec, idempotencyKey: string | undefined): Transport.WireRequest => {
     const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
     // Without getToken the auth headers never change, so they go in here, once per call;
     // with it they are merged per attempt (see `withAuth`). Request headers win either way.
-    const headers = getToken === undefined
-      ? spec.headers !== undefined ? { ...baseHeaders, ...spec.headers } : baseHeaders
-      : spec.headers
-    let request = HttpClientRequest.make(spec.method)(root + spec.path, {
-      urlParams: encodeQuery(spec.query),
-      ...(headers !== undefined ? { headers } : {})
-    })
-    if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
-    if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
-    return request
+    let headers: Readonly<Record<string, string>> = getToken === undefined ? baseHeaders : {}
+    if (spec.headers !== undefined) headers = { ...headers, ...lowerKeys(spec.headers) }
+    if (idempotencyKey !== undefined) headers = { ...headers, "idempotency-key": idempotencyKey }
+    return {
+      method: spec.method,
+      url: root + spec.path,
+      query: encodeQuery(spec.query),
+      headers,
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body)
+    }
   }
 
-  const mapRequestError = (error: HttpClientError.HttpClientError): TransportFailure =>
-    new TransportFailure({
-      reason: error._tag === "RequestError" ? error.reason : "Body",
-      cause: error.cause ?? error
-    })
-
   /** Per attempt: the request with `getToken`'s header (without getToken it already has its auth). */
-  const withAuth = (
-    request: HttpClientRequest.HttpClientRequest
-  ): Effect.Effect<HttpClientRequest.HttpClientRequest, AuthenticationError> =>
-    getToken === undefined
-      ? Effect.succeed(request)
-      : Effect.map(tokenHeaders, (auth) => HttpClientRequest.setHeaders(request, { ...auth, ...request.headers }))
+  const withAuth = (wire: Transport.WireRequest): Effect.Effect<Transport.WireRequest, AuthenticationError> =>
+    Effect.map(tokenHeaders, (auth) => ({ ...wire, headers: { ...auth, ...wire.headers } }))
 
-  /** One attempt: auth, send, status check; the response is returned unread. */
-  const attemptResponse = (request: HttpClientRequest.HttpClientRequest) =>
-    Effect.flatMap(withAuth(request), (authed) =>
-      execute(authed).pipe(
-        Effect.mapError(mapRequestError),
-        Effect.flatMap((response) =>
-          response.status >= 400
-            ? Effect.flatMap(
-              Effect.orElseSucceed(response.text, () => ""),
-              (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
-            )
-            : Effect.succeed(response)
-        )
-      ))
+  /** A status >= 400 is a raw failure (the retry policy decides); anything else passes. */
+  const checkStatus = (response: Transport.WireResponse): Effect.Effect<Transport.WireResponse, HttpStatusFailure> =>
+    response.status >= 400
+      ? Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text: response.text }))
+      : Effect.succeed(response)
 
-  const readJson = (response: HttpClientResponse.HttpClientResponse) =>
-    Effect.map(Effect.mapError(response.text, mapRequestError), (text) => ({
-      status: response.status,
-      headers: response.headers,
-      text
-    }))
+  /** One whole-body attempt: auth, send and read, status check, all within the attempt's timeout. */
+  const attemptText = (wire: Transport.WireRequest, timeoutMs: number) =>
+    Effect.flatMap(
+      getToken === undefined
+        ? transport.send(wire, timeoutMs)
+        : Effect.flatMap(withAuth(wire), (authed) => transport.send(authed, timeoutMs)),
+      checkStatus
+    )
+
+  /** One streaming attempt: auth, send, status check within the timeout; the body is left unread. */
+  const attemptStream = (wire: Transport.WireRequest, timeoutMs: number) =>
+    timeoutFail(
+      Effect.flatMap(getToken === undefined ? Effect.succeed(wire) : withAuth(wire), (authed) =>
+        execute(Transport.toHttpRequest(authed)).pipe(
+          Effect.mapError(Transport.fromHttpClientError),
+          Effect.flatMap((response) =>
+            response.status >= 400
+              ? Effect.flatMap(
+                Effect.orElseSucceed(response.text, () => ""),
+                (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
+              )
+              : Effect.succeed(response)
+          )
+        )),
+      timeoutMs,
+      () => new AttemptTimeout({ timeoutMs })
+    )
 
   /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
   const run = <A>(
     spec: RequestSpec,
-    attempt: (
-      request: HttpClientRequest.HttpClientRequest
-    ) => Effect.Effect<A, RawFailure | AuthenticationError>,
-    /** Whether the attempt reads the whole body (the deadline covers it) or only the headers. */
-    wholeBody: boolean
+    attempt: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
   ): Effect.Effect<A, VisgateApiError> =>
     Effect.suspend(() => {
       const key = spec.idempotencyKey === true
@@ -520,71 +531,77 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
         : typeof spec.idempotencyKey === "string"
         ? spec.idempotencyKey
         : undefined
-      const request = buildRequest(spec, key)
+      const wire = buildRequest(spec, key)
       const timeoutMs = spec.timeoutMs ?? config.timeoutMs
-      const endpoint = `${spec.method} ${spec.path}`
-      let attempts = 0
-      const deadline = { ms: timeoutMs, body: wholeBody }
-      const once = Effect.suspend(() => {
-        attempts++
-        // Our fetch client enforces the deadline through the request's abort signal (no timeout
-        // fiber); any other HttpClient gets the Effect timeout.
-        return nativeDeadlines
-          ? Effect.catchIf(
-            Effect.locally(attempt(request), FetchClient.currentAttemptDeadline, deadline),
-            (e): e is TransportFailure => e._tag === "TransportFailure" && FetchClient.isDeadlineCause(e.cause),
-            () => Effect.fail(new AttemptTimeout({ timeoutMs }))
-          )
-          : timeoutFail(attempt(request), timeoutMs, () => new AttemptTimeout({ timeoutMs }))
-      })
+      let attempts = 1
+      const fail = (failure: RawFailure | AuthenticationError) =>
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => Effect.fail(toVisgateError(failure, attempts, `${spec.method} ${spec.path}`, now))
+        )
       // The retry machinery (a schedule driver per call) starts only after a retryable failure:
       // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
-      const retried = retrySchedule === undefined ? once : Effect.catchAll(once, (first) => {
-        if (!isRetryable(first)) return Effect.fail(first)
+      const mapped = Effect.catchAll(attempt(wire, timeoutMs), (first) => {
+        if (retrySchedule === undefined || !isRetryable(first)) return fail(first)
         let replayed = false
         const again = Effect.suspend(() => {
-          if (replayed) return once
-          replayed = true
-          return Effect.fail(first)
+          if (!replayed) {
+            replayed = true
+            return Effect.fail(first)
+          }
+          attempts++
+          return attempt(wire, timeoutMs)
         })
-        return Effect.retry(again, retrySchedule)
+        return Effect.catchAll(Effect.retry(again, retrySchedule), fail)
       })
-      const mapped = Effect.catchAll(retried, (failure) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(toVisgateError(failure, attempts, endpoint, now))))
       return tracing
-        ? Effect.withSpan(mapped, `Visgate ${endpoint}`, { attributes: { "http.request.method": spec.method } })
+        ? Effect.withSpan(mapped, `Visgate ${spec.method} ${spec.path}`, {
+          attributes: { "http.request.method": spec.method }
+        })
         : mapped
     })
 
-  const send = (spec: RequestSpec): Effect.Effect<JsonResponse, VisgateApiError> =>
-    Effect.flatMap(
-      run(spec, (request) => Effect.flatMap(attemptResponse(request), readJson), true),
-      ({ headers, status, text }) => {
-        if (text.trim() === "") return Effect.succeed({ status, headers, body: undefined })
-        try {
-          return Effect.succeed({ status, headers, body: JSON.parse(text) as unknown })
-        } catch {
-          const endpoint = `${spec.method} ${spec.path}`
-          return Effect.fail(
-            new DecodeError({
-              message: `Unexpected response from ${endpoint}: body is not valid JSON (${summarizeText(text)})`,
-              errorCode: "DECODE_ERROR",
-              endpoint,
-              statusCode: status
-            })
-          )
-        }
-      }
-    )
+  /** The body as JSON (`undefined` when empty), or a DecodeError when it is not JSON. */
+  const parseJson = (spec: RequestSpec, response: Transport.WireResponse): Either.Either<unknown, DecodeError> => {
+    const text = response.text
+    if (text === "" || text.trim() === "") return Either.right(undefined)
+    try {
+      return Either.right(JSON.parse(text) as unknown)
+    } catch {
+      const endpoint = `${spec.method} ${spec.path}`
+      return Either.left(
+        new DecodeError({
+          message: `Unexpected response from ${endpoint}: body is not valid JSON (${summarizeText(text)})`,
+          errorCode: "DECODE_ERROR",
+          endpoint,
+          statusCode: response.status
+        })
+      )
+    }
+  }
 
-  const decode = <A>(decoder: Decoder<A>, u: unknown, endpoint: string): Effect.Effect<A, DecodeError> =>
-    Effect.mapError(decoder(u), (error) => toDecodeError(error, endpoint))
+  const send = (spec: RequestSpec): Effect.Effect<JsonResponse, VisgateApiError> =>
+    Effect.flatMap(run(spec, attemptText), (response) =>
+      Either.map(parseJson(spec, response), (body): JsonResponse => new ParsedResponse(response, body)))
+
+  const decode = <A>(decoder: Decoder<A>, u: unknown, endpoint: string): Effect.Effect<A, DecodeError> => {
+    const result = decoder(u)
+    // Synchronous schemas decode to an `Either` (itself an Effect): no extra step on success.
+    if (Either.isEither(result)) {
+      const decoded = result as Either.Either<A, ParseResult.ParseError>
+      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(toDecodeError(decoded.left, endpoint))
+    }
+    return Effect.mapError(result, (error) => toDecodeError(error, endpoint))
+  }
 
   const request = <A>(spec: RequestSpec, decoder: Decoder<A>): Effect.Effect<A, VisgateApiError> =>
-    Effect.flatMap(send(spec), (response) => decode(decoder, response.body, `${spec.method} ${spec.path}`))
+    Effect.flatMap(run(spec, attemptText), (response) => {
+      const body = parseJson(spec, response)
+      return Either.isLeft(body) ? Effect.fail(body.left) : decode(decoder, body.right, `${spec.method} ${spec.path}`)
+    })
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(run(spec, attemptResponse, false), (response) =>
+    Effect.map(run(spec, attemptStream), (response) =>
       Stream.mapError(response.stream, (error) =>
         new ConnectionError({
           message: `The response stream of ${spec.method} ${spec.path} broke: ${causeMessage(error.cause ?? error)}`,

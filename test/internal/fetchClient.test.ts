@@ -2,6 +2,7 @@
  * The lean fetch HttpClient of the ready layers: it must behave like the platform's
  * FetchHttpClient for everything the platform's response interface offers.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
@@ -10,6 +11,7 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as FetchClient from "../../src/internal/fetchClient.js"
+import type { WireRequest } from "../../src/internal/transport.js"
 
 const reply = (body: BodyInit | null, responseInit: ResponseInit = {}) => {
   const calls: Array<{ url: string; init: RequestInit | undefined }> = []
@@ -77,4 +79,99 @@ describe("fetch client", () => {
       yield* Fiber.interrupt(fiber)
       expect(signal?.aborted).toBe(true)
     }))
+})
+
+const wire = (over: Partial<WireRequest> = {}): WireRequest => ({
+  method: "GET",
+  url: "http://x.test/api/v1/health",
+  query: [],
+  headers: { accept: "application/json" },
+  body: undefined,
+  ...over
+})
+
+/** A fetch that never answers until aborted (then rejects as fetch does), recording the signal. */
+const hanging = () => {
+  const signals: Array<AbortSignal> = []
+  const fetch = ((_: RequestInfo | URL, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => {
+      const signal = init!.signal!
+      signals.push(signal)
+      signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")), { once: true })
+    })) as typeof globalThis.fetch
+  return { signals, fetch }
+}
+
+describe("fetch client transport (whole-body calls of the core client)", () => {
+  it.effect("one fetch: URL with query, method, headers, JSON body with its content type; body read as text", () =>
+    Effect.gen(function*() {
+      const { calls, client } = reply("{\"ok\":true}", { status: 200, headers: { "x-request-id": "r9" } })
+      const transport = FetchClient.transportOf(client)!
+      const response = yield* transport.send(
+        wire({ method: "POST", query: [["a", "1"], ["b", "x y"]], body: "{\"k\":1}" }),
+        1_000
+      )
+      expect(calls).toHaveLength(1)
+      expect(calls[0]!.url).toBe("http://x.test/api/v1/health?a=1&b=x+y")
+      expect(calls[0]!.init!.method).toBe("POST")
+      expect(calls[0]!.init!.headers).toEqual({ accept: "application/json", "content-type": "application/json" })
+      expect(calls[0]!.init!.body).toBe("{\"k\":1}")
+      expect(calls[0]!.init!.signal).toBeInstanceOf(AbortSignal)
+      expect(response.status).toBe(200)
+      expect(response.text).toBe("{\"ok\":true}")
+      expect(response.headers["x-request-id"]).toBe("r9")
+    }))
+
+  it.effect("no body: no content type; a URL without query is passed as is", () =>
+    Effect.gen(function*() {
+      const { calls, client } = reply("")
+      yield* FetchClient.transportOf(client)!.send(wire(), 1_000)
+      expect(calls[0]!.url).toBe("http://x.test/api/v1/health")
+      expect(calls[0]!.init!.headers).toEqual({ accept: "application/json" })
+      expect(calls[0]!.init!.body).toBeUndefined()
+    }))
+
+  it.live("the deadline aborts the request and fails with AttemptTimeout", () =>
+    Effect.gen(function*() {
+      const { fetch, signals } = hanging()
+      const error = yield* Effect.flip(FetchClient.transportOf(FetchClient.make(fetch))!.send(wire(), 20))
+      expect(error._tag).toBe("AttemptTimeout")
+      expect(signals[0]!.aborted).toBe(true)
+    }))
+
+  it.effect("interrupting aborts the request", () =>
+    Effect.gen(function*() {
+      const { fetch, signals } = hanging()
+      const fiber = yield* Effect.fork(FetchClient.transportOf(FetchClient.make(fetch))!.send(wire(), 60_000))
+      yield* Effect.promise(async () => {
+        for (let i = 0; i < 1000 && signals.length === 0; i++) await new Promise((r) => setTimeout(r, 1))
+      })
+      yield* Fiber.interrupt(fiber)
+      expect(signals[0]!.aborted).toBe(true)
+    }))
+
+  it.effect("a rejected fetch is a Transport failure, a broken body a Body failure, a bad URL InvalidUrl", () =>
+    Effect.gen(function*() {
+      const down = FetchClient.make((() => Promise.reject(new TypeError("fetch failed"))) as typeof globalThis.fetch)
+      const refused = yield* Effect.flip(FetchClient.transportOf(down)!.send(wire(), 1_000))
+      expect(refused._tag === "TransportFailure" && refused.reason).toBe("Transport")
+
+      const broken = new ReadableStream<Uint8Array>({
+        pull: (controller) => controller.error(new TypeError("terminated"))
+      })
+      const cut = yield* Effect.flip(FetchClient.transportOf(reply(broken).client)!.send(wire(), 1_000))
+      expect(cut._tag === "TransportFailure" && cut.reason).toBe("Body")
+
+      // A relative URL has no base outside a browser.
+      const { calls, client } = reply("{}")
+      const invalid = yield* Effect.flip(FetchClient.transportOf(client)!.send(wire({ url: "/api/visgate/health" }), 1_000))
+      expect(invalid._tag === "TransportFailure" && invalid.reason).toBe("InvalidUrl")
+      expect(calls).toHaveLength(0)
+    }))
+
+  it("a client derived from ours (mapRequest and friends) has no transport, so its changes apply", () => {
+    const { client } = reply("{}")
+    expect(FetchClient.transportOf(client)).toBeDefined()
+    expect(FetchClient.transportOf(HttpClient.mapRequest(client, HttpClientRequest.setHeader("x-extra", "1")))).toBeUndefined()
+  })
 })

@@ -1,10 +1,15 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
+import * as FetchClient from "../../src/internal/fetchClient.js"
+import * as Live from "../../src/layers/Live.js"
 import { Health } from "../../src/services/Health.js"
 import { Images } from "../../src/services/Images.js"
 import { Requests } from "../../src/services/Requests.js"
@@ -424,5 +429,44 @@ describe("VisgateClient: decode helper", () => {
       )
       expect(Either.isLeft(result) && result.left.field).toBe("a")
       expect(Either.isLeft(result) && result.left.endpoint).toBe("GET /x")
+    }))
+})
+
+describe("VisgateClient: over the ready layers' fetch client", () => {
+  const fetchRecorder = () => {
+    const seen: Array<{ url: string; headers: Record<string, string> }> = []
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push({ url: String(input), headers: Object.fromEntries(new Headers(init?.headers).entries()) })
+      return new Response(JSON.stringify({ status: "ok" }), { headers: { "content-type": "application/json" } })
+    }) as typeof globalThis.fetch
+    return { seen, fetch }
+  }
+
+  it.effect("sends each call with one fetch (auth, accept, user-agent) and decodes it", () =>
+    Effect.gen(function*() {
+      const { fetch, seen } = fetchRecorder()
+      const health = yield* Effect.provide(
+        Effect.flatMap(Health, (h) => h.check()),
+        Live.layer({ apiKey: "vg-secret", baseUrl: "http://x.test/api/v1" }).pipe(Layer.provide(FetchClient.layer(fetch)))
+      )
+      expect(health.status).toBe("ok")
+      expect(seen).toHaveLength(1)
+      expect(seen[0]!.url).toBe("http://x.test/api/v1/health")
+      expect(seen[0]!.headers.authorization).toBe("Bearer vg-secret")
+      expect(seen[0]!.headers["user-agent"]).toMatch(/^visgate-sdk-js\//)
+    }))
+
+  it.effect("a client derived from it with HttpClient.mapRequest keeps its middleware", () =>
+    Effect.gen(function*() {
+      const { fetch, seen } = fetchRecorder()
+      const wrapped = HttpClient.mapRequest(FetchClient.make(fetch), HttpClientRequest.setHeader("x-trace", "t-1"))
+      yield* Effect.provide(
+        Effect.flatMap(Health, (h) => h.check()),
+        Live.layer({ apiKey: "vg-secret", baseUrl: "http://x.test/api/v1" }).pipe(
+          Layer.provide(Layer.succeed(HttpClient.HttpClient, wrapped))
+        )
+      )
+      expect(seen[0]!.headers["x-trace"]).toBe("t-1")
+      expect(seen[0]!.headers.authorization).toBe("Bearer vg-secret")
     }))
 })

@@ -1,0 +1,109 @@
+/**
+ * What one attempt of a call sends and gets back, and the raw failures the retry policy sees.
+ *
+ * The core client (`services/VisgateClient.ts`) describes every request as a {@link WireRequest}
+ * and sends it through a {@link Transport}: for any `HttpClient` that is {@link fromHttpClient}
+ * (the platform's request and response types, an Effect timeout per attempt); for the ready
+ * layers' fetch client it is that client's own transport (`fetchClient.ts`), which sends the same
+ * request with one `fetch` call and enforces the attempt's deadline through its abort signal.
+ *
+ * @internal
+ */
+import * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import { timeoutFail } from "./timeout.js"
+
+/** One request on the wire, built once per logical call and sent as is by every attempt. */
+export interface WireRequest {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+  /** Absolute or (in a browser) relative URL, without the query. */
+  readonly url: string
+  /** Query parameters, in order. */
+  readonly query: ReadonlyArray<readonly [string, string]>
+  readonly headers: Readonly<Record<string, string>>
+  /** JSON text; `undefined` means no body (and no `Content-Type`). */
+  readonly body: string | undefined
+}
+
+/** A response whose body has been read as text. */
+export interface WireResponse {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly text: string
+}
+
+/** A response with status >= 400, body read as text. */
+export class HttpStatusFailure extends Data.TaggedError("HttpStatusFailure")<{
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly text: string
+}> {}
+
+/** One attempt exceeded the per-attempt timeout. */
+export class AttemptTimeout extends Data.TaggedError("AttemptTimeout")<{ readonly timeoutMs: number }> {}
+
+/** Transport failure: no response (refused, reset, DNS, CORS, body cut off). */
+export class TransportFailure extends Data.TaggedError("TransportFailure")<{
+  readonly reason: "Transport" | "InvalidUrl" | "Encode" | "Body"
+  readonly cause: unknown
+}> {}
+
+/** Everything an attempt can fail with before mapping. */
+export type RawFailure = HttpStatusFailure | AttemptTimeout | TransportFailure
+
+/** Sends one attempt and reads the whole body, within `timeoutMs` (headers and body). */
+export interface Transport {
+  readonly send: (
+    request: WireRequest,
+    timeoutMs: number
+  ) => Effect.Effect<WireResponse, TransportFailure | AttemptTimeout>
+}
+
+/** The platform request for a wire request (JSON body as `application/json`). */
+export const toHttpRequest = (wire: WireRequest): HttpClientRequest.HttpClientRequest => {
+  const request = HttpClientRequest.make(wire.method)(wire.url, { urlParams: wire.query, headers: wire.headers })
+  return wire.body === undefined ? request : HttpClientRequest.bodyText(request, wire.body, "application/json")
+}
+
+/** A platform client failure as the raw failure the retry policy sees. */
+export const fromHttpClientError = (error: HttpClientError.HttpClientError): TransportFailure =>
+  new TransportFailure({
+    reason: error._tag === "RequestError" ? error.reason : "Body",
+    cause: error.cause ?? error
+  })
+
+/**
+ * A transport over any `HttpClient` (`execute` is the client's, possibly traced); the attempt's
+ * deadline is an Effect timeout, so a `TestClock` drives it.
+ */
+export const fromHttpClient = (
+  execute: HttpClient.HttpClient["execute"]
+): Transport => ({
+  send: (wire, timeoutMs) =>
+    timeoutFail(
+      Effect.flatMap(
+        Effect.mapError(execute(toHttpRequest(wire)), fromHttpClientError),
+        (response: HttpClientResponse.HttpClientResponse) =>
+          Effect.map(
+            Effect.mapError(response.text, fromHttpClientError),
+            (text): WireResponse => ({ status: response.status, headers: response.headers, text })
+          )
+      ),
+      timeoutMs,
+      () => new AttemptTimeout({ timeoutMs })
+    )
+})
+
+/** Response headers as the platform's `Headers`, converted on first use. */
+export class LazyHeadersResponse implements WireResponse {
+  #headers: Headers.Headers | undefined
+  constructor(readonly status: number, readonly text: string, private readonly source: globalThis.Headers) {}
+  get headers(): Headers.Headers {
+    return this.#headers ??= Headers.fromInput(this.source)
+  }
+}
