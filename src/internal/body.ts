@@ -5,6 +5,7 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ValidationError } from "../schemas/Errors.js"
@@ -34,11 +35,13 @@ export const toValidationError = (error: ParseResult.ParseError, what: string): 
   })
 }
 
-/** Builds an encoder for a body schema, once. */
+/** Builds an encoder for a (synchronous) body schema, once. */
 export const bodyEncoder = <A, I>(schema: Schema.Schema<A, I>, what: string) => {
-  const encode = Schema.encodeUnknown(schema)
-  return (value: unknown): Effect.Effect<I, ValidationError> =>
-    Effect.mapError(encode(value), (error) => toValidationError(error, what))
+  const encode = Schema.encodeUnknownEither(schema)
+  return (value: unknown): Effect.Effect<I, ValidationError> => {
+    const result = encode(value)
+    return Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(toValidationError(result.left, what))
+  }
 }
 
 /** Fails with a `ValidationError` for one field. */

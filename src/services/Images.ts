@@ -64,9 +64,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     prompt: string,
     options: Omit<ImageGenerateOptions, "preferAsync">
   ): Effect.Effect<RequestSpec, VisgateApiError> =>
-    Effect.gen(function*() {
-      const imageUrl = yield* resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes)
-      const body = yield* encodeBody(omitNullish({
+    Effect.flatMap(resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes), (imageUrl) =>
+      Effect.map(encodeBody(omitNullish({
         model,
         prompt,
         width: options.width ?? 1024,
@@ -79,15 +78,13 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
         maxLatencyMs: options.maxLatencyMs,
         webhookUrl: options.webhookUrl,
         callbackId: options.callbackId
-      }))
-      return {
+      })), (body) => ({
         method: "POST",
         path: "/images/generate",
         query: { include_steps: options.includeSteps === true ? "true" : undefined },
         body: mergeParams(options.params, body),
         idempotencyKey: options.idempotencyKey ?? true
-      } satisfies RequestSpec
-    })
+      } satisfies RequestSpec)))
   return makeGenerationService<ImageGenerateOptions, ImageResult>(client, buildSpec, decodeResult)
 })
 

@@ -51,9 +51,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     prompt: string,
     options: Omit<VideoGenerateOptions, "preferAsync">
   ): Effect.Effect<RequestSpec, VisgateApiError> =>
-    Effect.gen(function*() {
-      const imageUrl = yield* resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes)
-      const body = yield* encodeBody(omitNullish({
+    Effect.flatMap(resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes), (imageUrl) =>
+      Effect.map(encodeBody(omitNullish({
         model,
         prompt,
         durationSeconds: options.durationSeconds ?? 5,
@@ -61,14 +60,12 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
         skipGcsUpload: options.skipGcsUpload === true ? true : undefined,
         webhookUrl: options.webhookUrl,
         callbackId: options.callbackId
-      }))
-      return {
+      })), (body) => ({
         method: "POST",
         path: "/videos/generate",
         body: mergeParams(options.params, body),
         idempotencyKey: options.idempotencyKey ?? true
-      } satisfies RequestSpec
-    })
+      } satisfies RequestSpec)))
   return makeGenerationService<VideoGenerateOptions, VideoResult>(client, buildSpec, decodeResult)
 })
 
