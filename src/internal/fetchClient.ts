@@ -125,16 +125,17 @@ const requestInitOf = (context: Context.Context<never>): globalThis.RequestInit 
   Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
 
 /**
- * The transport of this client (see `transport.ts`): one `fetch` per attempt and one
- * `AbortController` that serves both interruption and the attempt's deadline (a plain timer that
- * covers the headers and the body), the body read once as text. No platform request or response
- * objects are made: on a loopback call those cost more than the request itself.
+ * The transport of this client (see `transport.ts`): one `fetch` per attempt with the request's
+ * headers as given, and one `AbortController` that serves both interruption and the attempt's
+ * deadline (a plain timer that covers the headers and the body); the body is read once as text.
+ * No platform request or response objects are made: on a loopback call those cost more than the
+ * request itself.
  */
 const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Transport => ({
   send: (wire, timeoutMs) =>
     Effect.withFiberRuntime<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>((fiber) => {
       let url: URL | string = wire.url
-      if (wire.query.length > 0 || !ABSOLUTE_URL.test(wire.url)) {
+      if (wire.query.length > 0 || !(wire.url.startsWith("https://") || wire.url.startsWith("http://"))) {
         const made = UrlParams.makeUrl(wire.url, wire.query, Option.none())
         if (Either.isLeft(made)) {
           return Effect.fail(new Transport.TransportFailure({ reason: "InvalidUrl", cause: made.left }))
@@ -144,9 +145,7 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
       const context = fiber.currentContext
       const doFetch = fetchOf(context, fetch)
       const options = requestInitOf(context)
-      const headers = wire.body === undefined
-        ? wire.headers
-        : { ...wire.headers, "content-type": "application/json" }
+      const headers = wire.headers
       return Effect.async<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>((resume) => {
         const controller = new AbortController()
         let timedOut = false
@@ -194,9 +193,6 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
       })
     })
 })
-
-/** A URL fetch can take as is (no base needed). */
-const ABSOLUTE_URL = /^https?:\/\//i
 
 /** Where a client made by {@link make} keeps its transport. */
 const TransportKey: unique symbol = Symbol.for("@visgate_ai/client/internal/fetchClient/Transport")

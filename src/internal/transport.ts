@@ -25,8 +25,9 @@ export interface WireRequest {
   readonly url: string
   /** Query parameters, in order. */
   readonly query: ReadonlyArray<readonly [string, string]>
+  /** Lower-case names; `content-type: application/json` comes with a body. */
   readonly headers: Readonly<Record<string, string>>
-  /** JSON text; `undefined` means no body (and no `Content-Type`). */
+  /** JSON text; `undefined` means no body. */
   readonly body: string | undefined
 }
 

@@ -438,7 +438,9 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     if (runway !== undefined) staticHeaders["x-runway-key"] = Redacted.value(runway)
     if (runpod !== undefined) staticHeaders["x-runpod-key"] = Redacted.value(runpod)
   }
-  const baseHeaders: Readonly<Record<string, string>> = Headers.fromInput(staticHeaders)
+  // Plain objects (not `Headers`, whose instances are slow to copy); keys already lower case.
+  const baseHeaders: Readonly<Record<string, string>> = staticHeaders
+  const jsonHeaders: Readonly<Record<string, string>> = { ...staticHeaders, "content-type": "application/json" }
 
   const getToken = config.getToken
   // getToken is bounded by the per-attempt timeout too, so a stuck token source never hangs a call.
@@ -449,7 +451,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
         try: async () => {
           const token = await getToken()
           return typeof token === "string" && token.trim() !== ""
-            ? { ...baseHeaders, authorization: `Bearer ${token.trim()}` }
+            ? { ...baseHeaders, authorization: `Bearer ${token.trim()}` } as Readonly<Record<string, string>>
             : baseHeaders
         },
         catch: (cause) =>
@@ -470,9 +472,16 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
     // Without getToken the auth headers never change, so they go in here, once per call;
     // with it they are merged per attempt (see `withAuth`). Request headers win either way.
-    let headers: Readonly<Record<string, string>> = getToken === undefined ? baseHeaders : {}
-    if (spec.headers !== undefined) headers = { ...headers, ...lowerKeys(spec.headers) }
-    if (idempotencyKey !== undefined) headers = { ...headers, "idempotency-key": idempotencyKey }
+    const json = spec.body !== undefined
+    let headers: Readonly<Record<string, string>> = getToken !== undefined
+      ? json ? { "content-type": "application/json" } : {}
+      : json
+      ? jsonHeaders
+      : baseHeaders
+    if (spec.headers !== undefined || idempotencyKey !== undefined) {
+      headers = spec.headers !== undefined ? { ...headers, ...lowerKeys(spec.headers) } : { ...headers }
+      if (idempotencyKey !== undefined) (headers as Record<string, string>)["idempotency-key"] = idempotencyKey
+    }
     return {
       method: spec.method,
       url: root + spec.path,

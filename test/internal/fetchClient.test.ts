@@ -103,12 +103,17 @@ const hanging = () => {
 }
 
 describe("fetch client transport (whole-body calls of the core client)", () => {
-  it.effect("one fetch: URL with query, method, headers, JSON body with its content type; body read as text", () =>
+  it.effect("one fetch: URL with query, method, headers as given, JSON body; body read as text", () =>
     Effect.gen(function*() {
       const { calls, client } = reply("{\"ok\":true}", { status: 200, headers: { "x-request-id": "r9" } })
       const transport = FetchClient.transportOf(client)!
       const response = yield* transport.send(
-        wire({ method: "POST", query: [["a", "1"], ["b", "x y"]], body: "{\"k\":1}" }),
+        wire({
+          method: "POST",
+          query: [["a", "1"], ["b", "x y"]],
+          headers: { accept: "application/json", "content-type": "application/json" },
+          body: "{\"k\":1}"
+        }),
         1_000
       )
       expect(calls).toHaveLength(1)
@@ -122,7 +127,7 @@ describe("fetch client transport (whole-body calls of the core client)", () => {
       expect(response.headers["x-request-id"]).toBe("r9")
     }))
 
-  it.effect("no body: no content type; a URL without query is passed as is", () =>
+  it.effect("no body: nothing added to the headers; a URL without query is passed as is", () =>
     Effect.gen(function*() {
       const { calls, client } = reply("")
       yield* FetchClient.transportOf(client)!.send(wire(), 1_000)
