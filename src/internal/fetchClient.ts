@@ -145,52 +145,61 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
       const context = fiber.currentContext
       const doFetch = fetchOf(context, fetch)
       const options = requestInitOf(context)
-      const headers = wire.headers
-      return Effect.async<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>((resume) => {
-        const controller = new AbortController()
-        let timedOut = false
-        const timer = timeoutMs <= MAX_TIMER_MS
-          ? setTimeout(() => {
-            timedOut = true
-            controller.abort(new Error(`attempt exceeded ${timeoutMs} ms`))
-          }, timeoutMs)
-          : undefined
-        // Never keep a Node process alive just for this timer.
-        ;(timer as { unref?: () => void } | undefined)?.unref?.()
-        const fail = (reason: "Transport" | "Body") => (cause: unknown) => {
-          clearTimeout(timer)
-          // Whatever the fetch reports after the deadline fired (a custom fetch may reject with
-          // its own AbortError), the failure is the deadline.
-          resume(Effect.fail(
-            timedOut ? new Transport.AttemptTimeout({ timeoutMs }) : new Transport.TransportFailure({ reason, cause })
-          ))
+      const controller = new AbortController()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      let timedOut = false
+      const request = Effect.async<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>(
+        (resume) => {
+          // No `unref`: while its request is pending the timer may keep the process alive, so a
+          // custom fetch that never settles still ends in a TimeoutError.
+          if (timeoutMs <= MAX_TIMER_MS) {
+            timer = setTimeout(() => {
+              timedOut = true
+              controller.abort(new Error(`attempt exceeded ${timeoutMs} ms`))
+            }, timeoutMs)
+          }
+          const fail = (reason: "Transport" | "Body") => (cause: unknown) => {
+            clearTimeout(timer)
+            // Whatever the fetch reports after the deadline fired (a custom fetch may reject with
+            // its own AbortError), the failure is the deadline.
+            resume(Effect.fail(
+              timedOut ? new Transport.AttemptTimeout({ timeoutMs }) : new Transport.TransportFailure({ reason, cause })
+            ))
+          }
+          let pending: Promise<Response>
+          try {
+            pending = doFetch(url, {
+              ...options,
+              method: wire.method,
+              headers: options.headers ? { ...Headers.fromInput(options.headers), ...wire.headers } : wire.headers,
+              body: wire.body,
+              signal: controller.signal
+            } as globalThis.RequestInit)
+          } catch (cause) {
+            pending = Promise.reject(cause)
+          }
+          pending.then(
+            (source) =>
+              source.text().then((text) => {
+                clearTimeout(timer)
+                resume(Effect.succeed(new Transport.LazyHeadersResponse(source.status, text, source.headers)))
+              }, fail("Body")),
+            fail("Transport")
+          )
         }
-        let pending: Promise<Response>
-        try {
-          pending = doFetch(url, {
-            ...options,
-            method: wire.method,
-            headers: options.headers ? { ...Headers.fromInput(options.headers), ...headers } : headers,
-            body: wire.body,
-            signal: controller.signal
-          } as globalThis.RequestInit)
-        } catch (cause) {
-          pending = Promise.reject(cause)
-        }
-        pending.then(
-          (source) =>
-            source.text().then((text) => {
-              clearTimeout(timer)
-              resume(Effect.succeed(new Transport.LazyHeadersResponse(source.status, text, source.headers)))
-            }, fail("Body")),
-          fail("Transport")
-        )
-        // Interrupted: stop the timer and abort the request.
-        return Effect.sync(() => {
-          clearTimeout(timer)
-          controller.abort()
+      )
+      // Interrupted (or failed): stop the timer and abort the request. Written out rather than as
+      // the async's canceler, which costs a few more steps per call (`onInterrupt`).
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.matchCauseEffect(restore(request), {
+          onFailure: (cause) => {
+            clearTimeout(timer)
+            controller.abort()
+            return Effect.failCause(cause)
+          },
+          onSuccess: Effect.succeed
         })
-      })
+      )
     })
 })
 
