@@ -2,6 +2,9 @@
  * Call overhead: the Promise client against raw `fetch(...).then(r => r.json())` doing the same
  * request to a loopback server that runs in a separate (forked) process.
  */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
@@ -20,6 +23,8 @@ export interface CallsOptions {
 
 export interface ArmResult {
   readonly endpoint: "health" | "images.generate"
+  /** `client` for the SDK; for the reference arms, what was measured in its place. */
+  readonly arm: "client" | "cancellable fetch" | "one Effect fiber"
   readonly mode: "sequential" | "concurrent"
   readonly clientMs: number
   readonly rawMs: number
@@ -103,6 +108,37 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
         headers: { ...rawHeaders, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
         body: JSON.stringify({ model: IMAGE_MODEL, prompt: IMAGE_PROMPT, width: 1024, height: 1024, num_images: 1 })
       }).then((r) => r.json())
+    // Reference arms (health only): the least a call with a per-attempt timeout that can be
+    // cancelled costs (an AbortController and a timer per call), and that inside one Effect fiber
+    // (async + interruption aborts), i.e. the floor of any client built on an Effect runtime.
+    const cancellableHeaders = { ...rawHeaders, "user-agent": "visgate-sdk-js/bench" }
+    const cancellable = (signal: AbortSignal, timer: { id?: ReturnType<typeof setTimeout> }) =>
+      fetch(`${baseUrl}/health`, { headers: cancellableHeaders, signal }).then((r) =>
+        r.text().then((text) => {
+          clearTimeout(timer.id)
+          return JSON.parse(text) as unknown
+        })
+      )
+    const rawCancellable: Call = () => {
+      const controller = new AbortController()
+      const timer = { id: setTimeout(() => controller.abort(), 120_000) }
+      return cancellable(controller.signal, timer)
+    }
+    const runtime = ManagedRuntime.make(Layer.setTracerEnabled(false))
+    const effectFloor: Call = () =>
+      runtime.runPromise(Effect.suspend(() => {
+        const controller = new AbortController()
+        const timer: { id?: ReturnType<typeof setTimeout> } = {}
+        return Effect.uninterruptibleMask((restore) =>
+          Effect.onInterrupt(
+            restore(Effect.async<unknown, unknown>((resume) => {
+              timer.id = setTimeout(() => controller.abort(), 120_000)
+              cancellable(controller.signal, timer).then((v) => resume(Effect.succeed(v)), (e) => resume(Effect.fail(e)))
+            })),
+            () => Effect.sync(() => controller.abort())
+          )
+        )
+      }))
     const clientHealth: Call = () => client.health()
     const clientImages: Call = () => client.images.generate(IMAGE_MODEL, IMAGE_PROMPT, { width: 1024, height: 1024 })
 
@@ -111,8 +147,10 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
     if (probe.images.length !== 1 || (await client.health()).status !== "ok") throw new Error("bench server answered unexpectedly")
 
     const arms = [
-      { endpoint: "health", client: clientHealth, raw: rawHealth },
-      { endpoint: "images.generate", client: clientImages, raw: rawImages }
+      { endpoint: "health", arm: "client", client: clientHealth, raw: rawHealth },
+      { endpoint: "images.generate", arm: "client", client: clientImages, raw: rawImages },
+      { endpoint: "health", arm: "cancellable fetch", client: rawCancellable, raw: rawHealth },
+      { endpoint: "health", arm: "one Effect fiber", client: effectFloor, raw: rawHealth }
     ] as const
     const modes = [
       { mode: "sequential", concurrency: 1 },
@@ -146,6 +184,7 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
         const rawMs = median(rawRuns.map((r) => r.ms))
         results.push({
           endpoint: arm.endpoint,
+          arm: arm.arm,
           mode: m.mode,
           clientMs,
           rawMs,
@@ -158,6 +197,7 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
       }
     }
     await client.close()
+    await runtime.dispose()
     return results
   } finally {
     server.stop()

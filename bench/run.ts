@@ -32,7 +32,7 @@ if ((wants("calls") || wants("import")) && !existsSync(distEntry)) {
 const TARGETS = { sequential: 1.25, concurrent: 1.6, gzipKB: 100, importMs: 450 }
 const CALLS = 2_000
 const CONCURRENCY = 32
-const ROUNDS = quick ? 1 : 5
+const ROUNDS = quick ? 1 : 7
 const WARMUP = quick ? 200 : 500
 const IMPORT_RUNS = quick ? 5 : 15
 
@@ -79,7 +79,7 @@ if (calls !== undefined) {
     "Call overhead (ms per call, median of " + ROUNDS + " interleaved runs of " + CALLS + " calls):\n\n" +
       table(
         ["call", "mode", "client ms/call", "raw fetch ms/call", "client / raw", "target", "", "CPU µs/call client / raw"],
-        calls.map((c) => {
+        calls.filter((c) => c.arm === "client").map((c) => {
           const target = c.mode === "sequential" ? TARGETS.sequential : TARGETS.concurrent
           return [
             `\`${c.endpoint}\``,
@@ -92,6 +92,25 @@ if (calls !== undefined) {
             `${fmt(c.clientCpuUs, 0)} / ${fmt(c.rawCpuUs, 0)} (${(c.clientCpuUs / c.rawCpuUs).toFixed(2)}x)`
           ]
         })
+      )
+  )
+}
+if (calls !== undefined && calls.some((c) => c.arm !== "client")) {
+  sections.push(
+    "Floors, measured the same way (health only): what any call that has a per-attempt timeout and can be " +
+      "cancelled costs (`fetch` with an `AbortController` and a timer), and that same call inside one Effect " +
+      "fiber (`ManagedRuntime.runPromise`, `Effect.async`, interruption aborts), the least a client on an " +
+      "Effect runtime does:\n\n" +
+      table(
+        ["arm", "mode", "ms/call", "raw fetch ms/call", "arm / raw", "CPU µs/call arm / raw"],
+        calls.filter((c) => c.arm !== "client").map((c) => [
+          c.arm,
+          c.mode === "sequential" ? "sequential" : `concurrency ${CONCURRENCY}`,
+          fmt(c.clientMs),
+          fmt(c.rawMs),
+          `${c.ratio.toFixed(2)}x`,
+          `${fmt(c.clientCpuUs, 0)} / ${fmt(c.rawCpuUs, 0)} (${(c.clientCpuUs / c.rawCpuUs).toFixed(2)}x)`
+        ])
       )
   )
 }
