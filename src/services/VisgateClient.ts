@@ -375,15 +375,19 @@ const makeIdempotencyKey = (): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
-const encodeQuery = (query: Readonly<Record<string, QueryValue>> | undefined): Array<[string, string]> => {
-  const out: Array<[string, string]> = []
-  if (query === undefined) return out
+const noQuery: ReadonlyArray<readonly [string, string]> = []
+
+const encodeQuery = (
+  query: Readonly<Record<string, QueryValue>> | undefined
+): ReadonlyArray<readonly [string, string]> => {
+  if (query === undefined) return noQuery
+  let out: Array<[string, string]> | undefined
   for (const key in query) {
     const value = query[key]
     if (value === undefined || value === null) continue
-    out.push([key, typeof value === "string" ? value : String(value)])
+    ;(out ??= []).push([key, typeof value === "string" ? value : String(value)])
   }
-  return out
+  return out ?? noQuery
 }
 
 /** Header names in lower case, as `Headers` keeps them (so a caller's header replaces ours). */
