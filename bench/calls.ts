@@ -28,6 +28,7 @@ export interface ArmResult {
   readonly mode: "sequential" | "concurrent"
   readonly clientMs: number
   readonly rawMs: number
+  /** Median of the per-round ratios (each round runs the arm and raw fetch back to back). */
   readonly ratio: number
   /** CPU time of this (client) process per call, µs: less sensitive to other load than wall time. */
   readonly clientCpuUs: number
@@ -188,7 +189,7 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
           mode: m.mode,
           clientMs,
           rawMs,
-          ratio: clientMs / rawMs,
+          ratio: median(clientRuns.map((r, i) => r.ms / rawRuns[i]!.ms)),
           clientCpuUs: median(clientRuns.map((r) => r.cpuUs)),
           rawCpuUs: median(rawRuns.map((r) => r.cpuUs)),
           clientRuns: clientRuns.map((r) => r.ms),
