@@ -179,11 +179,14 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
             pending = Promise.reject(cause)
           }
           pending.then(
-            (source) =>
-              source.text().then((text) => {
+            (source) => {
+              const done = (text: string) => {
                 clearTimeout(timer)
                 resume(Effect.succeed(new Transport.LazyHeadersResponse(source.status, text, source.headers)))
-              }, fail("Body")),
+              }
+              // An error status stays that error when its body cannot be read (as an empty body).
+              source.text().then(done, source.status >= 400 && !timedOut ? () => done("") : fail("Body"))
+            },
             fail("Transport")
           )
         }

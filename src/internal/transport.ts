@@ -57,7 +57,11 @@ export class TransportFailure extends Data.TaggedError("TransportFailure")<{
 /** Everything an attempt can fail with before mapping. */
 export type RawFailure = HttpStatusFailure | AttemptTimeout | TransportFailure
 
-/** Sends one attempt and reads the whole body, within `timeoutMs` (headers and body). */
+/**
+ * Sends one attempt and reads the whole body, within `timeoutMs` (headers and body). A body that
+ * cannot be read is a `Body` failure, except under an error status (>= 400): that response is
+ * returned with an empty body, so the status is what gets reported.
+ */
 export interface Transport {
   readonly send: (
     request: WireRequest,
@@ -91,7 +95,10 @@ export const fromHttpClient = (
         Effect.mapError(execute(toHttpRequest(wire)), fromHttpClientError),
         (response: HttpClientResponse.HttpClientResponse) =>
           Effect.map(
-            Effect.mapError(response.text, fromHttpClientError),
+            // An error status stays that error when its body cannot be read (as an empty body).
+            response.status >= 400
+              ? Effect.orElseSucceed(response.text, () => "")
+              : Effect.mapError(response.text, fromHttpClientError),
             (text): WireResponse => ({ status: response.status, headers: response.headers, text })
           )
       ),

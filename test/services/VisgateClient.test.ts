@@ -470,3 +470,27 @@ describe("VisgateClient: over the ready layers' fetch client", () => {
       expect(seen[0]!.headers.authorization).toBe("Bearer vg-secret")
     }))
 })
+
+describe("VisgateClient: a body that cannot be read", () => {
+  const broken = (status: number) =>
+    new Response(
+      new ReadableStream<Uint8Array>({ pull: (controller) => controller.error(new TypeError("terminated")) }),
+      { status }
+    )
+  const layers = {
+    "any HttpClient": (status: number) => mockHttp(() => broken(status)).layer({ maxRetries: 0 }),
+    "the ready fetch client": (status: number) =>
+      Live.layer({ apiKey: "vg-secret", baseUrl: "http://x.test/api/v1", maxRetries: 0 }).pipe(
+        Layer.provide(FetchClient.layer((async () => broken(status)) as typeof globalThis.fetch))
+      )
+  }
+  for (const [name, layerFor] of Object.entries(layers)) {
+    it.effect(`${name}: under an error status the status is reported; under 200 it is a ConnectionError`, () =>
+      Effect.gen(function*() {
+        const unauthorized = yield* attempt(Effect.flatMap(Health, (h) => h.check()), layerFor(401))
+        expect(Either.isLeft(unauthorized) && (unauthorized.left as any)._tag).toBe("AuthenticationError")
+        const cut = yield* attempt(Effect.flatMap(Health, (h) => h.check()), layerFor(200))
+        expect(Either.isLeft(cut) && (cut.left as any)._tag).toBe("ConnectionError")
+      }))
+  }
+})
