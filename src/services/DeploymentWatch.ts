@@ -32,6 +32,7 @@ import * as Stream from "effect/Stream"
 import { invalid } from "../internal/body.js"
 import { bounded, hintFromSeconds, makeProgress, poll, type PollOptions, type Progress } from "../internal/poll.js"
 import { decodeSse, type SseEvent, SseParser } from "../internal/sse.js"
+import { mapEffectSequential } from "../internal/stream.js"
 import { DEPLOYMENT_PATHS } from "../schemas/Deployments.js"
 import {
   DeploymentLogLine,
@@ -228,7 +229,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
           if (isTerminalDeploymentStatus(p.status)) terminal = true
         })
 
-      const polling: Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> = Stream.mapEffect(
+      const polling: Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> = mapEffectSequential(
         pollState(id, options),
         (p) => stamp(p.value)
       )
@@ -257,7 +258,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
             Stream.catchTag(body, "ConnectionError", () => Stream.empty),
             parser
           ).pipe(
-            Stream.mapEffect((event): Effect.Effect<Option.Option<DeploymentState>, VisgateApiError> => {
+            mapEffectSequential((event): Effect.Effect<Option.Option<DeploymentState>, VisgateApiError> => {
               if (event.event === "status") {
                 return Effect.map(decodeData(client, decodeState, event, endpoint), (state) => {
                   statuses++
@@ -275,7 +276,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
               return Effect.succeedNone
             }),
             Stream.filterMap((o) => o),
-            Stream.mapEffect(stamp),
+            mapEffectSequential(stamp),
             Stream.tap(seen)
           )
           const after = Stream.suspend((): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> => {
@@ -328,7 +329,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
                 if (event.event === "done") done = true
                 return !done
               }),
-              Stream.mapEffect((event): Effect.Effect<Option.Option<DeploymentLogLine>, VisgateApiError> => {
+              mapEffectSequential((event): Effect.Effect<Option.Option<DeploymentLogLine>, VisgateApiError> => {
                   if (event.event !== "log") return Effect.succeedNone
                 return Effect.map(decodeData(client, decodeLog, event, endpoint), (line) => {
                   if (!remember(line)) return Option.none()
