@@ -76,7 +76,11 @@ import * as VisgateConfig from "./services/VisgateConfig.js"
 import type { Secret } from "./services/VisgateConfig.js"
 
 /** Options of `new Client(options)`. */
-export interface ClientOptions extends VisgateConfig.VisgateClientOptions {
+/**
+ * Options of the Promise client: those of the Effect layers except `tracing` (spans need a tracer,
+ * which only an Effect program can provide: use the `./effect` layers with `tracing: true`).
+ */
+export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing"> {
   /** A custom `fetch` (tests, edge runtimes, instrumentation). Defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined
 }
@@ -384,20 +388,25 @@ export class Client {
    * nor a `proxyUrl`, and `ValidationError` for invalid options, before any request.
    */
   constructor(options: ClientOptions = {}) {
-    const config = VisgateConfig.resolve(options)
+    // `tracing` is not a Promise option; a stray one from untyped code is ignored.
+    const config = VisgateConfig.resolve({ ...options, tracing: false })
     if (Either.isLeft(config)) throw config.left
     const resolved = config.right
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
     const layer = Live.fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
-      Layer.provide(Live.httpClientFetch(options.fetch, options))
+      Layer.provide(Live.leanHttpClientFetch(options.fetch))
     )
-    // Without `tracing`, the runtime's tracer is off: no span bookkeeping on any call.
-    this.#runtime = ManagedRuntime.make(
-      resolved.tracing ? layer : Layer.merge(layer, Layer.setTracerEnabled(false))
-    )
+    // The runtime's tracer is off: no span bookkeeping on any call.
+    this.#runtime = ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false)))
     const run: Run = (effect, signal) => this.#run(effect, signal)
+    /** Runs `f` on one of the client's services, cancelled by `options.signal`. */
+    const call = <I extends Live.VisgateServices, S, A, E>(
+      tag: Context.Tag<I, S>,
+      f: (service: S) => Effect.Effect<A, E, Live.VisgateServices>,
+      options: RequestOptions | undefined
+    ): Promise<A> => run(Effect.flatMap(service(tag), f), options?.signal)
     const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
 
     const iterate = <A, E>(stream: Stream.Stream<A, E, Live.VisgateServices>, signal: AbortSignal | undefined) =>
@@ -405,7 +414,7 @@ export class Client {
 
     this.images = {
       generate: (model: string, prompt: string, options?: ImageGenerateOptions & RequestOptions) =>
-        run(Effect.flatMap(service(Images), (s) => s.generate(model, prompt, withoutSignal(options))), options?.signal),
+        call(Images, (s) => s.generate(model, prompt, withoutSignal(options)), options),
       generateAndWait: (
         model: string,
         prompt: string,
@@ -419,7 +428,7 @@ export class Client {
     } as ImagesResource
     this.videos = {
       generate: (model: string, prompt: string, options?: VideoGenerateOptions & RequestOptions) =>
-        run(Effect.flatMap(service(Videos), (s) => s.generate(model, prompt, withoutSignal(options))), options?.signal),
+        call(Videos, (s) => s.generate(model, prompt, withoutSignal(options)), options),
       generateAndWait: (
         model: string,
         prompt: string,
@@ -432,7 +441,7 @@ export class Client {
         )
     } as VideosResource
     this.requests = {
-      get: (requestId, options) => run(Effect.flatMap(service(Requests), (s) => s.get(requestId)), options?.signal),
+      get: (requestId, options) => call(Requests, (s) => s.get(requestId), options),
       wait: (requestId, options) =>
         run(
           Effect.flatMap(Effect.zip(service(Requests), toPollOptions(options)), ([s, wait]) => s.wait(requestId, wait)),
@@ -464,65 +473,56 @@ export class Client {
         )
     }
     this.models = {
-      list: (options) => run(Effect.flatMap(service(Models), (s) => s.list(withoutSignal(options))), options?.signal),
-      get: (modelId, options) => run(Effect.flatMap(service(Models), (s) => s.get(modelId)), options?.signal),
+      list: (options) => call(Models, (s) => s.list(withoutSignal(options)), options),
+      get: (modelId, options) => call(Models, (s) => s.get(modelId), options),
       search: (query, options) =>
-        run(Effect.flatMap(service(Models), (s) => s.search(query, withoutSignal(options))), options?.signal),
+        call(Models, (s) => s.search(query, withoutSignal(options)), options),
       iterate: (options) =>
         iterate(Stream.unwrap(Effect.map(service(Models), (s) => s.iterate(withoutSignal(options)))), options?.signal)
     }
     this.usage = {
-      get: (period, options) => run(Effect.flatMap(service(Usage), (s) => s.get(period)), options?.signal),
-      logs: (options) => run(Effect.flatMap(service(Usage), (s) => s.logs(withoutSignal(options))), options?.signal),
-      dashboard: (period, options) => run(Effect.flatMap(service(Usage), (s) => s.dashboard(period)), options?.signal),
+      get: (period, options) => call(Usage, (s) => s.get(period), options),
+      logs: (options) => call(Usage, (s) => s.logs(withoutSignal(options)), options),
+      dashboard: (period, options) => call(Usage, (s) => s.dashboard(period), options),
       trackDownload: (requestId, url, options) =>
-        run(
-          Effect.flatMap(service(Usage), (s) => s.trackDownload(requestId, url, withoutSignal(options))),
-          options?.signal
-        )
+        call(Usage, (s) => s.trackDownload(requestId, url, withoutSignal(options)), options)
     }
     this.billing = {
-      getStats: (options) => run(Effect.flatMap(service(Billing), (s) => s.getStats()), options?.signal),
-      getInfo: (options) => run(Effect.flatMap(service(Billing), (s) => s.getInfo()), options?.signal),
-      getPricing: (options) => run(Effect.flatMap(service(Billing), (s) => s.getPricing()), options?.signal),
+      getStats: (options) => call(Billing, (s) => s.getStats(), options),
+      getInfo: (options) => call(Billing, (s) => s.getInfo(), options),
+      getPricing: (options) => call(Billing, (s) => s.getPricing(), options),
       checkout: (amount, returnUrl, options) =>
-        run(
-          Effect.flatMap(service(Billing), (s) => s.checkout(amount, returnUrl, withoutSignal(options))),
-          options?.signal
-        ),
+        call(Billing, (s) => s.checkout(amount, returnUrl, withoutSignal(options)), options),
       updateSubscription: (tier, options) =>
-        run(Effect.flatMap(service(Billing), (s) => s.updateSubscription(tier)), options?.signal)
+        call(Billing, (s) => s.updateSubscription(tier), options)
     }
     this.providers = {
-      listKeys: (options) => run(Effect.flatMap(service(Providers), (s) => s.listKeys()), options?.signal),
+      listKeys: (options) => call(Providers, (s) => s.listKeys(), options),
       setKey: (provider, apiKey, options) =>
-        run(Effect.flatMap(service(Providers), (s) => s.setKey(provider, apiKey)), options?.signal),
+        call(Providers, (s) => s.setKey(provider, apiKey), options),
       deleteKey: (provider, options) =>
-        run(Effect.flatMap(service(Providers), (s) => s.deleteKey(provider)), options?.signal),
+        call(Providers, (s) => s.deleteKey(provider), options),
       validateKey: (provider, apiKey, options) =>
-        run(Effect.flatMap(service(Providers), (s) => s.validateKey(provider, apiKey)), options?.signal),
-      balances: (options) => run(Effect.flatMap(service(Providers), (s) => s.balances()), options?.signal)
+        call(Providers, (s) => s.validateKey(provider, apiKey), options),
+      balances: (options) => call(Providers, (s) => s.balances(), options)
     }
     this.deployments = {
       ...watchDeployments,
       create: (options) =>
-        run(
-          Effect.flatMap(service(Deployments), (s) => s.create(withoutSignal(options) as CreateDeploymentOptions)),
-          options?.signal
-        ),
-      list: (options) => run(Effect.flatMap(service(Deployments), (s) => s.list(withoutSignal(options))), options?.signal),
-      get: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.get(id)), options?.signal),
-      delete: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.delete(id)), options?.signal),
-      run: (id, input, options) => run(Effect.flatMap(service(Deployments), (s) => s.run(id, input)), options?.signal),
-      getLogs: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.getLogs(id)), options?.signal),
-      getCost: (id, options) => run(Effect.flatMap(service(Deployments), (s) => s.getCost(id)), options?.signal),
-      listGpus: (options) => run(Effect.flatMap(service(Deployments), (s) => s.listGpus()), options?.signal)
+        call(Deployments, (s) => s.create(withoutSignal(options) as CreateDeploymentOptions), options),
+      list: (options) => call(Deployments, (s) => s.list(withoutSignal(options)), options),
+      get: (id, options) => call(Deployments, (s) => s.get(id), options),
+      delete: (id, options) => call(Deployments, (s) => s.delete(id), options),
+      run: (id, input, options) => call(Deployments, (s) => s.run(id, input), options),
+      getLogs: (id, options) => call(Deployments, (s) => s.getLogs(id), options),
+      getCost: (id, options) => call(Deployments, (s) => s.getCost(id), options),
+      listGpus: (options) => call(Deployments, (s) => s.listGpus(), options)
     }
     this.auth = {
-      me: (options) => run(Effect.flatMap(service(Account), (s) => s.me()), options?.signal)
+      me: (options) => call(Account, (s) => s.me(), options)
     }
     this.apiKeys = {
-      list: (options) => run(Effect.flatMap(service(Account), (s) => s.listApiKeys()), options?.signal)
+      list: (options) => call(Account, (s) => s.listApiKeys(), options)
     }
   }
 

@@ -141,6 +141,17 @@ describe("Client configuration", () => {
 })
 
 describe("Client calls", () => {
+  it("has no tracing option: a stray one from untyped code is ignored (no span, no trace header)", async () => {
+    const { calls, fetch } = recordingFetch(() => json({ status: "ok" }))
+    const untyped = { apiKey: KEY, fetch, tracing: true } as ConstructorParameters<typeof Client>[0]
+    const client = new Client(untyped)
+    await client.health()
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.headers.get("traceparent")).toBeNull()
+    expect(calls[0]!.headers.get("b3")).toBeNull()
+    await client.close()
+  })
+
   it("returns plain objects with the seed's field names", async () => {
     const { calls, fetch } = recordingFetch((call) =>
       call.url.endsWith("/generate") && !call.url.includes("images")

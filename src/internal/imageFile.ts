@@ -5,7 +5,6 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
-import * as Encoding from "effect/Encoding"
 import { ValidationError } from "../schemas/Errors.js"
 
 /** What `imageFile` accepts: a `Blob` (or `File`), an `ArrayBuffer` or a `Uint8Array`. */
@@ -26,6 +25,16 @@ const isBlob = (u: unknown): u is Blob =>
   typeof Blob !== "undefined" && u instanceof Blob
 
 /** Reads and encodes an image file as a `data:` URI, refusing files over `maxBytes`. */
+/** Standard base64 of `bytes`, with the runtime's `btoa` (Node 16+, browsers, edge runtimes). */
+const toBase64 = (bytes: Uint8Array): string => {
+  let binary = ""
+  // In slices, so `String.fromCharCode` never gets more arguments than an engine accepts.
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  }
+  return btoa(binary)
+}
+
 export const imageFileToDataUri = (file: ImageFile, maxBytes: number): Effect.Effect<string, ValidationError> => {
   const tooBig = (size: number) =>
     new ValidationError({
@@ -36,7 +45,7 @@ export const imageFileToDataUri = (file: ImageFile, maxBytes: number): Effect.Ef
       details: { size, maxBytes }
     })
   const encode = (bytes: Uint8Array, type: string) =>
-    `data:${type !== "" ? type : sniffMime(bytes)};base64,${Encoding.encodeBase64(bytes)}`
+    `data:${type !== "" ? type : sniffMime(bytes)};base64,${toBase64(bytes)}`
   if (isBlob(file)) {
     if (file.size > maxBytes) return Effect.fail(tooBig(file.size))
     return Effect.tryPromise({

@@ -83,9 +83,15 @@ export const layerConfig = (
 > => fromConfig(VisgateConfig.layerConfig(options))
 
 /**
- * The fetch `HttpClient` of the ready layers, using `fetch` when given (else
- * `FetchHttpClient.Fetch` from the context, else the global one at call time). By default our
- * lean fetch client (`internal/fetchClient.ts`: it enforces per-attempt deadlines itself); with
+ * Our lean fetch `HttpClient` (`internal/fetchClient.ts`: one `fetch` per attempt, deadlines
+ * through its abort signal), using `fetch` when given (else `FetchHttpClient.Fetch` from the
+ * context, else the global one at call time). No HTTP spans: the Promise client's layer.
+ */
+export const leanHttpClientFetch = (fetch?: typeof globalThis.fetch | undefined): Layer.Layer<HttpClient.HttpClient> =>
+  FetchClient.layer(fetch)
+
+/**
+ * The fetch `HttpClient` of the ready layers: {@link leanHttpClientFetch}, or with
  * `tracing: true` the platform's `FetchHttpClient`, for its HTTP spans and trace propagation.
  */
 export const httpClientFetch = (
@@ -96,7 +102,7 @@ export const httpClientFetch = (
     ? fetch === undefined
       ? FetchHttpClient.layer
       : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
-    : FetchClient.layer(fetch)
+    : leanHttpClientFetch(fetch)
 
 /** Ready to run: all services from options, over `fetch`. */
 export const layerFetch = (
