@@ -1,7 +1,9 @@
 /**
  * Profiling helper (not part of `npm run bench`): runs N client calls against the forked loopback
  * server, for use under `node --cpu-prof --import tsx bench/profile.ts [health|images] [N] [concurrency]`.
- * Prints ms/call; `--raw` runs raw fetch instead of the client.
+ * Prints ms/call; `--raw` runs raw fetch instead of the client. With `DEV=1` it loads `.tmp/dev.mjs`
+ * instead of `dist/index.js`: an unminified bundle whose profile names functions and lines, made by
+ * `npx esbuild src/index.ts --bundle --format=esm --platform=node --outfile=.tmp/dev.mjs`.
  */
 import { fork } from "node:child_process"
 import { fileURLToPath, pathToFileURL } from "node:url"
