@@ -1,14 +1,16 @@
 /**
- * What the image and video generation endpoints share: params merged into the body, the
- * `Prefer: respond-async` header, and telling a 202 acknowledgement from a finished result.
+ * What the image and video generation endpoints share: building the POST (image input, params
+ * merged into the body, Idempotency-Key), the `Prefer: respond-async` header, and telling a 202
+ * acknowledgement from a finished result.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { GenerationFailedError, VisgateError } from "../schemas/Errors.js"
-import type { VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
+import type { ValidationError, VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
 import { AcceptedResult, AcceptedFromWire, type RequestStatus } from "../schemas/Requests.js"
+import { type ImageFile, resolveImageInput } from "./imageFile.js"
 import { type RequestWaitOptions, waitRequest } from "./requestWait.js"
 import type { Decoder, JsonResponse, RequestSpec, Service as Client } from "../services/VisgateClient.js"
 
@@ -20,6 +22,35 @@ export const mergeParams = (
   params: Readonly<Record<string, unknown>> | null | undefined,
   body: Record<string, unknown>
 ): Record<string, unknown> => (params === null || params === undefined ? body : { ...params, ...body })
+
+/** The options of `images.generate` and `videos.generate` that this module handles. */
+export interface GenerationRequestOptions {
+  readonly imageUrl?: string | null | undefined
+  readonly imageFile?: ImageFile | null | undefined
+  readonly params?: Readonly<Record<string, unknown>> | null | undefined
+  readonly idempotencyKey?: string | null | undefined
+}
+
+/**
+ * Builds a generation POST to `path`, before any request: the image input resolved (`imageFile`
+ * becomes a data URI in `image_url`, capped by `maxImageBytes`), the body validated and encoded by
+ * `encodeBody` (given that image URL), `params` merged, and the caller's Idempotency-Key or a new one.
+ */
+export const buildGenerationSpec = (
+  client: Client,
+  path: string,
+  options: GenerationRequestOptions,
+  encodeBody: (imageUrl: string | undefined) => Effect.Effect<Record<string, unknown>, ValidationError>,
+  query?: RequestSpec["query"]
+): Effect.Effect<RequestSpec, VisgateApiError> =>
+  Effect.flatMap(resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes), (imageUrl) =>
+    Effect.map(encodeBody(imageUrl), (body): RequestSpec => ({
+      method: "POST",
+      path,
+      query,
+      body: mergeParams(options.params, body),
+      idempotencyKey: options.idempotencyKey ?? true
+    })))
 
 const decodeAccepted = Schema.decodeUnknown(AcceptedFromWire)
 

@@ -8,8 +8,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import { type GenerationService, makeGenerationService, mergeParams } from "../internal/generation.js"
-import { type ImageFile, resolveImageInput } from "../internal/imageFile.js"
+import { buildGenerationSpec, type GenerationService, makeGenerationService } from "../internal/generation.js"
+import type { ImageFile } from "../internal/imageFile.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import { ImageGenerateBody, ImageResult } from "../schemas/Images.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
@@ -64,27 +64,27 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     prompt: string,
     options: Omit<ImageGenerateOptions, "preferAsync">
   ): Effect.Effect<RequestSpec, VisgateApiError> =>
-    Effect.flatMap(resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes), (imageUrl) =>
-      Effect.map(encodeBody(omitNullish({
-        model,
-        prompt,
-        width: options.width ?? 1024,
-        height: options.height ?? 1024,
-        numImages: options.numImages ?? 1,
-        negativePrompt: options.negativePrompt === "" ? undefined : options.negativePrompt,
-        seed: options.seed,
-        imageUrl,
-        preferCache: options.preferCache,
-        maxLatencyMs: options.maxLatencyMs,
-        webhookUrl: options.webhookUrl,
-        callbackId: options.callbackId
-      })), (body) => ({
-        method: "POST",
-        path: "/images/generate",
-        query: { include_steps: options.includeSteps === true ? "true" : undefined },
-        body: mergeParams(options.params, body),
-        idempotencyKey: options.idempotencyKey ?? true
-      } satisfies RequestSpec)))
+    buildGenerationSpec(
+      client,
+      "/images/generate",
+      options,
+      (imageUrl) =>
+        encodeBody(omitNullish({
+          model,
+          prompt,
+          width: options.width ?? 1024,
+          height: options.height ?? 1024,
+          numImages: options.numImages ?? 1,
+          negativePrompt: options.negativePrompt === "" ? undefined : options.negativePrompt,
+          seed: options.seed,
+          imageUrl,
+          preferCache: options.preferCache,
+          maxLatencyMs: options.maxLatencyMs,
+          webhookUrl: options.webhookUrl,
+          callbackId: options.callbackId
+        })),
+      { include_steps: options.includeSteps === true ? "true" : undefined }
+    )
   return makeGenerationService<ImageGenerateOptions, ImageResult>(client, buildSpec, decodeResult)
 })
 

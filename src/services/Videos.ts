@@ -8,8 +8,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import { type GenerationService, makeGenerationService, mergeParams } from "../internal/generation.js"
-import { type ImageFile, resolveImageInput } from "../internal/imageFile.js"
+import { buildGenerationSpec, type GenerationService, makeGenerationService } from "../internal/generation.js"
+import type { ImageFile } from "../internal/imageFile.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import { VideoGenerateBody, VideoResult } from "../schemas/Videos.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
@@ -51,8 +51,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     prompt: string,
     options: Omit<VideoGenerateOptions, "preferAsync">
   ): Effect.Effect<RequestSpec, VisgateApiError> =>
-    Effect.flatMap(resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes), (imageUrl) =>
-      Effect.map(encodeBody(omitNullish({
+    buildGenerationSpec(client, "/videos/generate", options, (imageUrl) =>
+      encodeBody(omitNullish({
         model,
         prompt,
         durationSeconds: options.durationSeconds ?? 5,
@@ -60,12 +60,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
         skipGcsUpload: options.skipGcsUpload === true ? true : undefined,
         webhookUrl: options.webhookUrl,
         callbackId: options.callbackId
-      })), (body) => ({
-        method: "POST",
-        path: "/videos/generate",
-        body: mergeParams(options.params, body),
-        idempotencyKey: options.idempotencyKey ?? true
-      } satisfies RequestSpec)))
+      })))
   return makeGenerationService<VideoGenerateOptions, VideoResult>(client, buildSpec, decodeResult)
 })
 
