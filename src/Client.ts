@@ -310,6 +310,9 @@ const withoutSignal = <O extends RequestOptions>(options: O | undefined): Omit<O
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
 
+/** A service tag as the Effect that reads the service. */
+const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
+
 /** Promise wait/watch options to the Effect ones (ms to `Duration`; the callback made an Effect). */
 const toPollOptions = <P>(
   options: WaitOptions<P> | undefined
@@ -402,12 +405,7 @@ export class Client {
     this.#runtime = ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false)))
     const run: Run = (effect, signal) => this.#run(effect, signal)
     /** Runs `f` on one of the client's services, cancelled by `options.signal`. */
-    const call = <I extends Live.VisgateServices, S, A, E>(
-      tag: Context.Tag<I, S>,
-      f: (service: S) => Effect.Effect<A, E, Live.VisgateServices>,
-      options: RequestOptions | undefined
-    ): Promise<A> => run(Effect.flatMap(service(tag), f), options?.signal)
-    const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
+    const call = this.#call.bind(this)
 
     const iterate = <A, E>(stream: Stream.Stream<A, E, Live.VisgateServices>, signal: AbortSignal | undefined) =>
       this.#iterate(stream, signal)
@@ -528,15 +526,12 @@ export class Client {
 
   /** `POST /generate`: quick image generation (default model `fal-ai/flux/schnell`). */
   generate(prompt: string, options?: GenerateOptions & RequestOptions): Promise<GenerateResult> {
-    return this.#run(
-      Effect.flatMap(Generate, (s) => s.generate(prompt, withoutSignal(options))),
-      options?.signal
-    )
+    return this.#call(Generate, (s) => s.generate(prompt, withoutSignal(options)), options)
   }
 
   /** `GET /health`. */
   health(options?: RequestOptions): Promise<HealthStatus> {
-    return this.#run(Effect.flatMap(Health, (s) => s.check()), options?.signal)
+    return this.#call(Health, (s) => s.check(), options)
   }
 
   /** Releases the client's resources. Idempotent; calls made afterwards reject. */
@@ -640,6 +635,15 @@ export class Client {
         }
       }
     }
+  }
+
+  /** Runs `f` on one of the client's services, cancelled by `options.signal`. */
+  #call<I extends Live.VisgateServices, S, A, E>(
+    tag: Context.Tag<I, S>,
+    f: (service: S) => Effect.Effect<A, E, Live.VisgateServices>,
+    options: RequestOptions | undefined
+  ): Promise<A> {
+    return this.#run(Effect.flatMap(service(tag), f), options?.signal)
   }
 
   async #run<A, E>(effect: Effect.Effect<A, E, Live.VisgateServices>, signal: AbortSignal | undefined): Promise<A> {
