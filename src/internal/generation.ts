@@ -12,7 +12,7 @@ import type { ValidationError, VisgateApiError, WaitTimeoutError } from "../sche
 import { AcceptedResult, AcceptedFromWire, type RequestStatus } from "../schemas/Requests.js"
 import { type ImageFile, resolveImageInput } from "./imageFile.js"
 import { type RequestWaitOptions, waitRequest } from "./requestWait.js"
-import type { Decoder, JsonResponse, RequestSpec, Service as Client } from "../services/VisgateClient.js"
+import { type Decoder, endpointOf, type JsonResponse, type RequestSpec, type Service as Client } from "../services/VisgateClient.js"
 
 /**
  * Extra provider params are merged into the top level of the body (reference §2.2, §7.8: the
@@ -74,7 +74,7 @@ export const sendGeneration = <A>(
   preferAsync: boolean,
   decodeResult: Decoder<A>
 ): Effect.Effect<A | AcceptedResult, VisgateApiError> => {
-  const endpoint = `${spec.method} ${spec.path}`
+  const endpoint = endpointOf(spec)
   const request: RequestSpec = preferAsync
     ? { ...spec, headers: { ...spec.headers, prefer: "respond-async" } }
     : spec

@@ -48,7 +48,7 @@ import {
   type WaitTimeoutError
 } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
-import { type Decoder, type RequestSpec, type Service as Client, VisgateClient } from "./VisgateClient.js"
+import { type Decoder, endpointOf, type RequestSpec, type Service as Client, VisgateClient } from "./VisgateClient.js"
 
 /** One update while watching a deployment. */
 export type DeploymentProgress = Progress<DeploymentState>
@@ -212,8 +212,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       const maxReconnects = Math.max(0, options.maxReconnects ?? 3)
       const reconnectDelay = Duration.decode(options.reconnectDelay ?? "1 second")
       const path = DEPLOYMENT_PATHS.statusStream(id)
-      const endpoint = `GET ${path}`
       const spec: RequestSpec = { method: "GET", path, base: "deployments", headers: { accept: "text/event-stream" } }
+      const endpoint = endpointOf(spec)
       let updates = 0
       let lastStatus: string | undefined
       let terminal = false
@@ -306,8 +306,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       const maxReconnects = Math.max(0, options.maxReconnects ?? 3)
       const reconnectDelay = Duration.decode(options.reconnectDelay ?? "1 second")
       const path = DEPLOYMENT_PATHS.logsStream(id)
-      const endpoint = `GET ${path}`
       const spec: RequestSpec = { method: "GET", path, base: "deployments", headers: { accept: "text/event-stream" } }
+      const endpoint = endpointOf(spec)
       // A reconnect replays the server's buffer: remember what was emitted, bounded.
       const seenKeys = new Set<string>()
       const remember = (line: DeploymentLogLine): boolean => {

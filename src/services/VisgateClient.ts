@@ -76,6 +76,9 @@ export interface RequestSpec {
   readonly timeoutMs?: number | undefined
 }
 
+/** How errors name a call's endpoint, e.g. `POST /images/generate`. */
+export const endpointOf = (spec: RequestSpec): string => `${spec.method} ${spec.path}`
+
 /** A successful response, body parsed (`undefined` for an empty body). */
 export interface JsonResponse {
   readonly status: number
@@ -550,7 +553,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       const fail = (failure: RawFailure | AuthenticationError) =>
         Effect.flatMap(
           Clock.currentTimeMillis,
-          (now) => Effect.fail(toVisgateError(failure, attempts, `${spec.method} ${spec.path}`, now))
+          (now) => Effect.fail(toVisgateError(failure, attempts, endpointOf(spec), now))
         )
       // The retry machinery (a schedule driver per call) starts only after a retryable failure:
       // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
@@ -568,7 +571,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
         return Effect.catchAll(Effect.retry(again, retrySchedule), fail)
       })
       return tracing
-        ? Effect.withSpan(mapped, `Visgate ${spec.method} ${spec.path}`, {
+        ? Effect.withSpan(mapped, `Visgate ${endpointOf(spec)}`, {
           attributes: { "http.request.method": spec.method }
         })
         : mapped
@@ -581,7 +584,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     try {
       return Either.right(JSON.parse(text) as unknown)
     } catch {
-      const endpoint = `${spec.method} ${spec.path}`
+      const endpoint = endpointOf(spec)
       return Either.left(
         new DecodeError({
           message: `Unexpected response from ${endpoint}: body is not valid JSON (${summarizeText(text)})`,
@@ -610,14 +613,14 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   const request = <A>(spec: RequestSpec, decoder: Decoder<A>): Effect.Effect<A, VisgateApiError> =>
     Effect.flatMap(run(spec, attemptText), (response) => {
       const body = parseJson(spec, response)
-      return Either.isLeft(body) ? Effect.fail(body.left) : decode(decoder, body.right, `${spec.method} ${spec.path}`)
+      return Either.isLeft(body) ? Effect.fail(body.left) : decode(decoder, body.right, endpointOf(spec))
     })
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
     Effect.map(run(spec, attemptStream), (response) =>
       Stream.mapError(response.stream, (error) =>
         new ConnectionError({
-          message: `The response stream of ${spec.method} ${spec.path} broke: ${causeMessage(error.cause ?? error)}`,
+          message: `The response stream of ${endpointOf(spec)} broke: ${causeMessage(error.cause ?? error)}`,
           errorCode: "CONNECTION_ERROR",
           attempts: 1
         })))
