@@ -29,6 +29,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { MAX_TIMER_MS } from "./timeout.js"
 import * as Transport from "./transport.js"
 
 /**
@@ -112,9 +113,6 @@ class FetchResponse implements HttpClientResponse.HttpClientResponse {
 
 const noInit: globalThis.RequestInit = {}
 
-/** Largest delay `setTimeout` honours (longer ones fire at once); a longer deadline is not armed. */
-const MAX_TIMER_MS = 2_147_483_647
-
 /** The `fetch` and extra `RequestInit` a request uses: from the context when provided there. */
 const fetchOf = (
   context: Context.Context<never>,
@@ -151,7 +149,8 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
       const request = Effect.async<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>(
         (resume) => {
           // No `unref`: while its request is pending the timer may keep the process alive, so a
-          // custom fetch that never settles still ends in a TimeoutError.
+          // custom fetch that never settles still ends in a TimeoutError. A deadline longer than a
+          // timer can hold is not armed.
           if (timeoutMs <= MAX_TIMER_MS) {
             timer = setTimeout(() => {
               timedOut = true

@@ -20,7 +20,7 @@ import * as Fiber from "effect/Fiber"
 const liveClockProto: object | null = /*#__PURE__*/ Object.getPrototypeOf(Clock.make())
 
 /** Largest delay `setTimeout` honours (longer ones fire at once). */
-const MAX_TIMER_MS = 2_147_483_647
+export const MAX_TIMER_MS = 2_147_483_647
 
 const liveTimeout = <A, E, R, E2>(self: Effect.Effect<A, E, R>, ms: number, onTimeout: () => E2) =>
   Effect.uninterruptibleMask((restore) =>
