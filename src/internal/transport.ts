@@ -83,6 +83,17 @@ export const fromHttpClientError = (error: HttpClientError.HttpClientError): Tra
   })
 
 /**
+ * A platform response's body as text. An error status stays that error when its body cannot be
+ * read (as an empty body); otherwise that is a `Body` failure.
+ */
+export const readText = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, TransportFailure> =>
+  response.status >= 400
+    ? Effect.orElseSucceed(response.text, () => "")
+    : Effect.mapError(response.text, fromHttpClientError)
+
+/**
  * A transport over any `HttpClient` (`execute` is the client's, possibly traced); the attempt's
  * deadline is an Effect timeout, so a `TestClock` drives it.
  */
@@ -94,13 +105,11 @@ export const fromHttpClient = (
       Effect.flatMap(
         Effect.mapError(execute(toHttpRequest(wire)), fromHttpClientError),
         (response: HttpClientResponse.HttpClientResponse) =>
-          Effect.map(
-            // An error status stays that error when its body cannot be read (as an empty body).
-            response.status >= 400
-              ? Effect.orElseSucceed(response.text, () => "")
-              : Effect.mapError(response.text, fromHttpClientError),
-            (text): WireResponse => ({ status: response.status, headers: response.headers, text })
-          )
+          Effect.map(readText(response), (text): WireResponse => ({
+            status: response.status,
+            headers: response.headers,
+            text
+          }))
       ),
       timeoutMs,
       () => new AttemptTimeout({ timeoutMs })

@@ -526,7 +526,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
           Effect.flatMap((response) =>
             response.status >= 400
               ? Effect.flatMap(
-                Effect.orElseSucceed(response.text, () => ""),
+                Transport.readText(response),
                 (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
               )
               : Effect.succeed(response)
