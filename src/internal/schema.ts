@@ -5,20 +5,55 @@
  */
 import * as Schema from "effect/Schema"
 
-/** A required wire field, renamed from its snake_case key. */
-export const required = <S extends Schema.Schema.All>(schema: S, key: string) =>
-  Schema.propertySignature(schema).pipe(Schema.fromKey(key))
+/** `fooBarBaz` as `foo_bar_baz`: the wire key of a camelCase field, at the type level. */
+export type SnakeCase<S extends string> = S extends `${infer C}${infer Rest}`
+  ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeCase<Rest>}`
+  : S
+
+/** `fooBarBaz` as `foo_bar_baz`: the wire key of a camelCase field. */
+export const snakeCase = <S extends string>(name: S): SnakeCase<S> =>
+  name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as SnakeCase<S>
+
+/** A field of {@link wire}'s result: renamed from `SnakeCase<K>` unless that is `K` or it was renamed already. */
+export type WireField<K extends string, F> = SnakeCase<K> extends K ? F
+  : F extends Schema.PropertySignature<infer TT, infer T, infer Key, infer ET, infer E, infer D, infer R>
+    ? [Key] extends [never] ? Schema.PropertySignature<TT, T, SnakeCase<K>, ET, E, D, R> : F
+  : F extends Schema.Schema.All
+    ? Schema.PropertySignature<":", Schema.Schema.Type<F>, SnakeCase<K>, ":", Schema.Schema.Encoded<F>, false, Schema.Schema.Context<F>>
+  : F
+
+const isRenamed = (field: Schema.PropertySignature.All): boolean =>
+  field.ast._tag === "PropertySignatureTransformation" && field.ast.from.fromKey !== undefined
+
+/**
+ * The fields of a wire model with camelCase names, each read from (and written to) its
+ * snake_case key: `{ latencyMs: Schema.Number }` is `latency_ms` on the wire. A field renamed
+ * with `Schema.fromKey` keeps its own key (e.g. `cost` from `estimated_cost_usd`). This is the
+ * one place the wire's snake_case is derived, so schema files name a wire key only where it is
+ * not the field's name in snake_case.
+ */
+export const wire = <const F extends Schema.Struct.Fields>(
+  fields: F
+): { readonly [K in keyof F]: WireField<K & string, F[K]> } => {
+  const out: Record<string, Schema.Struct.Field> = {}
+  for (const name of Object.keys(fields)) {
+    const field = fields[name]!
+    const key = snakeCase(name)
+    out[name] = key === name
+      ? field
+      : Schema.isPropertySignature(field)
+      ? isRenamed(field) ? field : Schema.fromKey(field as Schema.PropertySignature.Any, key)
+      : Schema.fromKey(Schema.propertySignature(field), key)
+  }
+  return out as any
+}
 
 /** An optional wire field: absent or `null` on the wire is absent in the decoded value. */
-export const optional = <S extends Schema.Schema.All>(schema: S, key: string) =>
-  Schema.optionalWith(schema, { nullable: true }).pipe(Schema.fromKey(key))
+export const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { nullable: true })
 
 /** An optional wire field with a default when absent or `null`. */
-export const withDefault = <S extends Schema.Schema.All>(
-  schema: S,
-  key: string,
-  value: () => Schema.Schema.Type<S>
-) => Schema.optionalWith(schema, { nullable: true, default: value }).pipe(Schema.fromKey(key))
+export const withDefault = <S extends Schema.Schema.All>(schema: S, value: () => Schema.Schema.Type<S>) =>
+  Schema.optionalWith(schema, { nullable: true, default: value })
 
 /** An object of unknown shape (kept as is). */
 export const Loose = Schema.Record({ key: Schema.String, value: Schema.Unknown })

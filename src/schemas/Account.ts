@@ -4,14 +4,14 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { withDefault } from "../internal/schema.js"
+import { wire, withDefault } from "../internal/schema.js"
 
 /** The organisation behind the key or session. */
-export class Organization extends Schema.Class<Organization>("Organization")({
+export class Organization extends Schema.Class<Organization>("Organization")(wire({
   /** 20-character id, e.g. `OYw7Bs28wKjFBzk3hedV`. */
   id: Schema.String,
-  name: withDefault(Schema.String, "name", () => "")
-}) {}
+  name: withDefault(Schema.String, () => "")
+})) {}
 
 /** `GET /auth/me` 200. */
 export class Me extends Schema.Class<Me>("Me")({
@@ -21,12 +21,12 @@ export class Me extends Schema.Class<Me>("Me")({
 }) {}
 
 /** One Visgate API key (the secret itself is never returned). */
-export class ApiKeyInfo extends Schema.Class<ApiKeyInfo>("ApiKeyInfo")({
+export class ApiKeyInfo extends Schema.Class<ApiKeyInfo>("ApiKeyInfo")(wire({
   id: Schema.String,
-  name: withDefault(Schema.String, "name", () => ""),
+  name: withDefault(Schema.String, () => ""),
   /** `vg-` and 7 hex characters, e.g. `vg-5e27273`. */
-  keyPrefix: withDefault(Schema.String, "key_prefix", () => "")
-}) {}
+  keyPrefix: withDefault(Schema.String, () => "")
+})) {}
 
 /** `GET /api-keys` 200: a bare JSON array. */
 export const ApiKeyList = Schema.Array(ApiKeyInfo)

@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { NonBlank, optional, PositiveNumber, withFallbacks } from "../internal/schema.js"
+import { NonBlank, optional, PositiveNumber, wire, withFallbacks } from "../internal/schema.js"
 import { rawField, withRaw } from "../internal/wire.js"
 
 /** Billing endpoints. [I] `checkout` and `subscription` are inferred: one-line changes here. */
@@ -28,64 +28,64 @@ export const BILLING_PATHS = {
 export const SUBSCRIPTION_METHOD = "PUT" as const
 
 /** `GET /billing/stats` 200: public platform figures. */
-export class BillingStats extends Schema.Class<BillingStats>("BillingStats")({
-  activeUsers: optional(Schema.Number, "active_users"),
+export class BillingStats extends Schema.Class<BillingStats>("BillingStats")(wire({
+  activeUsers: optional(Schema.Number),
   /** Average image cost, micro-USD. */
-  avgImageCostMicro: optional(Schema.Number, "avg_image_cost_micro"),
+  avgImageCostMicro: optional(Schema.Number),
   /** Average video cost, micro-USD. */
-  avgVideoCostMicro: optional(Schema.Number, "avg_video_cost_micro"),
+  avgVideoCostMicro: optional(Schema.Number),
   /** Base fee per request, micro-USD. */
-  baseFeeMicro: optional(Schema.Number, "base_fee_micro"),
-  cacheHitReductionPercent: optional(Schema.Number, "cache_hit_reduction_percent"),
-  competitorMarkupPercent: optional(Schema.Number, "competitor_markup_percent"),
-  imageMixPercent: optional(Schema.Number, "image_mix_percent"),
+  baseFeeMicro: optional(Schema.Number),
+  cacheHitReductionPercent: optional(Schema.Number),
+  competitorMarkupPercent: optional(Schema.Number),
+  imageMixPercent: optional(Schema.Number),
   /** Minimum fee per request, micro-USD. */
-  minRequestFeeMicro: optional(Schema.Number, "min_request_fee_micro"),
+  minRequestFeeMicro: optional(Schema.Number),
   /** A count or a list: not documented, kept as sent. */
-  providers: optional(Schema.Unknown, "providers"),
-  requestFeePercent: optional(Schema.Number, "request_fee_percent"),
-  savingsSharePercent: optional(Schema.Number, "savings_share_percent"),
-  totalModels: optional(Schema.Number, "total_models"),
-  totalRequests: optional(Schema.Number, "total_requests"),
+  providers: optional(Schema.Unknown),
+  requestFeePercent: optional(Schema.Number),
+  savingsSharePercent: optional(Schema.Number),
+  totalModels: optional(Schema.Number),
+  totalRequests: optional(Schema.Number),
   /** Total saved by the cache, micro-USD. */
-  totalSavingsMicro: optional(Schema.Number, "total_savings_micro"),
-  videoMixPercent: optional(Schema.Number, "video_mix_percent"),
+  totalSavingsMicro: optional(Schema.Number),
+  videoMixPercent: optional(Schema.Number),
   /** The whole body as sent. */
   raw: rawField
-}) {}
+})) {}
 
 /** Decodes `GET /billing/stats`. */
 export const BillingStatsFromWire = withRaw(BillingStats)
 
 /** `GET /billing/info` 200: the organisation's billing state. */
-export class BillingInfo extends Schema.Class<BillingInfo>("BillingInfo")({
+export class BillingInfo extends Schema.Class<BillingInfo>("BillingInfo")(wire({
   /** Prepaid balance, micro-USD (1e-6 USD). */
-  balanceMicro: optional(Schema.Number, "balance_micro"),
-  billingStatus: optional(Schema.String, "billing_status"),
-  companyName: optional(Schema.String, "company_name"),
-  freeModeEnabled: optional(Schema.Boolean, "free_mode_enabled"),
+  balanceMicro: optional(Schema.Number),
+  billingStatus: optional(Schema.String),
+  companyName: optional(Schema.String),
+  freeModeEnabled: optional(Schema.Boolean),
   /** Monthly budget, US cents. */
-  monthlyBudgetCents: optional(Schema.Number, "monthly_budget_cents"),
-  supportEmail: optional(Schema.String, "support_email"),
+  monthlyBudgetCents: optional(Schema.Number),
+  supportEmail: optional(Schema.String),
   /** Subscription tier, e.g. `starter`. */
-  tier: optional(Schema.String, "tier"),
+  tier: optional(Schema.String),
   /** Spent this month, US cents. */
-  usageThisMonthCents: optional(Schema.Number, "usage_this_month_cents"),
+  usageThisMonthCents: optional(Schema.Number),
   /** The body as sent, without the server's internal `_`-prefixed keys. */
   raw: rawField
-}) {}
+})) {}
 
 /** Decodes `GET /billing/info`; `_`-prefixed keys are internal and dropped. */
 export const BillingInfoFromWire = withRaw(BillingInfo, (key) => !key.startsWith("_"))
 
 /** `GET /billing/pricing` 200. `pricing` is the model pricing list; its shape is not documented. */
-export class BillingPricing extends Schema.Class<BillingPricing>("BillingPricing")({
+export class BillingPricing extends Schema.Class<BillingPricing>("BillingPricing")(wire({
   /** ISO 8601, as sent. */
-  lastUpdated: optional(Schema.String, "last_updated"),
+  lastUpdated: optional(Schema.String),
   /** Per-model prices, as sent (an array or a map). */
-  pricing: optional(Schema.Unknown, "pricing"),
+  pricing: optional(Schema.Unknown),
   raw: rawField
-}) {}
+})) {}
 
 /** Decodes `GET /billing/pricing`. */
 export const BillingPricingFromWire = withRaw(BillingPricing)
@@ -94,20 +94,20 @@ export const BillingPricingFromWire = withRaw(BillingPricing)
  * [I] The `POST /billing/checkout` body: `{amount_usd, success_url, customer_email?}`. The
  * server may call them `amount` and `return_url`: change the wire names here.
  */
-export const CheckoutBody = Schema.Struct({
+export const CheckoutBody = Schema.Struct(wire({
   /** Top-up amount in USD (not cents). */
-  amountUsd: Schema.propertySignature(PositiveNumber).pipe(Schema.fromKey("amount_usd")),
+  amountUsd: Schema.propertySignature(PositiveNumber),
   returnUrl: Schema.propertySignature(NonBlank).pipe(Schema.fromKey("success_url")),
-  customerEmail: Schema.optional(NonBlank).pipe(Schema.fromKey("customer_email"))
-})
+  customerEmail: Schema.optional(NonBlank)
+}))
 
 /** [I] `POST /billing/checkout` 200: a checkout session, decoded loosely. */
-export class CheckoutSession extends Schema.Class<CheckoutSession>("CheckoutSession")({
+export class CheckoutSession extends Schema.Class<CheckoutSession>("CheckoutSession")(wire({
   /** Where to send the customer (wire `checkout_url`, or `url`). */
-  checkoutUrl: optional(Schema.String, "checkout_url"),
-  sessionId: optional(Schema.String, "session_id"),
+  checkoutUrl: optional(Schema.String),
+  sessionId: optional(Schema.String),
   raw: rawField
-}) {}
+})) {}
 
 /** Decodes a checkout response; `checkout_url` falls back to `url` [I]. */
 export const CheckoutSessionFromWire = withFallbacks(withRaw(CheckoutSession), { checkout_url: ["url"] })
@@ -116,11 +116,11 @@ export const CheckoutSessionFromWire = withFallbacks(withRaw(CheckoutSession), {
 export const SubscriptionBody = Schema.Struct({ tier: NonBlank })
 
 /** [I] Subscription update response, decoded loosely (probably the updated billing info). */
-export class SubscriptionUpdate extends Schema.Class<SubscriptionUpdate>("SubscriptionUpdate")({
-  tier: optional(Schema.String, "tier"),
-  status: optional(Schema.String, "status"),
+export class SubscriptionUpdate extends Schema.Class<SubscriptionUpdate>("SubscriptionUpdate")(wire({
+  tier: optional(Schema.String),
+  status: optional(Schema.String),
   raw: rawField
-}) {}
+})) {}
 
 /** Decodes a subscription response; an empty body decodes to `{ raw: {} }`. */
 export const SubscriptionUpdateFromWire: Schema.Schema<SubscriptionUpdate, unknown> = withRaw(SubscriptionUpdate)

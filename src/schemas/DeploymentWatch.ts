@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { optional, required, withDefault } from "../internal/schema.js"
+import { optional, wire, withDefault } from "../internal/schema.js"
 
 /**
  * Deployment status (reference §5.2). Unknown future values are kept as strings and treated as
@@ -37,29 +37,29 @@ export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_
  * Status of a deployment, as `GET /deployments/{id}` and the `status` event report it.
  * `error` is the failure reason (also set on a `ready` deployment whose webhook failed).
  */
-export class DeploymentState extends Schema.Class<DeploymentState>("DeploymentState")({
-  deploymentId: required(Schema.String, "deployment_id"),
-  status: withDefault(Schema.String as Schema.Schema<DeploymentStatusValue, string>, "status", () => "validating"),
+export class DeploymentState extends Schema.Class<DeploymentState>("DeploymentState")(wire({
+  deploymentId: Schema.String,
+  status: withDefault(Schema.String as Schema.Schema<DeploymentStatusValue, string>, () => "validating"),
   /** Set once ready: the RunPod run URL. */
-  endpointUrl: optional(Schema.String, "endpoint_url"),
-  error: optional(Schema.String, "error"),
+  endpointUrl: optional(Schema.String),
+  error: optional(Schema.String),
   /** Server estimate of the seconds left (§5.2 table). */
-  estimatedRemainingSeconds: optional(Schema.Number, "estimated_remaining_seconds"),
+  estimatedRemainingSeconds: optional(Schema.Number),
   /** Server hint for the next poll (only on the 202 of create). */
-  pollIntervalSeconds: optional(Schema.Number, "poll_interval_seconds"),
+  pollIntervalSeconds: optional(Schema.Number),
   /** ISO time of the event (SSE only). */
-  timestamp: optional(Schema.String, "timestamp")
-}) {}
+  timestamp: optional(Schema.String)
+})) {}
 
 /** One live log line (`event: log`). */
-export class DeploymentLogLine extends Schema.Class<DeploymentLogLine>("DeploymentLogLine")({
-  deploymentId: withDefault(Schema.String, "deployment_id", () => ""),
+export class DeploymentLogLine extends Schema.Class<DeploymentLogLine>("DeploymentLogLine")(wire({
+  deploymentId: withDefault(Schema.String, () => ""),
   /** Unix epoch seconds (float) on the live stream; an ISO string is kept as sent. */
-  timestamp: withDefault(Schema.Union(Schema.Number, Schema.String), "timestamp", () => 0),
+  timestamp: withDefault(Schema.Union(Schema.Number, Schema.String), () => 0),
   /** `INFO`, `WARNING`, `ERROR`, ... */
-  level: withDefault(Schema.String, "level", () => "INFO"),
-  message: withDefault(Schema.String, "message", () => "")
-}) {}
+  level: withDefault(Schema.String, () => "INFO"),
+  message: withDefault(Schema.String, () => "")
+})) {}
 
 /** `event: error` on the status stream, e.g. `{deployment_id, error: "not_found"}`. */
 export const StreamErrorEvent = Schema.Struct({

@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Loose, NonBlank, optional, withDefault, withFallbacks } from "../internal/schema.js"
+import { Loose, NonBlank, optional, wire, withDefault, withFallbacks } from "../internal/schema.js"
 import { bareOrWrappedArray } from "../internal/wire.js"
 import type { DeploymentStatusValue } from "./DeploymentWatch.js"
 
@@ -86,106 +86,105 @@ const JobStatusSchema = Schema.String as Schema.Schema<InferenceJobStatus, strin
 // -----------------------------------------------------------------------------
 
 /** One stored orchestration log line. */
-export class DeploymentLogEntry extends Schema.Class<DeploymentLogEntry>("DeploymentLogEntry")({
+export class DeploymentLogEntry extends Schema.Class<DeploymentLogEntry>("DeploymentLogEntry")(wire({
   /** ISO 8601, as sent. */
-  timestamp: withDefault(Schema.String, "timestamp", () => ""),
+  timestamp: withDefault(Schema.String, () => ""),
   /** `INFO` | `WARNING` | `ERROR`. */
-  level: withDefault(Schema.String, "level", () => "INFO"),
-  message: withDefault(Schema.String, "message", () => "")
-}) {}
+  level: withDefault(Schema.String, () => "INFO"),
+  message: withDefault(Schema.String, () => "")
+})) {}
 
 /** `POST /deployments` 202. */
-export class DeploymentCreated extends Schema.Class<DeploymentCreated>("DeploymentCreated")({
+export class DeploymentCreated extends Schema.Class<DeploymentCreated>("DeploymentCreated")(wire({
   /** `dep_<YYYY>_<8 hex>`. */
-  deploymentId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("deployment_id")),
+  deploymentId: Schema.propertySignature(Schema.String),
   /** `accepted_cold` (cold path) or `warm_ready` (an endpoint was reused; already `ready`). */
   status: DeploymentStatusSchema,
   /** The Hugging Face model id. */
-  modelId: optional(Schema.String, "model_id"),
-  estimatedReadySeconds: optional(Schema.Number, "estimated_ready_seconds"),
+  modelId: optional(Schema.String),
+  estimatedReadySeconds: optional(Schema.Number),
   /** ISO 8601. */
-  estimatedReadyAt: optional(Schema.String, "estimated_ready_at"),
+  estimatedReadyAt: optional(Schema.String),
   /** Server hint: poll this often (1..30 s). */
-  pollIntervalSeconds: optional(Schema.Number, "poll_interval_seconds"),
+  pollIntervalSeconds: optional(Schema.Number),
   /** Relative SSE status path (Deploy API form, e.g. `/v1/deployments/{id}/stream`). */
-  streamUrl: optional(Schema.String, "stream_url"),
+  streamUrl: optional(Schema.String),
   /** The webhook you gave, or `""`. */
-  webhookUrl: optional(Schema.String, "webhook_url"),
+  webhookUrl: optional(Schema.String),
   /** Set on the warm path: the RunPod run URL. */
-  endpointUrl: optional(Schema.String, "endpoint_url"),
-  path: optional(Schema.String as Schema.Schema<"cold" | "warm" | (string & {}), string>, "path"),
+  endpointUrl: optional(Schema.String),
+  path: optional(Schema.String as Schema.Schema<"cold" | "warm" | (string & {}), string>),
   /** ISO 8601. */
-  createdAt: optional(Schema.String, "created_at")
-}) {}
+  createdAt: optional(Schema.String)
+})) {}
 
 /** `GET /deployments/{id}` 200 (also the items of the list). */
-export class Deployment extends Schema.Class<Deployment>("Deployment")({
-  deploymentId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("deployment_id")),
+export class Deployment extends Schema.Class<Deployment>("Deployment")(wire({
+  deploymentId: Schema.propertySignature(Schema.String),
   status: DeploymentStatusSchema,
-  hfModelId: withDefault(Schema.String, "hf_model_id", () => ""),
+  hfModelId: withDefault(Schema.String, () => ""),
   /** Canonical task, e.g. `text_to_image`. */
-  task: optional(Schema.String, "task"),
-  runpodEndpointId: optional(Schema.String, "runpod_endpoint_id"),
+  task: optional(Schema.String),
+  runpodEndpointId: optional(Schema.String),
   /** Once ready: `https://api.runpod.ai/v2/{endpoint}/run`. */
-  endpointUrl: optional(Schema.String, "endpoint_url"),
+  endpointUrl: optional(Schema.String),
   /** Comma-separated candidate GPU names, e.g. `RTX A5000 24GB, RTX 3090 24GB`. */
-  gpuAllocated: optional(Schema.String, "gpu_allocated"),
-  modelVramGb: optional(Schema.Number, "model_vram_gb"),
-  logs: withDefault(Schema.Array(DeploymentLogEntry), "logs", () => []),
+  gpuAllocated: optional(Schema.String),
+  modelVramGb: optional(Schema.Number),
+  logs: withDefault(Schema.Array(DeploymentLogEntry), () => []),
   /** Failure reason; also set on a `ready` deployment whose webhook failed. */
-  error: optional(Schema.String, "error"),
-  estimatedRemainingSeconds: optional(Schema.Number, "estimated_remaining_seconds"),
+  error: optional(Schema.String),
+  estimatedRemainingSeconds: optional(Schema.Number),
   /** Seconds per phase; currently `total_elapsed_seconds` (keys kept as sent). */
   phaseDurations: withDefault(
     Schema.Record({ key: Schema.String, value: Schema.Number }),
-    "phase_durations",
     () => ({})
   ),
-  tR2SyncS: optional(Schema.Number, "t_r2_sync_s"),
-  tModelLoadS: optional(Schema.Number, "t_model_load_s"),
-  loadedFromCache: optional(Schema.Boolean, "loaded_from_cache"),
+  tR2SyncS: optional(Schema.Number),
+  tModelLoadS: optional(Schema.Number),
+  loadedFromCache: optional(Schema.Boolean),
   /** ISO 8601. */
-  createdAt: optional(Schema.String, "created_at"),
+  createdAt: optional(Schema.String),
   /** ISO 8601, once ready. */
-  readyAt: optional(Schema.String, "ready_at")
-}) {}
+  readyAt: optional(Schema.String)
+})) {}
 
 /** `GET /deployments` 200, newest first. */
-export class DeploymentList extends Schema.Class<DeploymentList>("DeploymentList")({
+export class DeploymentList extends Schema.Class<DeploymentList>("DeploymentList")(wire({
   deployments: Schema.Array(Deployment),
   /** Number of items in this response (not an overall count). */
-  total: optional(Schema.Number, "total"),
-  limit: optional(Schema.Number, "limit")
-}) {}
+  total: optional(Schema.Number),
+  limit: optional(Schema.Number)
+})) {}
 
 /** `GET /deployments/{id}/cost` 200. */
-export class DeploymentCost extends Schema.Class<DeploymentCost>("DeploymentCost")({
-  deploymentId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("deployment_id")),
+export class DeploymentCost extends Schema.Class<DeploymentCost>("DeploymentCost")(wire({
+  deploymentId: Schema.propertySignature(Schema.String),
   status: DeploymentStatusSchema,
-  gpuAllocated: optional(Schema.String, "gpu_allocated"),
+  gpuAllocated: optional(Schema.String),
   /** Hours since ready (0 for deleted or failed deployments). */
-  hoursRunning: optional(Schema.Number, "hours_running"),
+  hoursRunning: optional(Schema.Number),
   /** USD per hour. */
-  pricePerHourUsd: optional(Schema.Number, "price_per_hour_usd"),
+  pricePerHourUsd: optional(Schema.Number),
   /** USD. */
-  estimatedCostUsd: optional(Schema.Number, "estimated_cost_usd"),
+  estimatedCostUsd: optional(Schema.Number),
   /** Why a price is missing, when it is. */
-  note: optional(Schema.String, "note")
-}) {}
+  note: optional(Schema.String)
+})) {}
 
 /** One GPU type. Prices are USD per hour. */
-export class GpuType extends Schema.Class<GpuType>("GpuType")({
+export class GpuType extends Schema.Class<GpuType>("GpuType")(wire({
   /** RunPod GPU id, e.g. `NVIDIA RTX A5000`. */
   id: Schema.String,
-  displayName: withDefault(Schema.String, "display_name", () => ""),
-  memoryGb: optional(Schema.Number, "memory_gb"),
-  secureCloud: withDefault(Schema.Boolean, "secure_cloud", () => false),
-  communityCloud: withDefault(Schema.Boolean, "community_cloud", () => false),
+  displayName: withDefault(Schema.String, () => ""),
+  memoryGb: optional(Schema.Number),
+  secureCloud: withDefault(Schema.Boolean, () => false),
+  communityCloud: withDefault(Schema.Boolean, () => false),
   /** Community-cloud price, USD per hour. */
-  bidPricePerHr: optional(Schema.Number, "bid_price_per_hr"),
+  bidPricePerHr: optional(Schema.Number),
   /** Secure-cloud price, USD per hour. */
-  pricePerHr: optional(Schema.Number, "price_per_hr")
-}) {}
+  pricePerHr: optional(Schema.Number)
+})) {}
 
 /** `GET /deployments/gpus` 200, sorted by memory then price. */
 export class GpuList extends Schema.Class<GpuList>("GpuList")({
@@ -199,64 +198,64 @@ export const DeploymentLogsFromWire: Schema.Schema<ReadonlyArray<DeploymentLogEn
 )
 
 /** Where a job's output goes (platform storage). */
-export class OutputDestination extends Schema.Class<OutputDestination>("OutputDestination")({
-  bucketName: optional(Schema.String, "bucket_name"),
-  endpointUrl: optional(Schema.String, "endpoint_url"),
-  keyPrefix: optional(Schema.String, "key_prefix")
-}) {}
+export class OutputDestination extends Schema.Class<OutputDestination>("OutputDestination")(wire({
+  bucketName: optional(Schema.String),
+  endpointUrl: optional(Schema.String),
+  keyPrefix: optional(Schema.String)
+})) {}
 
 /** A stored job output. `bytes` is the size. */
-export class JobArtifact extends Schema.Class<JobArtifact>("JobArtifact")({
-  bucketName: optional(Schema.String, "bucket_name"),
-  endpointUrl: optional(Schema.String, "endpoint_url"),
-  key: optional(Schema.String, "key"),
-  url: optional(Schema.String, "url"),
-  contentType: optional(Schema.String, "content_type"),
-  bytes: optional(Schema.Number, "bytes")
-}) {}
+export class JobArtifact extends Schema.Class<JobArtifact>("JobArtifact")(wire({
+  bucketName: optional(Schema.String),
+  endpointUrl: optional(Schema.String),
+  key: optional(Schema.String),
+  url: optional(Schema.String),
+  contentType: optional(Schema.String),
+  bytes: optional(Schema.Number)
+})) {}
 
 /** Job timings in ms. */
-export class JobMetrics extends Schema.Class<JobMetrics>("JobMetrics")({
-  queueMs: optional(Schema.Number, "queue_ms"),
-  executionMs: optional(Schema.Number, "execution_ms"),
-  wallClockMs: optional(Schema.Number, "wall_clock_ms")
-}) {}
+export class JobMetrics extends Schema.Class<JobMetrics>("JobMetrics")(wire({
+  queueMs: optional(Schema.Number),
+  executionMs: optional(Schema.Number),
+  wallClockMs: optional(Schema.Number)
+})) {}
 
 /**
  * [I] What `deployments.run` returns: the Deploy API inference-job record (202 or refreshed),
  * decoded loosely since the gateway response is not shown. A RunPod-style `{id, status, output}`
  * also decodes (`id` fills `jobId`; `status` then carries RunPod's raw value, e.g. `IN_QUEUE`).
  */
-export class InferenceJob extends Schema.Class<InferenceJob>("InferenceJob")({
+export class InferenceJob extends Schema.Class<InferenceJob>("InferenceJob")(wire({
   /** `job_<YYYYMMDD>_<8 hex>`. */
-  jobId: optional(Schema.String, "job_id"),
-  deploymentId: optional(Schema.String, "deployment_id"),
-  provider: optional(Schema.String, "provider"),
-  providerJobId: optional(Schema.String, "provider_job_id"),
-  task: optional(Schema.String, "task"),
-  status: optional(JobStatusSchema, "status"),
+  jobId: optional(Schema.String),
+  deploymentId: optional(Schema.String),
+  provider: optional(Schema.String),
+  providerJobId: optional(Schema.String),
+  task: optional(Schema.String),
+  status: optional(JobStatusSchema),
   /** RunPod's raw status, e.g. `IN_QUEUE`, `COMPLETED`. */
-  providerStatus: optional(Schema.String, "provider_status"),
-  endpointUrl: optional(Schema.String, "endpoint_url"),
-  input: optional(Loose, "input"),
-  outputDestination: optional(OutputDestination, "output_destination"),
-  artifact: optional(JobArtifact, "artifact"),
-  metrics: optional(JobMetrics, "metrics"),
+  providerStatus: optional(Schema.String),
+  endpointUrl: optional(Schema.String),
+  input: optional(Loose),
+  outputDestination: optional(OutputDestination),
+  artifact: optional(JobArtifact),
+  metrics: optional(JobMetrics),
   /** USD. */
-  estimatedCostUsd: optional(Schema.Number, "estimated_cost_usd"),
+  estimatedCostUsd: optional(Schema.Number),
   /** Worker output (compacted by the server), as sent. */
-  output: optional(Schema.Unknown, "output"),
-  outputPreview: optional(Schema.Unknown, "output_preview"),
-  error: optional(Schema.Unknown, "error"),
-  progress: optional(Schema.Unknown, "progress"),
+  output: optional(Schema.Unknown),
+  outputPreview: optional(Schema.Unknown),
+  error: optional(Schema.Unknown),
+  progress: optional(Schema.Unknown),
   /** ISO 8601. */
-  createdAt: optional(Schema.String, "created_at"),
+  createdAt: optional(Schema.String),
   /** ISO 8601. */
-  updatedAt: optional(Schema.String, "updated_at"),
+  updatedAt: optional(Schema.String),
   /** ISO 8601. */
-  completedAt: optional(Schema.String, "completed_at"),
-  userWebhookUrl: optional(Schema.String, "user_webhook_url")
-}) {}
+  completedAt: optional(Schema.String),
+  userWebhookUrl: optional(Schema.String)
+})) {}
 
 /** Decodes a `run` response; `job_id` falls back to RunPod's `id`. */
 export const InferenceJobFromWire = withFallbacks(InferenceJob, { job_id: ["id"] })
@@ -266,12 +265,12 @@ export const InferenceJobFromWire = withFallbacks(InferenceJob, { job_id: ["id"]
 // -----------------------------------------------------------------------------
 
 /** The `POST /deployments` body: camelCase in, snake_case on the wire (reference §3.3). */
-export const CreateDeploymentBody = Schema.Struct({
-  hfModelId: Schema.propertySignature(NonBlank).pipe(Schema.fromKey("hf_model_id")),
-  hfToken: Schema.optional(NonBlank).pipe(Schema.fromKey("hf_token")),
-  gpuTier: Schema.optional(NonBlank).pipe(Schema.fromKey("gpu_tier")),
+export const CreateDeploymentBody = Schema.Struct(wire({
+  hfModelId: Schema.propertySignature(NonBlank),
+  hfToken: Schema.optional(NonBlank),
+  gpuTier: Schema.optional(NonBlank),
   task: Schema.optional(NonBlank),
   region: Schema.optional(NonBlank),
   provider: Schema.optional(NonBlank),
   webhookUrl: Schema.optional(NonBlank).pipe(Schema.fromKey("user_webhook_url"))
-})
+}))

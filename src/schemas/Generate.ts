@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Loose, NonBlank, optional, withDefault } from "../internal/schema.js"
+import { Loose, NonBlank, optional, wire, withDefault } from "../internal/schema.js"
 import { ResultStatusField } from "./Requests.js"
 
 /** Default model of `client.generate`. */
@@ -17,24 +17,24 @@ export class Resolution extends Schema.Class<Resolution>("Resolution")({
 }) {}
 
 /** `POST /generate` 200. `cost` is the wire `estimated_cost_usd` (USD). */
-export class GenerateResult extends Schema.Class<GenerateResult>("GenerateResult")({
+export class GenerateResult extends Schema.Class<GenerateResult>("GenerateResult")(wire({
   id: Schema.String,
   status: ResultStatusField,
   /** First image, or undefined. */
-  imageUrl: optional(Schema.String, "image_url"),
-  images: withDefault(Schema.Array(Schema.String), "images", () => []),
+  imageUrl: optional(Schema.String),
+  images: withDefault(Schema.Array(Schema.String), () => []),
   model: Schema.String,
-  provider: optional(Schema.String, "provider"),
+  provider: optional(Schema.String),
   /** `managed` (Visgate keys) or `byok` (your provider keys). */
-  mode: optional(Schema.String as Schema.Schema<"managed" | "byok" | (string & {}), string>, "mode"),
+  mode: optional(Schema.String as Schema.Schema<"managed" | "byok" | (string & {}), string>),
   /** Estimated cost in USD (wire `estimated_cost_usd`; 0 when absent). */
-  cost: withDefault(Schema.Number, "estimated_cost_usd", () => 0),
+  cost: withDefault(Schema.Number, () => 0).pipe(Schema.fromKey("estimated_cost_usd")),
   /** USD per megapixel (0 when absent). */
-  costPerMegapixelUsd: withDefault(Schema.Number, "cost_per_megapixel_usd", () => 0),
-  latencyMs: withDefault(Schema.Number, "latency_ms", () => 0),
-  resolution: optional(Resolution, "resolution"),
-  createdAt: optional(Schema.String, "created_at")
-}) {}
+  costPerMegapixelUsd: withDefault(Schema.Number, () => 0),
+  latencyMs: withDefault(Schema.Number, () => 0),
+  resolution: optional(Resolution),
+  createdAt: optional(Schema.String)
+})) {}
 
 /** Options of `generate(prompt, options)`. */
 export interface GenerateOptions {

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { optional, withDefault } from "../internal/schema.js"
+import { optional, wire, withDefault } from "../internal/schema.js"
 
 /** Providers the catalog knows; other values are kept as strings. */
 export type ModelProvider = "fal" | "replicate" | "runway" | (string & {})
@@ -19,55 +19,55 @@ export type MediaType = "image" | "video" | "audio" | (string & {})
 export type ModelSort = "name" | "cost" | "newest" | "popular" | (string & {})
 
 /** One catalog entry. Costs are micro-USD integers (1e-6 USD); `pricing` is a display string. */
-export class ModelInfo extends Schema.Class<ModelInfo>("ModelInfo")({
+export class ModelInfo extends Schema.Class<ModelInfo>("ModelInfo")(wire({
   /** Model id; contains slashes, e.g. `fal-ai/flux/schnell`. */
   id: Schema.String,
-  name: withDefault(Schema.String, "name", () => ""),
-  provider: withDefault(Schema.String as Schema.Schema<ModelProvider, string>, "provider", () => ""),
+  name: withDefault(Schema.String, () => ""),
+  provider: withDefault(Schema.String as Schema.Schema<ModelProvider, string>, () => ""),
   /** `image` when the server leaves it out. */
-  mediaType: withDefault(Schema.String as Schema.Schema<MediaType, string>, "media_type", () => "image"),
-  description: optional(Schema.String, "description"),
-  category: optional(Schema.String, "category"),
-  coverImageUrl: optional(Schema.String, "cover_image_url"),
-  author: optional(Schema.String, "author"),
-  url: optional(Schema.String, "url"),
-  tags: withDefault(Schema.Array(Schema.String), "tags", () => []),
+  mediaType: withDefault(Schema.String as Schema.Schema<MediaType, string>, () => "image"),
+  description: optional(Schema.String),
+  category: optional(Schema.String),
+  coverImageUrl: optional(Schema.String),
+  author: optional(Schema.String),
+  url: optional(Schema.String),
+  tags: withDefault(Schema.Array(Schema.String), () => []),
   /** Base cost per run in micro-USD (1e-6 USD); 0 when absent. */
-  baseCostMicro: withDefault(Schema.Number, "base_cost_micro", () => 0),
+  baseCostMicro: withDefault(Schema.Number, () => 0),
   /** Normalised cost per run in micro-USD (1e-6 USD); 0 when absent. */
-  normalizedCostMicro: withDefault(Schema.Number, "normalized_cost_micro", () => 0),
+  normalizedCostMicro: withDefault(Schema.Number, () => 0),
   /** Price as a display string (e.g. `"$0.003 / image"`), not a number. */
-  pricing: optional(Schema.String, "pricing"),
-  pricingUnit: optional(Schema.String, "pricing_unit"),
-  runCount: withDefault(Schema.Number, "run_count", () => 0),
-  inputTypes: withDefault(Schema.Array(Schema.String), "input_types", () => []),
-  capabilities: withDefault(Schema.Array(Schema.String), "capabilities", () => []),
-  outputType: optional(Schema.String, "output_type"),
+  pricing: optional(Schema.String),
+  pricingUnit: optional(Schema.String),
+  runCount: withDefault(Schema.Number, () => 0),
+  inputTypes: withDefault(Schema.Array(Schema.String), () => []),
+  capabilities: withDefault(Schema.Array(Schema.String), () => []),
+  outputType: optional(Schema.String),
   /** ISO 8601, as sent. */
-  firstSeenAt: optional(Schema.String, "first_seen_at"),
+  firstSeenAt: optional(Schema.String),
   /** ISO 8601, as sent. */
-  providerCreatedAt: optional(Schema.String, "provider_created_at"),
+  providerCreatedAt: optional(Schema.String),
   /** ISO 8601, as sent. */
-  lastSyncedAt: optional(Schema.String, "last_synced_at")
-}) {}
+  lastSyncedAt: optional(Schema.String)
+})) {}
 
 /** A curated section returned with `featured: true`. */
-export class FeaturedSection extends Schema.Class<FeaturedSection>("FeaturedSection")({
-  title: withDefault(Schema.String, "title", () => ""),
-  key: withDefault(Schema.String, "key", () => ""),
-  models: withDefault(Schema.Array(ModelInfo), "models", () => [])
-}) {}
+export class FeaturedSection extends Schema.Class<FeaturedSection>("FeaturedSection")(wire({
+  title: withDefault(Schema.String, () => ""),
+  key: withDefault(Schema.String, () => ""),
+  models: withDefault(Schema.Array(ModelInfo), () => [])
+})) {}
 
 /** `GET /models` 200. */
-export class ModelsResponse extends Schema.Class<ModelsResponse>("ModelsResponse")({
+export class ModelsResponse extends Schema.Class<ModelsResponse>("ModelsResponse")(wire({
   models: Schema.Array(ModelInfo),
   /** Size of the whole filtered catalog (not of this page), e.g. 1704 against 5 returned. */
-  totalCount: optional(Schema.Number, "total_count"),
+  totalCount: optional(Schema.Number),
   /** ISO 8601, as sent. */
-  lastUpdated: optional(Schema.String, "last_updated"),
+  lastUpdated: optional(Schema.String),
   /** Curated sections; present with `featured: true`. */
-  featured: optional(Schema.Array(FeaturedSection), "featured")
-}) {}
+  featured: optional(Schema.Array(FeaturedSection))
+})) {}
 
 /**
  * Wire names of the `GET /models` query. `modelType` has no wire name: it is a client-side alias

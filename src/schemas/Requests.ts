@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { optional, required, withDefault, withFallbacks } from "../internal/schema.js"
+import { optional, wire, withDefault, withFallbacks } from "../internal/schema.js"
 
 /**
  * Status of an async request. `completed` and `failed` are terminal; `accepted` means the same
@@ -19,27 +19,27 @@ export const TERMINAL_REQUEST_STATUSES: ReadonlySet<string> = new Set(["complete
 export const isTerminalStatus = (status: string): boolean => TERMINAL_REQUEST_STATUSES.has(status)
 
 /** `GET /requests/{request_id}` (reference §2.4). */
-export class RequestStatus extends Schema.Class<RequestStatus>("RequestStatus")({
+export class RequestStatus extends Schema.Class<RequestStatus>("RequestStatus")(wire({
   /** The request id (wire `request_id`, falling back to `id`). */
-  requestId: required(Schema.String, "request_id"),
-  status: withDefault(Schema.String as Schema.Schema<RequestStatusValue, string>, "status", () => "pending"),
+  requestId: Schema.String,
+  status: withDefault(Schema.String as Schema.Schema<RequestStatusValue, string>, () => "pending"),
   /** `image` | `video` | `audio`; `video` when the server leaves it out. */
-  mediaType: withDefault(Schema.String, "media_type", () => "video"),
-  provider: optional(Schema.String, "provider"),
-  model: optional(Schema.String, "model"),
+  mediaType: withDefault(Schema.String, () => "video"),
+  provider: optional(Schema.String),
+  model: optional(Schema.String),
   /** Set once completed. */
-  outputUrl: optional(Schema.String, "output_url"),
+  outputUrl: optional(Schema.String),
   /** Set when failed. */
-  errorMessage: optional(Schema.String, "error_message"),
+  errorMessage: optional(Schema.String),
   /** ISO 8601, as sent. */
-  createdAt: optional(Schema.String, "created_at"),
+  createdAt: optional(Schema.String),
   /** ISO 8601, set on success or failure. */
-  completedAt: optional(Schema.String, "completed_at"),
+  completedAt: optional(Schema.String),
   /** Server hint: seconds until the next poll is worth making. */
-  pollIntervalSeconds: optional(Schema.Number, "poll_interval_seconds"),
+  pollIntervalSeconds: optional(Schema.Number),
   /** Server estimate of the seconds left. */
-  estimatedRemainingSeconds: optional(Schema.Number, "estimated_remaining_seconds")
-}) {}
+  estimatedRemainingSeconds: optional(Schema.Number)
+})) {}
 
 /** Decodes a request status body, applying the `request_id` -> `id` fallback. */
 export const RequestStatusFromWire = withFallbacks(RequestStatus, { request_id: ["id"] })
@@ -99,20 +99,20 @@ export const ResultStatusField = Schema.optionalWith(
  * Fields `/images/generate` and `/videos/generate` results share (reference §2.2, §2.3): billing,
  * cache and timing. Money: `cost` and `savedAmount` in USD, `providerCostAvoidedMicro` in micro-USD.
  */
-export const generationResultFields = {
+export const generationResultFields = wire({
   id: Schema.String,
   status: ResultStatusField,
   model: Schema.String,
   provider: Schema.String,
   /** Billed cost in USD (0 on cache hits and when absent). */
-  cost: withDefault(Schema.Number, "cost", () => 0),
-  cacheHit: withDefault(Schema.Boolean, "cache_hit", () => false),
+  cost: withDefault(Schema.Number, () => 0),
+  cacheHit: withDefault(Schema.Boolean, () => false),
   /** `exact` or `semantic` when the result came from the cache. */
-  cacheSource: optional(Schema.String, "cache_source"),
+  cacheSource: optional(Schema.String),
   /** Provider cost avoided by a cache hit, in micro-USD (1e-6 USD). */
-  providerCostAvoidedMicro: optional(Schema.Number, "provider_cost_avoided_micro"),
+  providerCostAvoidedMicro: optional(Schema.Number),
   /** Amount saved by a cache hit, in USD. */
-  savedAmount: optional(Schema.Number, "saved_amount"),
-  latencyMs: optional(Schema.Number, "latency_ms"),
-  createdAt: optional(Schema.String, "created_at")
-}
+  savedAmount: optional(Schema.Number),
+  latencyMs: optional(Schema.Number),
+  createdAt: optional(Schema.String)
+})

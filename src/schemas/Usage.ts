@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Loose, NonBlank, optional, preprocess, withDefault, withFallbacks } from "../internal/schema.js"
+import { Loose, NonBlank, optional, preprocess, wire, withDefault, withFallbacks } from "../internal/schema.js"
 import { bareOrWrappedArray, rawField, withRaw } from "../internal/wire.js"
 
 /** Usage periods the API accepts. */
@@ -20,39 +20,39 @@ export const isUsagePeriod = (u: unknown): u is UsagePeriod =>
   typeof u === "string" && (USAGE_PERIODS as ReadonlyArray<string>).includes(u)
 
 /** `GET /usage` 200. Every field may be absent on the wire; counts and costs default to 0. */
-export class UsageSummary extends Schema.Class<UsageSummary>("UsageSummary")({
-  totalRequests: withDefault(Schema.Number, "total_requests", () => 0),
-  successfulRequests: withDefault(Schema.Number, "successful_requests", () => 0),
-  failedRequests: withDefault(Schema.Number, "failed_requests", () => 0),
-  cachedRequests: withDefault(Schema.Number, "cached_requests", () => 0),
+export class UsageSummary extends Schema.Class<UsageSummary>("UsageSummary")(wire({
+  totalRequests: withDefault(Schema.Number, () => 0),
+  successfulRequests: withDefault(Schema.Number, () => 0),
+  failedRequests: withDefault(Schema.Number, () => 0),
+  cachedRequests: withDefault(Schema.Number, () => 0),
   /** What the providers charged, USD. */
-  totalProviderCost: withDefault(Schema.Number, "total_provider_cost", () => 0),
+  totalProviderCost: withDefault(Schema.Number, () => 0),
   /** What Visgate billed, USD (wire `total_billed_cost`, older `total_cost_usd`). */
-  totalBilledCost: withDefault(Schema.Number, "total_billed_cost", () => 0),
+  totalBilledCost: withDefault(Schema.Number, () => 0),
   /** Saved by the cache, USD. */
-  totalSavings: withDefault(Schema.Number, "total_savings", () => 0),
+  totalSavings: withDefault(Schema.Number, () => 0),
   /**
    * Share of cached requests as a percentage 0–100 (not a fraction): the wire value when sent,
    * else `cachedRequests / totalRequests × 100`, and 0 when there were no requests.
    */
-  cacheHitRate: withDefault(Schema.Number, "cache_hit_rate", () => 0),
+  cacheHitRate: withDefault(Schema.Number, () => 0),
   /** Request counts per provider (wire `by_provider`, older `provider_breakdown`). */
-  byProvider: withDefault(Schema.Record({ key: Schema.String, value: Schema.Number }), "by_provider", () => ({})),
+  byProvider: withDefault(Schema.Record({ key: Schema.String, value: Schema.Number }), () => ({})),
   /** Request counts per model. */
-  byModel: withDefault(Schema.Record({ key: Schema.String, value: Schema.Number }), "by_model", () => ({})),
-  period: withDefault(Schema.String, "period", () => "month"),
+  byModel: withDefault(Schema.Record({ key: Schema.String, value: Schema.Number }), () => ({})),
+  period: withDefault(Schema.String, () => "month"),
   /** ISO 8601, as sent. */
-  periodStart: optional(Schema.String, "period_start"),
+  periodStart: optional(Schema.String),
   /** ISO 8601, as sent. */
-  periodEnd: optional(Schema.String, "period_end"),
+  periodEnd: optional(Schema.String),
   /**
    * Average latency. [I] Inferred wire name `avg_latency` (falling back to `avg_latency_ms`, see
    * {@link UsageSummaryFromWire}); the unit is not documented (probably ms).
    */
-  avgLatency: optional(Schema.Number, "avg_latency"),
+  avgLatency: optional(Schema.Number),
   /** Per-period points. [I] Inferred wire name `history`; items are opaque objects. */
-  history: optional(Schema.Array(Loose), "history")
-}) {}
+  history: optional(Schema.Array(Loose))
+})) {}
 
 /**
  * Derives `cache_hit_rate` (percentage 0–100) when the server leaves it out, as the Python SDK does.
@@ -86,14 +86,14 @@ export const UsageLogsFromWire: Schema.Schema<ReadonlyArray<UsageLogEntry>, unkn
 /**
  * `GET /dashboard` 200: no fixed schema. The keys seen live are typed; `raw` keeps every key.
  */
-export class DashboardSummary extends Schema.Class<DashboardSummary>("DashboardSummary")({
+export class DashboardSummary extends Schema.Class<DashboardSummary>("DashboardSummary")(wire({
   /** Generations in the period (equals `/usage` `total_requests`). */
-  totalGenerations: optional(Schema.Number, "total_generations"),
+  totalGenerations: optional(Schema.Number),
   /** Cost in the period, USD. */
-  totalCostUsd: optional(Schema.Number, "total_cost_usd"),
+  totalCostUsd: optional(Schema.Number),
   /** The whole body as sent (snake_case keys). */
   raw: rawField
-}) {}
+})) {}
 
 /** Decodes `GET /dashboard`, keeping the body in `raw`. */
 export const DashboardFromWire = withRaw(DashboardSummary)
@@ -102,8 +102,8 @@ export const DashboardFromWire = withRaw(DashboardSummary)
  * [I] The `POST /usage/downloads` body: `{request_id, url, media_type?}`. Nothing shows the real
  * field names (the URL may be `output_url` or `download_url`): change them here, in one place.
  */
-export const TrackDownloadBody = Schema.Struct({
-  requestId: Schema.propertySignature(NonBlank).pipe(Schema.fromKey("request_id")),
+export const TrackDownloadBody = Schema.Struct(wire({
+  requestId: Schema.propertySignature(NonBlank),
   url: NonBlank,
-  mediaType: Schema.optional(Schema.String).pipe(Schema.fromKey("media_type"))
-})
+  mediaType: Schema.optional(Schema.String)
+}))
