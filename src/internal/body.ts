@@ -47,3 +47,18 @@ export const bodyEncoder = <A, I>(schema: Schema.Schema<A, I>, what: string) => 
 /** Fails with a `ValidationError` for one field. */
 export const invalid = (field: string, message: string): Effect.Effect<never, ValidationError> =>
   Effect.fail(new ValidationError({ message, errorCode: "INVALID_ARGUMENT", field }))
+
+/** An id or text argument: a string that is not blank, trimmed; else a `ValidationError` naming it. */
+export const nonBlank = (field: string, value: unknown): Effect.Effect<string, ValidationError> =>
+  typeof value === "string" && value.trim() !== ""
+    ? Effect.succeed(value.trim())
+    : invalid(field, `${field} must be a non-empty string`)
+
+/**
+ * Checks an optional integer option (`limit`, `offset`, ...): absent or `null` passes, else it must
+ * be an integer of at least `min`. The failure to return, or `undefined` when the value is fine.
+ */
+export const badInt = (field: string, value: unknown, min: 0 | 1): Effect.Effect<never, ValidationError> | undefined =>
+  value == null || (Number.isInteger(value) && (value as number) >= min)
+    ? undefined
+    : invalid(field, `${field} must be a ${min === 1 ? "positive" : "non-negative"} integer, got ${String(value)}`)

@@ -7,7 +7,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { invalid } from "./body.js"
+import { nonBlank } from "./body.js"
 import { hintFromSeconds, type Observation, poll, type PollOptions, type Progress } from "./poll.js"
 import { GenerationFailedError, type ValidationError, type WaitTimeoutError } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
@@ -26,10 +26,7 @@ export interface RequestWaitOptions extends PollOptions {
 
 const decodeStatus = Schema.decodeUnknown(RequestStatusFromWire)
 
-const checkId = (requestId: string): Effect.Effect<string, ValidationError> =>
-  typeof requestId !== "string" || requestId.trim() === ""
-    ? invalid("requestId", "requestId must be a non-empty string")
-    : Effect.succeed(requestId.trim())
+const checkId = (requestId: string): Effect.Effect<string, ValidationError> => nonBlank("requestId", requestId)
 
 /** `GET /requests/{id}` with its hint: `poll_interval_seconds`, else `Retry-After`. */
 const observe = (client: Client, requestId: string): Effect.Effect<Observation<RequestStatus>, VisgateApiError> => {

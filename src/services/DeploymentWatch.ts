@@ -29,7 +29,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { invalid } from "../internal/body.js"
+import { nonBlank } from "../internal/body.js"
 import { bounded, hintFromSeconds, makeProgress, poll, type PollOptions, type Progress } from "../internal/poll.js"
 import { decodeSse, type SseEvent, SseParser } from "../internal/sse.js"
 import { mapEffectSequential } from "../internal/stream.js"
@@ -116,10 +116,7 @@ const decodeState = Schema.decodeUnknown(DeploymentState)
 const decodeLog = Schema.decodeUnknown(DeploymentLogLine)
 const decodeStreamError = Schema.decodeUnknown(StreamErrorEvent)
 
-const checkId = (deploymentId: string): Effect.Effect<string, ValidationError> =>
-  typeof deploymentId !== "string" || deploymentId.trim() === ""
-    ? invalid("deploymentId", "deploymentId must be a non-empty string")
-    : Effect.succeed(deploymentId.trim())
+const checkId = (deploymentId: string): Effect.Effect<string, ValidationError> => nonBlank("deploymentId", deploymentId)
 
 /** Decodes the JSON `data` of an event. */
 const decodeData = <A>(

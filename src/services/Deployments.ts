@@ -13,8 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { bodyEncoder, invalid, omitNullish } from "../internal/body.js"
-import { PositiveInt } from "../internal/schema.js"
+import { badInt, bodyEncoder, invalid, nonBlank, omitNullish } from "../internal/body.js"
 import {
   CreateDeploymentBody,
   Deployment,
@@ -125,12 +124,7 @@ const decodeLogs = Schema.decodeUnknown(DeploymentLogsFromWire)
 const decodeJob = Schema.decodeUnknown(InferenceJobFromWire)
 const encodeCreate = bodyEncoder(CreateDeploymentBody, "deployments.create options")
 
-const checkId = (deploymentId: unknown): Effect.Effect<string, VisgateApiError> =>
-  typeof deploymentId === "string" && deploymentId.trim() !== ""
-    ? Effect.succeed(deploymentId.trim())
-    : invalid("deploymentId", "deploymentId must be a non-empty string")
-
-const isPositiveInt = Schema.is(PositiveInt)
+const checkId = (deploymentId: unknown): Effect.Effect<string, VisgateApiError> => nonBlank("deploymentId", deploymentId)
 
 const isPlainObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
@@ -163,9 +157,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     },
     list: (options = {}) => {
       const limit = options.limit
-      if (limit != null && !isPositiveInt(limit)) {
-        return invalid("limit", `limit must be a positive integer, got ${String(limit)}`)
-      }
+      const bad = badInt("limit", limit, 1)
+      if (bad !== undefined) return bad
       return request({
         method: "GET",
         path: DEPLOYMENT_PATHS.collection,

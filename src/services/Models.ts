@@ -10,8 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { invalid } from "../internal/body.js"
-import { NonNegativeInt, PositiveInt } from "../internal/schema.js"
+import { badInt, invalid, nonBlank } from "../internal/body.js"
 import { encodeSegments } from "../internal/wire.js"
 import { VisgateError } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
@@ -87,20 +86,13 @@ export class Models extends Context.Tag("@visgate_ai/client/Models")<Models, Ser
 const decodeList = Schema.decodeUnknown(ModelsResponse)
 const decodeModel = Schema.decodeUnknown(ModelInfo)
 
-const isPositiveInt = Schema.is(PositiveInt)
-const isNonNegativeInt = Schema.is(NonNegativeInt)
-
 /** Builds the wire query, checking it before any request. */
 const buildQuery = (
   options: ListModelsOptions
 ): Effect.Effect<Record<string, QueryValue>, VisgateApiError> => {
   const { limit, mediaType, modelType, offset } = options
-  if (limit !== undefined && limit !== null && !isPositiveInt(limit)) {
-    return invalid("limit", `limit must be a positive integer, got ${String(limit)}`)
-  }
-  if (offset !== undefined && offset !== null && !isNonNegativeInt(offset)) {
-    return invalid("offset", `offset must be a non-negative integer, got ${String(offset)}`)
-  }
+  const bad = badInt("limit", limit, 1) ?? badInt("offset", offset, 0)
+  if (bad !== undefined) return bad
   if (mediaType != null && modelType != null && mediaType !== modelType) {
     return invalid("modelType", `modelType is an alias of mediaType; got mediaType "${mediaType}" and modelType "${modelType}"`)
   }
@@ -127,22 +119,18 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
   const list = (options: ListModelsOptions = {}): Effect.Effect<ModelsResponse, VisgateApiError> =>
     Effect.flatMap(buildQuery(options), (query) => client.request({ method: "GET", path: "/models", query }, decodeList))
 
-  const get = (modelId: string): Effect.Effect<ModelInfo, VisgateApiError> => {
-    if (typeof modelId !== "string" || modelId.trim() === "") return invalid("modelId", "modelId must be a non-empty string")
-    const id = modelId.trim().replace(/^\/+|\/+$/g, "")
-    return client.request({ method: "GET", path: `/models/${encodeSegments(id)}` }, decodeModel)
-  }
+  const get = (modelId: string): Effect.Effect<ModelInfo, VisgateApiError> =>
+    Effect.flatMap(nonBlank("modelId", modelId), (id) =>
+      client.request({ method: "GET", path: `/models/${encodeSegments(id.replace(/^\/+|\/+$/g, ""))}` }, decodeModel))
 
   const search = (query: string, options: SearchModelsOptions = {}): Effect.Effect<ModelsResponse, VisgateApiError> =>
-    typeof query !== "string" || query.trim() === ""
-      ? invalid("query", "query must be a non-empty string")
-      : list({ search: query.trim(), limit: options.limit ?? DEFAULT_MODELS_SEARCH_LIMIT })
+    Effect.flatMap(nonBlank("query", query), (search) =>
+      list({ search, limit: options.limit ?? DEFAULT_MODELS_SEARCH_LIMIT }))
 
   const iterate = (options: IterateModelsOptions = {}): Stream.Stream<ModelInfo, VisgateApiError> => {
     const { pageSize: size, ...filters } = options
-    if (size !== undefined && size !== null && !isPositiveInt(size)) {
-      return Stream.fromEffect(invalid("pageSize", `pageSize must be a positive integer, got ${String(size)}`))
-    }
+    const bad = badInt("pageSize", size, 1)
+    if (bad !== undefined) return Stream.fromEffect(bad)
     const pageSize = size ?? DEFAULT_MODELS_PAGE_SIZE
     const page = (state: PageState) =>
       Effect.flatMap(list({ ...filters, limit: pageSize, offset: state.offset }), (response) => {

@@ -16,7 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
-import { invalid } from "../internal/body.js"
+import { nonBlank } from "../internal/body.js"
 import type { PollOptions } from "../internal/poll.js"
 import { pollRequest, type RequestProgress, type RequestWaitOptions, waitRequest } from "../internal/requestWait.js"
 import type { GenerationFailedError, VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
@@ -59,9 +59,8 @@ const decodeStatus = Schema.decodeUnknown(RequestStatusFromWire)
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
   get: (requestId) =>
-    typeof requestId !== "string" || requestId.trim() === ""
-      ? invalid("requestId", "requestId must be a non-empty string")
-      : client.request({ method: "GET", path: `/requests/${encodeURIComponent(requestId.trim())}` }, decodeStatus),
+    Effect.flatMap(nonBlank("requestId", requestId), (id) =>
+      client.request({ method: "GET", path: `/requests/${encodeURIComponent(id)}` }, decodeStatus)),
   poll: (requestId, options) => pollRequest(client, requestId, options),
   wait: (requestId, options) => waitRequest(client, requestId, options)
 }))

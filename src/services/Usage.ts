@@ -7,8 +7,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { bodyEncoder, invalid, omitNullish } from "../internal/body.js"
-import { NonNegativeInt, PositiveInt } from "../internal/schema.js"
+import { badInt, bodyEncoder, invalid, omitNullish } from "../internal/body.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import type { MediaType } from "../schemas/Models.js"
 import {
@@ -69,9 +68,6 @@ const checkPeriod = (period: unknown): Effect.Effect<UsagePeriod, VisgateApiErro
     ? Effect.succeed(period)
     : invalid("period", `period must be one of ${USAGE_PERIODS.join(", ")}; got ${JSON.stringify(period)}`)
 
-const isPositiveInt = Schema.is(PositiveInt)
-const isNonNegativeInt = Schema.is(NonNegativeInt)
-
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
   get: (period = "month") =>
@@ -80,8 +76,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
   logs: (options = {}) => {
     const limit = options.limit ?? 50
     const offset = options.offset ?? 0
-    if (!isPositiveInt(limit)) return invalid("limit", `limit must be a positive integer, got ${String(limit)}`)
-    if (!isNonNegativeInt(offset)) return invalid("offset", `offset must be a non-negative integer, got ${String(offset)}`)
+    const bad = badInt("limit", limit, 1) ?? badInt("offset", offset, 0)
+    if (bad !== undefined) return bad
     return client.request({ method: "GET", path: "/usage/logs", query: { limit, offset } }, decodeLogs)
   },
   dashboard: (period = "month") =>
