@@ -131,22 +131,23 @@ if (bundles !== undefined) {
   )
 }
 if (imported !== undefined) {
-  const row = (what: string, r: ImportResult) => [
+  // The import target is for the Promise entry; the Effect entry is shown for comparison only.
+  const row = (what: string, r: ImportResult, targeted: boolean) => [
     what,
     `${fmt(r.baselineMs, 0)} ms`,
     `${fmt(r.importMs, 0)} ms`,
     `**${fmt(r.aboveBaselineMs, 0)} ms**`,
-    `<= ${TARGETS.importMs} ms`,
-    verdict(r.aboveBaselineMs <= TARGETS.importMs)
+    targeted ? `<= ${TARGETS.importMs} ms` : "",
+    targeted ? verdict(r.aboveBaselineMs <= TARGETS.importMs) : ""
   ]
   sections.push(
     `Node cold import, \`node --input-type=module -e 'await import(<entry>)'\` against \`node -e 0\` (median of ${imported.runs} spawns each, interleaved):\n\n` +
       table(
         ["entry", "`node -e 0`", "import", "above baseline", "target", ""],
         [
-          row("`dist/index.js`, the Promise entry as published (one ESM bundle, effect inlined)", imported),
+          row("`dist/index.js`, the Promise entry as published (one ESM bundle, effect inlined)", imported, true),
           ...(importedBundle !== undefined
-            ? [row("`dist/effect.js`, the Effect entry (modules on the shared `effect` install)", importedBundle)]
+            ? [row("`dist/effect.js`, the Effect entry (modules on the shared `effect` install)", importedBundle, false)]
             : [])
         ]
       )
@@ -193,6 +194,7 @@ if (write && calls !== undefined && bundles !== undefined && imported !== undefi
     "2.64x at concurrency 32; images.generate 2.32x and 3.09x; bundle 90.2 KB gzip; import 913 ms above baseline.",
     "Before the transport (commit 5700099, 5 rounds, ratio of medians): health 2.45x sequential, 2.03x at",
     "concurrency 32; images.generate 1.59x and 1.72x.",
+    "Before wire keys were derived from field names (commit c3e993c): bundle 100.6 KB gzip (314.1 KB min).",
     "",
     "Single runs on this shared 2-core machine move by about ±0.15x from run to run (the raw arm itself varies",
     "from 0.17 to 0.41 ms per call between runs); compare the floors measured in the same run.",
