@@ -12,7 +12,8 @@ import { hintFromSeconds, type Observation, poll, type PollOptions, type Progres
 import { GenerationFailedError, type ValidationError, type WaitTimeoutError } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import { isTerminalStatus, type RequestStatus, RequestStatusFromWire } from "../schemas/Requests.js"
-import { parseRetryAfterMs, type Service as Client } from "../services/VisgateClient.js"
+import { parseRetryAfterMs } from "../services/RetryPolicy.js"
+import type { Service as Client } from "../services/VisgateClient.js"
 import * as Clock from "effect/Clock"
 
 /** One update while polling a request: status, elapsed time, server estimate, full body. */

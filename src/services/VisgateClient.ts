@@ -1,14 +1,16 @@
 /**
- * The core client: the one place that owns HTTP, authentication, retries and error mapping.
- * Every resource service (`Images`, `Videos`, `Requests`, ...) sends its requests through it.
+ * The core client: the one place that builds and sends requests. Every resource service
+ * (`Images`, `Videos`, `Requests`, ...) sends its requests through it.
  *
  * The pipeline for one logical call:
  *
  * 1. build the request once (URL, query, JSON body, `Idempotency-Key` for generation POSTs);
  * 2. per attempt: resolve auth (`getToken` is awaited every attempt), send, read the body,
  *    all under the per-attempt `timeout`; a status >= 400 fails with the raw HTTP failure;
- * 3. retry raw failures with {@link retryPolicy} (408/429/5xx, timeouts, connection errors);
- * 4. map what is left to the typed errors of `schemas/Errors.ts`, once, after the retries;
+ * 3. retry raw failures with the one retry policy (`RetryPolicy.ts`: 408/429/5xx, timeouts,
+ *    connection errors, `Retry-After` honoured);
+ * 4. map what is left to the typed errors of `schemas/Errors.ts`, once, after the retries
+ *    (`ErrorMapping.ts`, the one place that maps HTTP errors);
  * 5. decode the body with the caller's schema decoder (a failure names the field).
  *
  * @since 0.1.0
@@ -19,33 +21,23 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import { constTrue } from "effect/Function"
 import * as Layer from "effect/Layer"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
-import {
-  AuthenticationError,
-  ConnectionError,
-  DecodeError,
-  ProviderError,
-  RateLimitError,
-  TimeoutError,
-  ValidationError,
-  VisgateError
-} from "../schemas/Errors.js"
-import type { VisgateApiError } from "../schemas/Errors.js"
+import type { AuthenticationError, DecodeError, VisgateApiError } from "../schemas/Errors.js"
 import { isBrowser } from "../internal/runtime.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
 import * as Transport from "../internal/transport.js"
-import { AttemptTimeout, HttpStatusFailure, type RawFailure, TransportFailure } from "../internal/transport.js"
+import { AttemptTimeout, HttpStatusFailure, type RawFailure } from "../internal/transport.js"
 import { USER_AGENT } from "../internal/version.js"
+import { notJson, streamBroken, toDecodeError, tokenFailed, tokenTimedOut, toVisgateError } from "./ErrorMapping.js"
+import { isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
 // -----------------------------------------------------------------------------
@@ -88,254 +80,6 @@ export interface JsonResponse {
 
 /** A schema decoder built once per model (`Schema.decodeUnknown(Model)`). */
 export type Decoder<A> = (u: unknown) => Effect.Effect<A, ParseResult.ParseError>
-
-// -----------------------------------------------------------------------------
-// Raw failures: what the retry policy sees
-// -----------------------------------------------------------------------------
-
-export {
-  /** @internal */
-  AttemptTimeout,
-  /** @internal */
-  HttpStatusFailure,
-  /** @internal */
-  type RawFailure,
-  /** @internal */
-  TransportFailure
-} from "../internal/transport.js"
-
-/** Statuses worth another attempt. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
-
-/** Whether a raw failure is retried. Domain errors (auth hooks, validation) never are. */
-export const isRetryable = (u: unknown): boolean => {
-  if (!(u instanceof Error) || !("_tag" in u)) return false
-  switch (u._tag) {
-    case "HttpStatusFailure":
-      return RETRYABLE_STATUSES.has((u as HttpStatusFailure).status)
-    case "AttemptTimeout":
-      return true
-    case "TransportFailure":
-      return (u as TransportFailure).reason === "Transport" || (u as TransportFailure).reason === "Body"
-    default:
-      return false
-  }
-}
-
-/** Longest `Retry-After` we wait, in ms. */
-export const MAX_RETRY_AFTER_MS = 60_000
-
-/**
- * Parses `Retry-After` (delta-seconds or HTTP date) into milliseconds from `now`, capped at 60 s.
- * Returns `undefined` when the header is absent or unreadable.
- */
-export const parseRetryAfterMs = (value: string | undefined, now: number): number | undefined => {
-  if (value === undefined) return undefined
-  const trimmed = value.trim()
-  if (trimmed === "") return undefined
-  let ms: number
-  if (/^\d+(\.\d+)?$/.test(trimmed)) {
-    ms = Number(trimmed) * 1000
-  } else {
-    const date = Date.parse(trimmed)
-    if (Number.isNaN(date)) return undefined
-    ms = date - now
-  }
-  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS)
-}
-
-/**
- * The one retry policy: exponential from 500 ms, jittered (x0.8..1.2), capped at 8 s, at most
- * `maxRetries` retries, only for retryable raw failures, waiting `Retry-After` (capped at 60 s)
- * instead of the backoff when the response carries it.
- */
-export const retryPolicy = (maxRetries: number): Schedule.Schedule<unknown, unknown> =>
-  Schedule.exponential("500 millis").pipe(
-    Schedule.jittered,
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.seconds(8))),
-    Schedule.intersect(Schedule.recurs(maxRetries)),
-    Schedule.intersect(Schedule.identity<unknown>()),
-    Schedule.whileInput(isRetryable),
-    Schedule.modifyDelayEffect(([, failure], delay) =>
-      failure instanceof HttpStatusFailure && failure.headers["retry-after"] !== undefined
-        ? Effect.map(Clock.currentTimeMillis, (now) => {
-          const ms = parseRetryAfterMs(failure.headers["retry-after"], now)
-          return ms === undefined ? delay : Duration.millis(ms)
-        })
-        : Effect.succeed(delay)
-    )
-  )
-
-// -----------------------------------------------------------------------------
-// Error mapping: once, after the retries
-// -----------------------------------------------------------------------------
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
-const safeJson = (text: string): unknown => {
-  if (text.trim() === "") return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-const summarizeText = (text: string): string => {
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()
-  return plain.length > 300 ? `${plain.slice(0, 300)}...` : plain
-}
-
-interface Envelope {
-  readonly code: string | undefined
-  readonly message: string | undefined
-  readonly details: Record<string, unknown>
-  readonly field: string | undefined
-}
-
-/** Reads `{error, message, details}`, FastAPI's `{detail: [...]}` and `{detail: "..." | {error, message}}`. */
-const readEnvelope = (json: unknown): Envelope => {
-  if (!isRecord(json)) return { code: undefined, message: undefined, details: {}, field: undefined }
-  const details = isRecord(json.details) ? json.details : {}
-  let code = typeof json.error === "string" ? json.error : undefined
-  let message = typeof json.message === "string" ? json.message : undefined
-  let field = typeof details.field === "string" ? details.field : undefined
-  const detail = json.detail
-  if (Array.isArray(detail) && detail.length > 0 && isRecord(detail[0])) {
-    const first = detail[0]
-    if (Array.isArray(first.loc)) {
-      const loc = first.loc.filter((p) => p !== "body" && p !== "query" && p !== "path")
-      if (field === undefined && loc.length > 0) field = String(loc[loc.length - 1])
-    }
-    if (message === undefined && typeof first.msg === "string") {
-      message = field !== undefined ? `${field}: ${first.msg}` : first.msg
-    }
-  } else if (typeof detail === "string") {
-    message ??= detail
-  } else if (isRecord(detail)) {
-    if (code === undefined && typeof detail.error === "string") code = detail.error
-    if (message === undefined && typeof detail.message === "string") message = detail.message
-  }
-  return { code, message, details, field }
-}
-
-const requestIdOf = (headers: Headers.Headers): string | undefined =>
-  headers["x-request-id"] ?? headers["request-id"] ?? headers["x-visgate-request-id"]
-
-/** Maps an HTTP status failure to the typed error hierarchy. */
-export const fromHttpFailure = (failure: HttpStatusFailure, now: number): VisgateApiError => {
-  const { headers, status, text } = failure
-  const json = safeJson(text)
-  const env = readEnvelope(json)
-  const fallbackMessage = json === undefined && text.trim() !== ""
-    ? `HTTP ${status}: ${summarizeText(text)}`
-    : `HTTP ${status}`
-  const requestId = requestIdOf(headers)
-  const base = {
-    statusCode: status,
-    details: env.details,
-    ...(requestId !== undefined ? { requestId } : {})
-  }
-  if (status === 401) {
-    return new AuthenticationError({
-      ...base,
-      message: env.message ?? "Invalid or missing API key",
-      errorCode: env.code ?? "AUTHENTICATION_ERROR"
-    })
-  }
-  if (status === 422) {
-    return new ValidationError({
-      ...base,
-      message: env.message ?? fallbackMessage,
-      errorCode: env.code ?? "VALIDATION_ERROR",
-      ...(env.field !== undefined ? { field: env.field } : {})
-    })
-  }
-  if (status === 429) {
-    const fromHeader = parseRetryAfterMs(headers["retry-after"], now)
-    const fromBody = typeof env.details.retry_after_seconds === "number" ? env.details.retry_after_seconds : undefined
-    const retryAfter = fromHeader !== undefined ? Math.round(fromHeader / 100) / 10 : fromBody
-    return new RateLimitError({
-      ...base,
-      message: env.message ?? "Rate limit exceeded",
-      errorCode: env.code ?? "RATE_LIMIT_ERROR",
-      ...(retryAfter !== undefined ? { retryAfter } : {})
-    })
-  }
-  const code = env.code ?? (json === undefined ? `HTTP_${status}` : "UNKNOWN_ERROR")
-  const message = env.message ?? fallbackMessage
-  if (code.includes("PROVIDER")) {
-    return new ProviderError({
-      ...base,
-      message,
-      errorCode: code,
-      provider: typeof env.details.provider === "string" ? env.details.provider : "unknown"
-    })
-  }
-  return new VisgateError({ ...base, message, errorCode: code })
-}
-
-const causeMessage = (cause: unknown): string => {
-  if (cause instanceof Error) {
-    const inner = (cause as { cause?: unknown }).cause
-    const innerText = inner instanceof Error ? `: ${inner.message}` : ""
-    return `${cause.message}${innerText}`
-  }
-  return String(cause)
-}
-
-/** Maps whatever is left after the retries to the typed error hierarchy. */
-export const toVisgateError = (
-  failure: RawFailure | VisgateApiError,
-  attempts: number,
-  endpoint: string,
-  now: number
-): VisgateApiError => {
-  switch (failure._tag) {
-    case "HttpStatusFailure":
-      return fromHttpFailure(failure, now)
-    case "AttemptTimeout":
-      return new TimeoutError({
-        message: `${endpoint} timed out after ${failure.timeoutMs} ms (${attempts} attempt${attempts === 1 ? "" : "s"})`,
-        errorCode: "TIMEOUT_ERROR",
-        attempts
-      })
-    case "TransportFailure":
-      if (failure.reason === "InvalidUrl") {
-        return new ValidationError({
-          message: `Invalid request URL for ${endpoint}: ${causeMessage(failure.cause)}. Check baseUrl / proxyUrl.`,
-          errorCode: "INVALID_OPTION",
-          field: "baseUrl"
-        })
-      }
-      return new ConnectionError({
-        message: `Could not reach the Visgate API for ${endpoint} after ${attempts} attempt${
-          attempts === 1 ? "" : "s"
-        }: ${causeMessage(failure.cause)}`,
-        errorCode: "CONNECTION_ERROR",
-        attempts
-      })
-    default:
-      return failure
-  }
-}
-
-/** Turns a schema failure into a `DecodeError` naming the first offending field. */
-export const toDecodeError = (error: ParseResult.ParseError, endpoint: string): DecodeError => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : undefined
-  const what = first === undefined
-    ? error.message
-    : `${field !== undefined ? `field "${field}"` : "body"}: ${first.message}`
-  return new DecodeError({
-    message: `Unexpected response from ${endpoint}: ${what}`,
-    errorCode: "DECODE_ERROR",
-    endpoint,
-    ...(field !== undefined ? { field } : {}),
-    details: { issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) }
-  })
-}
 
 // -----------------------------------------------------------------------------
 // Service
@@ -461,18 +205,10 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
             ? { ...baseHeaders, authorization: `Bearer ${token.trim()}` } as Readonly<Record<string, string>>
             : baseHeaders
         },
-        catch: (cause) =>
-          new AuthenticationError({
-            message: `getToken() failed: ${causeMessage(cause)}`,
-            errorCode: "TOKEN_ERROR"
-          })
+        catch: tokenFailed
       }),
       config.timeoutMs,
-      () =>
-        new AuthenticationError({
-          message: `getToken() did not settle within ${config.timeoutMs} ms`,
-          errorCode: "TOKEN_ERROR"
-        })
+      () => tokenTimedOut(config.timeoutMs)
     )
 
   const buildRequest = (spec: RequestSpec, idempotencyKey: string | undefined): Transport.WireRequest => {
@@ -584,15 +320,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     try {
       return Either.right(JSON.parse(text) as unknown)
     } catch {
-      const endpoint = endpointOf(spec)
-      return Either.left(
-        new DecodeError({
-          message: `Unexpected response from ${endpoint}: body is not valid JSON (${summarizeText(text)})`,
-          errorCode: "DECODE_ERROR",
-          endpoint,
-          statusCode: response.status
-        })
-      )
+      return Either.left(notJson(endpointOf(spec), response.status, text))
     }
   }
 
@@ -618,12 +346,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
     Effect.map(run(spec, attemptStream), (response) =>
-      Stream.mapError(response.stream, (error) =>
-        new ConnectionError({
-          message: `The response stream of ${endpointOf(spec)} broke: ${causeMessage(error.cause ?? error)}`,
-          errorCode: "CONNECTION_ERROR",
-          attempts: 1
-        })))
+      Stream.mapError(response.stream, (error) => streamBroken(endpointOf(spec), error.cause ?? error)))
 
   return { config, send, request, stream, decode } satisfies Service
 })

@@ -13,7 +13,8 @@ import * as Live from "../../src/layers/Live.js"
 import { Health } from "../../src/services/Health.js"
 import { Images } from "../../src/services/Images.js"
 import { Requests } from "../../src/services/Requests.js"
-import { parseRetryAfterMs, VisgateClient } from "../../src/services/VisgateClient.js"
+import { parseRetryAfterMs } from "../../src/services/RetryPolicy.js"
+import { VisgateClient } from "../../src/services/VisgateClient.js"
 import { json, mockHttp, text } from "../support/http.js"
 
 const imageBody = { id: "img-1", images: ["https://img.test/a.png"], model: "flux", provider: "fal", cost: 0.002 }

@@ -22,7 +22,8 @@ import { ImageResult } from "../../../src/schemas/Images.js"
 import { AcceptedFromWire, AcceptedResult, RequestStatus, RequestStatusFromWire } from "../../../src/schemas/Requests.js"
 import { VideoResult } from "../../../src/schemas/Videos.js"
 import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../../../src/schemas/DeploymentWatch.js"
-import { fromHttpFailure, HttpStatusFailure } from "../../../src/services/VisgateClient.js"
+import { fromHttpFailure } from "../../../src/services/ErrorMapping.js"
+import { HttpStatusFailure } from "../../../src/services/RetryPolicy.js"
 import { call, makeFake, readSse } from "./helpers.js"
 import {
   ACCEPTED_202,
