@@ -93,6 +93,6 @@ export type { TrackDownloadOptions, UsageLogsOptions } from "./services/Usage.js
 export type { ImageGenerateOptions } from "./services/Images.js"
 export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
-export type { ImageFile } from "./internal/imageFile.js"
-export type { Progress } from "./internal/poll.js"
+export type { ImageFile } from "./services/Generation.js"
+export type { Progress } from "./schemas/Polling.js"
 export type { DeploymentLogLine, DeploymentState, DeploymentStatusValue } from "./schemas/DeploymentWatch.js"

@@ -26,35 +26,10 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { WaitTimeoutError } from "../schemas/Errors.js"
+import type { PollOptions, Progress } from "../schemas/Polling.js"
 
-/** One update of a polled (or watched) resource. */
-export interface Progress<A> {
-  /** The status value (`pending`, `processing`, `completed`, ... or a deployment status). */
-  readonly status: string
-  /** Milliseconds since polling (or watching) started. */
-  readonly elapsedMs: number
-  /** The server's estimate of the seconds left, when it sent one. */
-  readonly estimatedRemainingSeconds?: number
-  /** Status requests (or stream events) seen so far, this one included. */
-  readonly polls: number
-  /** The full status body. */
-  readonly value: A
-}
-
-/** Options shared by every poll and wait. */
-export interface PollOptions {
-  /**
-   * Spacing between status requests. Default {@link defaultPollSchedule}. When the schedule
-   * stops before a terminal status, polling fails with `WaitTimeoutError`.
-   */
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
-  /** Overall deadline; past it polling stops at once and fails with `WaitTimeoutError`. */
-  readonly timeout?: Duration.DurationInput | undefined
-  /** Let `poll_interval_seconds` / `Retry-After` replace the next delay (default true). */
-  readonly serverHints?: boolean | undefined
-  /** Emit only when the status changes (default true); `false` emits after every request. */
-  readonly changesOnly?: boolean | undefined
-}
+// Declared in the public `schemas/Polling.ts`; re-exported here for the modules that import them from here.
+export type { PollOptions, Progress } from "../schemas/Polling.js"
 
 /** Start fast, back off: 1 s, 1.5 s, 2.25 s, ... capped at 10 s. */
 export const defaultPollSchedule: Schedule.Schedule<Duration.Duration, unknown> = Schedule.exponential(

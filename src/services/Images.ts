@@ -8,10 +8,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import { buildGenerationSpec, type GenerationService, makeGenerationService } from "../internal/generation.js"
-import type { ImageFile } from "../internal/imageFile.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import { ImageGenerateBody, ImageResult } from "../schemas/Images.js"
+import { buildGenerationSpec, type GenerationService, type ImageFile, makeGenerationService } from "./Generation.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
 
 /** Options of `images.generate(model, prompt, options)`; `null` means unset. */

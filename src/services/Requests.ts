@@ -11,21 +11,104 @@
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import type * as Stream from "effect/Stream"
+import * as Stream from "effect/Stream"
 import { nonBlank } from "../internal/body.js"
-import type { PollOptions } from "../internal/poll.js"
-import { pollRequest, type RequestProgress, type RequestWaitOptions, waitRequest } from "../internal/requestWait.js"
-import type { GenerationFailedError, VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
-import { type RequestStatus, RequestStatusFromWire } from "../schemas/Requests.js"
-import { VisgateClient } from "./VisgateClient.js"
+import { hintFromSeconds, type Observation, poll } from "../internal/poll.js"
+import { GenerationFailedError, type ValidationError, type VisgateApiError, type WaitTimeoutError } from "../schemas/Errors.js"
+import type { PollOptions, Progress } from "../schemas/Polling.js"
+import { isTerminalStatus, type RequestStatus, RequestStatusFromWire } from "../schemas/Requests.js"
+import { parseRetryAfterMs } from "./RetryPolicy.js"
+import { type Service as Client, VisgateClient } from "./VisgateClient.js"
 
-export type { PollOptions, Progress } from "../internal/poll.js"
+export type { PollOptions, Progress } from "../schemas/Polling.js"
 export { defaultPollSchedule } from "../internal/poll.js"
-export type { RequestProgress, RequestWaitOptions } from "../internal/requestWait.js"
+
+// -----------------------------------------------------------------------------
+// Polling and waiting, on the core client directly so `Images` and `Videos` (generateAndWait)
+// share it without depending on the Requests service. The combinator is internal/poll.ts.
+// -----------------------------------------------------------------------------
+
+const decodeStatus = Schema.decodeUnknown(RequestStatusFromWire)
+
+/** One update while polling a request: status, elapsed time, server estimate, full body. */
+export type RequestProgress = Progress<RequestStatus>
+
+/** Options of `Requests.wait` (Effect). */
+export interface RequestWaitOptions extends PollOptions {
+  /** Called with every update (each status change by default), before `wait` returns. */
+  readonly onStatus?: ((progress: RequestProgress) => Effect.Effect<void>) | undefined
+}
+
+const checkId = (requestId: string): Effect.Effect<string, ValidationError> => nonBlank("requestId", requestId)
+
+/** `GET /requests/{id}` with its hint: `poll_interval_seconds`, else `Retry-After`. */
+const observe = (client: Client, requestId: string): Effect.Effect<Observation<RequestStatus>, VisgateApiError> => {
+  const path = `/requests/${encodeURIComponent(requestId)}`
+  return Effect.flatMap(client.send({ method: "GET", path }), (response) =>
+    Effect.flatMap(client.decode(decodeStatus, response.body, `GET ${path}`), (value) =>
+      Effect.map(Clock.currentTimeMillis, (now) => ({
+        value,
+        hintMs: hintFromSeconds(value.pollIntervalSeconds) ?? parseRetryAfterMs(response.headers["retry-after"], now)
+      }))))
+}
+
+/** A `Stream` of request updates, ending after `completed` or `failed`. */
+export const pollRequest = (
+  client: Client,
+  requestId: string,
+  options: PollOptions = {}
+): Stream.Stream<RequestProgress, VisgateApiError | WaitTimeoutError> =>
+  Stream.unwrap(Effect.map(checkId(requestId), (id) =>
+    poll({
+      target: "request",
+      id,
+      fetch: observe(client, id),
+      status: (s) => s.status,
+      isTerminal: isTerminalStatus,
+      estimate: (s) => s.estimatedRemainingSeconds
+    }, options)))
+
+/** The terminal status of a request; `failed` becomes `GenerationFailedError`. */
+export const failIfFailed = (status: RequestStatus): Effect.Effect<RequestStatus, GenerationFailedError> =>
+  status.status === "failed"
+    ? Effect.fail(
+      new GenerationFailedError({
+        message: status.errorMessage !== undefined && status.errorMessage !== ""
+          ? `Generation ${status.requestId} failed: ${status.errorMessage}`
+          : `Generation ${status.requestId} failed`,
+        errorCode: "GENERATION_FAILED",
+        requestId: status.requestId,
+        details: {
+          ...(status.errorMessage !== undefined ? { error_message: status.errorMessage } : {}),
+          ...(status.provider !== undefined ? { provider: status.provider } : {}),
+          ...(status.model !== undefined ? { model: status.model } : {})
+        }
+      })
+    )
+    : Effect.succeed(status)
+
+/** Waits for a request's terminal status. */
+export const waitRequest = (
+  client: Client,
+  requestId: string,
+  options: RequestWaitOptions = {}
+): Effect.Effect<RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> => {
+  const onStatus = options.onStatus
+  const updates = pollRequest(client, requestId, options)
+  const observed = onStatus === undefined ? updates : Stream.tap(updates, onStatus)
+  return Effect.flatMap(Stream.runLast(observed), (last) =>
+    // `bounded` guarantees a terminal last element, or a failure; `none` cannot happen.
+    last._tag === "Some" ? failIfFailed(last.value.value) : Effect.dieMessage("polling ended without a status"))
+}
+
+// -----------------------------------------------------------------------------
+// Service
+// -----------------------------------------------------------------------------
 
 /** The `Requests` service. */
 export interface Service {
@@ -53,8 +136,6 @@ export interface Service {
 
 /** Tag of the `Requests` service. */
 export class Requests extends Context.Tag("@visgate_ai/client/Requests")<Requests, Service>() {}
-
-const decodeStatus = Schema.decodeUnknown(RequestStatusFromWire)
 
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({

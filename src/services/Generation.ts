@@ -1,18 +1,101 @@
 /**
- * What the image and video generation endpoints share: building the POST (image input, params
- * merged into the body, Idempotency-Key), the `Prefer: respond-async` header, and telling a 202
- * acknowledgement from a finished result.
+ * What the image and video generation services share (`Images`, `Videos`): the service shape
+ * (`generate` with its `preferAsync` overloads, `generateAndWait`), building the POST (image
+ * input, params merged into the body, Idempotency-Key), the `Prefer: respond-async` header,
+ * telling a 202 acknowledgement from a finished result, and waiting on it (`Requests`' wait).
  *
- * @internal
+ * `imageFile` uploads: the wire encoding is not known (reference §2.3: inferred); this is the one
+ * place that decides it: the bytes are sent as a base64 `data:` URI in `image_url`.
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { GenerationFailedError, VisgateError } from "../schemas/Errors.js"
-import type { ValidationError, VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
-import { AcceptedResult, AcceptedFromWire, type RequestStatus } from "../schemas/Requests.js"
-import { type ImageFile, resolveImageInput } from "./imageFile.js"
-import { type RequestWaitOptions, waitRequest } from "./requestWait.js"
-import { type Decoder, endpointOf, type JsonResponse, type RequestSpec, type Service as Client } from "../services/VisgateClient.js"
+import { toDataUri } from "../internal/dataUri.js"
+import { GenerationFailedError, ValidationError, VisgateError } from "../schemas/Errors.js"
+import type { VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
+import { AcceptedFromWire, AcceptedResult, type RequestStatus } from "../schemas/Requests.js"
+import { type RequestWaitOptions, waitRequest } from "./Requests.js"
+import type { Decoder, JsonResponse, RequestSpec, Service as Client } from "./VisgateClient.js"
+import { endpointOf } from "./VisgateClient.js"
+
+// -----------------------------------------------------------------------------
+// Image input
+// -----------------------------------------------------------------------------
+
+/** What `imageFile` accepts: a `Blob` (or `File`), an `ArrayBuffer` or a `Uint8Array`. */
+export type ImageFile = Blob | ArrayBuffer | Uint8Array
+
+const isBlob = (u: unknown): u is Blob => typeof Blob !== "undefined" && u instanceof Blob
+
+/** Reads and encodes an image file as a `data:` URI, refusing files over `maxBytes`. */
+export const imageFileToDataUri = (file: ImageFile, maxBytes: number): Effect.Effect<string, ValidationError> => {
+  const tooBig = (size: number) =>
+    new ValidationError({
+      message: `imageFile is ${size} bytes; the limit is ${maxBytes} bytes (set maxImageBytes to change it, ` +
+        `or upload the image and pass imageUrl instead)`,
+      errorCode: "IMAGE_TOO_LARGE",
+      field: "imageFile",
+      details: { size, maxBytes }
+    })
+  if (isBlob(file)) {
+    if (file.size > maxBytes) return Effect.fail(tooBig(file.size))
+    return Effect.tryPromise({
+      try: () => file.arrayBuffer(),
+      catch: (cause) =>
+        new ValidationError({
+          message: `imageFile could not be read: ${String(cause)}`,
+          errorCode: "INVALID_ARGUMENT",
+          field: "imageFile"
+        })
+    }).pipe(Effect.map((buffer) => toDataUri(new Uint8Array(buffer), file.type)))
+  }
+  if (file instanceof ArrayBuffer || file instanceof Uint8Array) {
+    const bytes = file instanceof Uint8Array ? file : new Uint8Array(file)
+    if (bytes.byteLength > maxBytes) return Effect.fail(tooBig(bytes.byteLength))
+    if (bytes.byteLength === 0) {
+      return Effect.fail(
+        new ValidationError({ message: "imageFile is empty", errorCode: "INVALID_ARGUMENT", field: "imageFile" })
+      )
+    }
+    return Effect.succeed(toDataUri(bytes, ""))
+  }
+  return Effect.fail(
+    new ValidationError({
+      message: "imageFile must be a Blob, File, ArrayBuffer or Uint8Array",
+      errorCode: "INVALID_ARGUMENT",
+      field: "imageFile"
+    })
+  )
+}
+
+/**
+ * Resolves `imageUrl` / `imageFile` into the one wire `image_url` value (or none).
+ * Passing both is an error.
+ */
+export const resolveImageInput = (
+  imageUrl: string | null | undefined,
+  imageFile: ImageFile | null | undefined,
+  maxBytes: number
+): Effect.Effect<string | undefined, ValidationError> => {
+  if (imageFile !== undefined && imageFile !== null) {
+    if (imageUrl !== undefined && imageUrl !== null && imageUrl !== "") {
+      return Effect.fail(
+        new ValidationError({
+          message: "Pass either imageUrl or imageFile, not both",
+          errorCode: "INVALID_ARGUMENT",
+          field: "imageFile"
+        })
+      )
+    }
+    return imageFileToDataUri(imageFile, maxBytes)
+  }
+  return Effect.succeed(imageUrl === null || imageUrl === "" ? undefined : imageUrl)
+}
+
+// -----------------------------------------------------------------------------
+// Generation requests
+// -----------------------------------------------------------------------------
 
 /**
  * Extra provider params are merged into the top level of the body (reference §2.2, §7.8: the

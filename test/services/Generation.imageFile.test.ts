@@ -1,7 +1,7 @@
 /** `imageFile` bytes become a base64 data URI; large inputs are encoded in slices; empty ones fail. */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { imageFileToDataUri } from "../../src/internal/imageFile.js"
+import { imageFileToDataUri } from "../../src/services/Generation.js"
 
 describe("imageFileToDataUri", () => {
   it.effect("encodes bytes across several slices exactly as Node's base64 does", () =>
