@@ -40,7 +40,7 @@ import type {
   GpuList,
   InferenceJob
 } from "./schemas/Deployments.js"
-import type { GenerateOptions, GenerateResult } from "./schemas/Generate.js"
+import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
 import type { ImageResult } from "./schemas/Images.js"
 import type { ModelInfo, ModelsResponse } from "./schemas/Models.js"
@@ -59,7 +59,7 @@ import { Account } from "./services/Account.js"
 import { Billing, type CheckoutOptions } from "./services/Billing.js"
 import { type CreateDeploymentOptions, Deployments, type ListDeploymentsOptions } from "./services/Deployments.js"
 import { DeploymentWatch } from "./services/DeploymentWatch.js"
-import { Generate } from "./services/Generate.js"
+import { Generate, type GenerateOptions } from "./services/Generate.js"
 import { Health } from "./services/Health.js"
 import { type ImageGenerateOptions, Images } from "./services/Images.js"
 import {

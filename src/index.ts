@@ -42,7 +42,7 @@ export {
   WaitTimeoutError
 } from "./schemas/Errors.js"
 export type { VisgateApiError } from "./schemas/Errors.js"
-export type { GenerateOptions, GenerateResult, Resolution } from "./schemas/Generate.js"
+export type { GenerateResult, Resolution } from "./schemas/Generate.js"
 export type { HealthStatus } from "./schemas/Health.js"
 export type { ImageResult } from "./schemas/Images.js"
 export type { AcceptedResult, RequestStatus, RequestStatusValue, ResultStatus } from "./schemas/Requests.js"
@@ -82,6 +82,7 @@ export type {
 } from "./schemas/Providers.js"
 export type { DashboardSummary, UsageLogEntry, UsagePeriod, UsageSummary } from "./schemas/Usage.js"
 export type { CheckoutOptions } from "./services/Billing.js"
+export type { GenerateOptions } from "./services/Generate.js"
 export type {
   CreateDeploymentOptions,
   DeploymentTask,

@@ -36,16 +36,6 @@ export class GenerateResult extends Schema.Class<GenerateResult>("GenerateResult
   createdAt: optional(Schema.String)
 })) {}
 
-/** Options of `generate(prompt, options)`. */
-export interface GenerateOptions {
-  /** Model id (default `fal-ai/flux/schnell`). */
-  readonly model?: string | null | undefined
-  /** Model-specific parameters, sent nested under `params` (e.g. `{ num_images: 2 }`). */
-  readonly params?: Readonly<Record<string, unknown>> | null | undefined
-  /** Your own idempotency key; one is generated per call otherwise. */
-  readonly idempotencyKey?: string | null | undefined
-}
-
 /** The `POST /generate` body: camelCase in, snake_case on the wire, validated before sending. */
 export const GenerateBody = Schema.Struct({
   prompt: NonBlank,

@@ -9,8 +9,18 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
-import { DEFAULT_GENERATE_MODEL, GenerateBody, type GenerateOptions, GenerateResult } from "../schemas/Generate.js"
+import { DEFAULT_GENERATE_MODEL, GenerateBody, GenerateResult } from "../schemas/Generate.js"
 import { VisgateClient } from "./VisgateClient.js"
+
+/** Options of `generate(prompt, options)`. */
+export interface GenerateOptions {
+  /** Model id (default `fal-ai/flux/schnell`). */
+  readonly model?: string | null | undefined
+  /** Model-specific parameters, sent nested under `params` (e.g. `{ num_images: 2 }`). */
+  readonly params?: Readonly<Record<string, unknown>> | null | undefined
+  /** Your own idempotency key; one is generated per call otherwise. */
+  readonly idempotencyKey?: string | null | undefined
+}
 
 /** The `Generate` service. */
 export interface Service {
