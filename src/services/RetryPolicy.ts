@@ -4,7 +4,8 @@
  * what is left to typed errors afterwards (`ErrorMapping.ts`), once.
  *
  * - Retried: 408, 429, 500, 502, 503, 504, attempt timeouts and connection errors (no response,
- *   or the body cut off). Never retried: other statuses, invalid URLs, `getToken` failures.
+ *   or the body cut off). Never retried: other statuses, invalid URLs, request encoding failures,
+ *   `getToken` failures.
  * - Backoff: exponential from 500 ms, jittered (x0.8..1.2), capped at 8 s, at most `maxRetries`.
  * - A response's `Retry-After` (seconds or HTTP date, capped at 60 s) replaces the backoff.
  *

@@ -13,7 +13,6 @@ import * as Live from "../../src/layers/Live.js"
 import { Health } from "../../src/services/Health.js"
 import { Images } from "../../src/services/Images.js"
 import { Requests } from "../../src/services/Requests.js"
-import { parseRetryAfterMs } from "../../src/services/RetryPolicy.js"
 import { VisgateClient } from "../../src/services/VisgateClient.js"
 import { json, mockHttp, text } from "../support/http.js"
 
@@ -405,19 +404,6 @@ describe("VisgateClient: retries", () => {
       // the body is identical on each retry too
       expect(mock.requests[1]!.body).toEqual(mock.requests[0]!.body)
     }))
-})
-
-describe("parseRetryAfterMs", () => {
-  it("reads seconds and HTTP dates, caps at 60 s, ignores junk", () => {
-    expect(parseRetryAfterMs("2", 0)).toBe(2000)
-    expect(parseRetryAfterMs("1.5", 0)).toBe(1500)
-    expect(parseRetryAfterMs(undefined, 0)).toBeUndefined()
-    expect(parseRetryAfterMs("soon", 0)).toBeUndefined()
-    expect(parseRetryAfterMs("600", 0)).toBe(60_000)
-    const now = Date.parse("2026-01-01T00:00:00Z")
-    expect(parseRetryAfterMs("Thu, 01 Jan 2026 00:00:10 GMT", now)).toBe(10_000)
-    expect(parseRetryAfterMs("Wed, 31 Dec 2025 00:00:10 GMT", now)).toBe(0)
-  })
 })
 
 describe("VisgateClient: decode helper", () => {
