@@ -33,8 +33,8 @@ const base64UrlToUtf8 = (s: string): string => {
 
 /** `{base}/_fake/media/img_<token>.png` (or `vid_<token>.mp4`). */
 export const mediaUrl = (base: string, kind: "png" | "mp4", spec: MediaSpec): string => {
-  const fields = { p: spec.prompt.slice(0, 500), w: spec.width, h: spec.height, i: spec.index ?? 0, s: spec.seed ?? null }
-  const token = utf8ToBase64Url(JSON.stringify(fields))
+  const { height: h, index: i = 0, prompt, seed: s = null, width: w } = spec
+  const token = utf8ToBase64Url(JSON.stringify({ p: prompt.slice(0, 500), w, h, i, s }))
   return `${base}/_fake/media/${kind === "png" ? "img" : "vid"}_${token}.${kind}`
 }
 
