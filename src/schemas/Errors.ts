@@ -114,6 +114,21 @@ export class DeploymentFailedError extends Schema.TaggedError<DeploymentFailedEr
   error: Schema.optional(Schema.String)
 }) {}
 
+/**
+ * A webhook (`@visgate_ai/client/webhooks`) was refused before its payload was read: the
+ * `X-Visgate-Internal-Secret` header is missing or wrong, no secret is configured on the
+ * receiving side, or the body is over the size cap. `reason` says which; the message never
+ * contains the expected or the received secret. `errorCode` is `WEBHOOK_VERIFICATION_FAILED`
+ * (`WEBHOOK_BODY_TOO_LARGE` for the cap). Answer such a request with 401 (413 for the cap).
+ */
+export class WebhookVerificationError extends Schema.TaggedError<WebhookVerificationError>()(
+  "WebhookVerificationError",
+  {
+    ...common,
+    reason: Schema.Literal("missing_secret", "invalid_secret", "secret_not_configured", "body_too_large")
+  }
+) {}
+
 // `instanceof` goes by `_tag`, not by prototype, so it holds across copies of this module (a
 // bundled Promise entry beside the Effect entry, two installs of the package): `VisgateError`
 // matches the whole family, each other class its own tag.
@@ -128,7 +143,8 @@ for (
     DecodeError,
     GenerationFailedError,
     WaitTimeoutError,
-    DeploymentFailedError
+    DeploymentFailedError,
+    WebhookVerificationError
   ]
 ) {
   const tag = cls._tag
@@ -153,7 +169,7 @@ export type VisgateApiError =
 /** Guard for any error of this SDK. */
 export const isVisgateError = (
   u: unknown
-): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError =>
+): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError | WebhookVerificationError =>
   u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
 
 /**
