@@ -262,7 +262,9 @@ const schemaFailure = (event: string) => (error: ParseResult.ParseError): Decode
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   const first = issues[0]
   const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : undefined
-  const what = first === undefined ? error.message : `${field !== undefined ? `field "${field}"` : "body"}: ${first.message}`
+  const what = first === undefined
+    ? error.message
+    : `${field !== undefined ? `field "${field}"` : "body"}: ${first.message}`
   return decodeFailure(`${event}: ${what}`, field, {
     event,
     issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }))
