@@ -404,12 +404,12 @@ describe("Effect service", () => {
     Effect.gen(function*() {
       const hooks = yield* Webhooks.Webhooks
       expect((yield* hooks.unwrapRaw(json(READY), H)).event).toBe("deployment_ready")
-      expect(yield* Effect.flip(hooks.unwrapRaw(json({ ...READY, pad: "x".repeat(100) }), H))).toMatchObject({
+      expect(yield* Effect.flip(hooks.unwrapRaw(json({ ...READY, pad: "x".repeat(1_000) }), H))).toMatchObject({
         reason: "body_too_large"
       })
       const request = new Request("http://h.local/", { method: "POST", body: json(JOB), headers: H })
       expect((yield* hooks.unwrap(request)).event).toBe("inference_job_completed")
-    }).pipe(Effect.provide(Webhooks.layer({ secret: Redacted.make(SECRET), maxBytes: 600 }))))
+    }).pipe(Effect.provide(Webhooks.layer({ secret: Redacted.make(SECRET), maxBytes: 1_000 }))))
 
   it.effect("Webhooks.layerConfig reads VISGATE_WEBHOOK_SECRET from the ConfigProvider", () =>
     Effect.gen(function*() {
