@@ -114,6 +114,13 @@ export class DeploymentFailedError extends Schema.TaggedError<DeploymentFailedEr
   error: Schema.optional(Schema.String)
 }) {}
 
+function webhookFields() {
+  return {
+    ...common,
+    reason: Schema.Literal("missing_secret", "invalid_secret", "secret_not_configured", "body_too_large")
+  }
+}
+
 /**
  * A webhook (`@visgate_ai/client/webhooks`) was refused before its payload was read: the
  * `X-Visgate-Internal-Secret` header is missing or wrong, no secret is configured on the
@@ -121,13 +128,15 @@ export class DeploymentFailedError extends Schema.TaggedError<DeploymentFailedEr
  * contains the expected or the received secret. `errorCode` is `WEBHOOK_VERIFICATION_FAILED`
  * (`WEBHOOK_BODY_TOO_LARGE` for the cap). Answer such a request with 401 (413 for the cap).
  */
-export class WebhookVerificationError extends Schema.TaggedError<WebhookVerificationError>()(
+export class WebhookVerificationError extends /* @__PURE__ */ Schema.TaggedError<WebhookVerificationError>()(
   "WebhookVerificationError",
-  {
-    ...common,
-    reason: Schema.Literal("missing_secret", "invalid_secret", "secret_not_configured", "body_too_large")
+  /* @__PURE__ */ webhookFields()
+) {
+  /** By `_tag` (see below); declared here, not in the loop, so the Promise bundle can drop the class. */
+  static override [Symbol.hasInstance](u: unknown): boolean {
+    return u instanceof Error && Predicate.hasProperty(u, "_tag") && u._tag === "WebhookVerificationError"
   }
-) {}
+}
 
 // `instanceof` goes by `_tag`, not by prototype, so it holds across copies of this module (a
 // bundled Promise entry beside the Effect entry, two installs of the package): `VisgateError`
@@ -143,8 +152,7 @@ for (
     DecodeError,
     GenerationFailedError,
     WaitTimeoutError,
-    DeploymentFailedError,
-    WebhookVerificationError
+    DeploymentFailedError
   ]
 ) {
   const tag = cls._tag
@@ -154,6 +162,7 @@ for (
   })
 }
 TAGS.add("VisgateError")
+TAGS.add("WebhookVerificationError")
 
 /** Every error a Visgate call can fail with. */
 export type VisgateApiError =
