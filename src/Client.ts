@@ -20,7 +20,8 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Progress } from "./internal/poll.js"
 import { toPlain } from "./internal/plain.js"
-import * as Live from "./layers/Live.js"
+import * as FetchClient from "./internal/fetchClient.js"
+import * as Live from "./layers/VisgateServices.js"
 import type { DeploymentLogLine, DeploymentState } from "./schemas/DeploymentWatch.js"
 import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
 import type { ApiKeyInfo, Me } from "./schemas/Account.js"
@@ -399,7 +400,7 @@ export class Client {
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
     const layer = Live.fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
-      Layer.provide(Live.leanHttpClientFetch(options.fetch))
+      Layer.provide(FetchClient.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
     this.#runtime = ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false)))
