@@ -1,26 +1,41 @@
 /**
- * The Promise client: a thin adapter over the Effect services. It holds no logic of its own: it
- * resolves its options, builds one runtime (`client/runtime.ts`: a `ManagedRuntime` run with the
- * caller's `AbortSignal`, rejecting with the SDK's error classes themselves) and assembles the
- * resources, each wired in its own file under `client/`.
+ * The Promise client: a thin adapter over the Effect services, with no logic of its own. One
+ * `ManagedRuntime` per client runs each call with the caller's `AbortSignal`
+ * (`runPromiseExit`), resolves with plain objects and rejects with the squashed cause, so a
+ * failure is the SDK's error class itself (`makeRuntime`, implementing `client/runtime.ts`).
+ * Each resource's wiring is a file under `client/`; the class assembles them.
+ *
+ * (The runtime lives here rather than in `client/` so that this entry module imports
+ * `effect/Stream` and friends first: that module order keeps the browser bundle about 0.4 KB
+ * gzip smaller.)
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
+import type * as Chunk from "effect/Chunk"
+import type * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { makeApiKeys, makeAuth, type ApiKeysResource, type AuthResource } from "./client/Account.js"
 import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
 import { makeModels, type ModelsResource } from "./client/Models.js"
-import { type RequestOptions, withoutSignal } from "./client/options.js"
+import { type RequestOptions, toEffectWaitOptions, withoutSignal } from "./client/options.js"
 import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
-import * as ClientRuntime from "./client/runtime.js"
+import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
 import * as FetchClient from "./internal/fetchClient.js"
-import { fromConfig } from "./layers/VisgateServices.js"
+import { toPlain } from "./internal/plain.js"
+import { fromConfig, type VisgateServices } from "./layers/VisgateServices.js"
+import { AbortError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateOptions, GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
 import { Generate } from "./services/Generate.js"
@@ -36,6 +51,114 @@ import * as VisgateConfig from "./services/VisgateConfig.js"
 export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing"> {
   /** A custom `fetch` (tests, edge runtimes, instrumentation). Defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined
+}
+
+/** A service tag as the Effect that reads the service. */
+const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
+
+const closedError = () => new VisgateError({ message: "This client has been closed", errorCode: "CLIENT_CLOSED" })
+
+/**
+ * The client runtime over `runtime`. Every call resolves with plain objects (`toPlain`) and
+ * rejects with the squashed cause; interruption by the caller's signal is `AbortError`.
+ */
+const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>): ClientRuntime => {
+  let closing: Promise<void> | undefined
+
+  const run = async <A, E>(effect: Effect.Effect<A, E, VisgateServices>, signal: AbortSignal | undefined): Promise<A> => {
+    if (closing !== undefined) throw closedError()
+    if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
+    const exit = await runtime.runPromiseExit(effect, signal !== undefined ? { signal } : undefined)
+    if (Exit.isSuccess(exit)) return toPlain(exit.value)
+    if (Cause.isInterruptedOnly(exit.cause)) {
+      throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
+    }
+    throw Cause.squash(exit.cause)
+  }
+
+  const toAsyncIterable = <A, E>(
+    stream: Stream.Stream<A, E, VisgateServices>,
+    signal: AbortSignal | undefined
+  ): AsyncIterable<A> => ({
+    [Symbol.asyncIterator](): AsyncIterator<A> {
+      let scope: Scope.CloseableScope | undefined
+      let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>, VisgateServices> | undefined
+      let buffer: Array<A> = []
+      let finished = false
+      let inFlight: AbortController | undefined
+      const close = () => {
+        finished = true
+        signal?.removeEventListener("abort", onAbort)
+        const s = scope
+        scope = undefined
+        if (s !== undefined) runtime.runFork(Scope.close(s, Exit.void))
+      }
+      const onAbort = () => {
+        if (inFlight !== undefined) inFlight.abort() // `next()` closes once the pull has stopped
+        else close()
+      }
+      const aborted = () => new AbortError(undefined, { cause: signal?.reason })
+      signal?.addEventListener("abort", onAbort, { once: true })
+      return {
+        async next(): Promise<IteratorResult<A>> {
+          if (buffer.length > 0) return { done: false, value: toPlain(buffer.shift()!) }
+          if (signal?.aborted) {
+            close()
+            throw aborted()
+          }
+          if (finished) return { done: true, value: undefined }
+          if (closing !== undefined) {
+            close()
+            throw closedError()
+          }
+          if (pull === undefined) {
+            const s = await runtime.runPromise(Scope.make())
+            scope = s
+            pull = await runtime.runPromise(Scope.extend(Stream.toPull(stream), s))
+          }
+          for (;;) {
+            const controller = new AbortController()
+            inFlight = controller
+            const exit = await runtime.runPromiseExit(pull, { signal: controller.signal })
+            inFlight = undefined
+            if (signal?.aborted) {
+              close()
+              throw aborted()
+            }
+            if (Exit.isSuccess(exit)) {
+              const values = Array.from(exit.value)
+              if (values.length === 0) continue
+              buffer = values.slice(1)
+              return { done: false, value: toPlain(values[0]!) }
+            }
+            close()
+            const failure = Cause.failureOption(exit.cause)
+            if (Option.isSome(failure)) {
+              if (Option.isNone(failure.value)) return { done: true, value: undefined }
+              throw failure.value.value
+            }
+            if (Cause.isInterruptedOnly(exit.cause)) throw aborted()
+            throw Cause.squash(exit.cause)
+          }
+        },
+        async return(): Promise<IteratorResult<A>> {
+          inFlight?.abort()
+          close()
+          return { done: true, value: undefined }
+        }
+      }
+    }
+  })
+
+  return {
+    call: (tag, f, options) => run(Effect.flatMap(service(tag), f), options?.signal),
+    wait: (tag, options, f) =>
+      run(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options?.signal),
+    watch: (tag, options, f) =>
+      toAsyncIterable(Stream.unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options?.signal),
+    iterate: (tag, f, options) => toAsyncIterable(Stream.unwrap(Effect.map(service(tag), f)), options?.signal),
+    close: () => (closing ??= runtime.dispose())
+  }
 }
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
@@ -72,7 +195,7 @@ export class Client {
   /** `GET /api-keys`. */
   readonly apiKeys: ApiKeysResource
 
-  readonly #runtime: ClientRuntime.ClientRuntime
+  readonly #runtime: ClientRuntime
   readonly #describe: string
 
   /**
@@ -91,7 +214,7 @@ export class Client {
       Layer.provide(FetchClient.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
-    const runtime = ClientRuntime.make(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))
+    const runtime = makeRuntime(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))
     this.#runtime = runtime
     this.images = makeGeneration(runtime, Images)
     this.videos = makeGeneration(runtime, Videos)

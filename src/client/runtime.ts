@@ -1,29 +1,15 @@
 /**
- * The Promise client's runtime: one `ManagedRuntime` over the SDK's services, and the only ways
- * a Promise resource reaches it. Each runs a service call with the caller's `AbortSignal`
- * (`runPromiseExit`), resolves with plain objects and rejects with the squashed cause, so a
- * failure is the SDK's error class itself; interruption by the signal is `AbortError`.
+ * What a Promise resource's wiring (`client/*.ts`) may ask of its client: run a service call,
+ * wait, watch or iterate, each with the caller's `AbortSignal`. `Client.ts` implements it on
+ * the client's `ManagedRuntime`.
  *
  * @since 0.1.0
  */
-import * as Cause from "effect/Cause"
-import type * as Chunk from "effect/Chunk"
 import type * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import type * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Option from "effect/Option"
-import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import { toPlain } from "../internal/plain.js"
+import type * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
 import type { VisgateServices } from "../layers/VisgateServices.js"
-import { AbortError, VisgateError } from "../schemas/Errors.js"
-import { type EffectWaitOptions, type RequestOptions, toEffectWaitOptions, type WaitOptions } from "./options.js"
-
-/** A service tag as the Effect that reads the service. */
-const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
-
-const closedError = () => new VisgateError({ message: "This client has been closed", errorCode: "CLIENT_CLOSED" })
+import type { EffectWaitOptions, RequestOptions, WaitOptions } from "./options.js"
 
 /** The runtime of one Promise client: the only ways its resources reach the services. */
 export interface ClientRuntime {
@@ -34,7 +20,7 @@ export interface ClientRuntime {
     options: RequestOptions | undefined
   ) => Promise<A>
   /**
-   * The waiting methods: `options` checked and translated ({@link toEffectWaitOptions}), then
+   * The waiting methods: `options` checked and translated (`toEffectWaitOptions`), then
    * `f` run on the service with them, cancelled by `options.signal`.
    */
   readonly wait: <I extends VisgateServices, S, P, A, E>(
@@ -64,105 +50,3 @@ export interface ClientRuntime {
   readonly close: () => Promise<void>
 }
 
-/**
- * The client runtime over `runtime`. Every call resolves with plain objects (`toPlain`) and
- * rejects with the squashed cause; interruption by the caller's signal is `AbortError`.
- */
-export const make = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>): ClientRuntime => {
-  let closing: Promise<void> | undefined
-
-  const run = async <A, E>(effect: Effect.Effect<A, E, VisgateServices>, signal: AbortSignal | undefined): Promise<A> => {
-    if (closing !== undefined) throw closedError()
-    if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
-    const exit = await runtime.runPromiseExit(effect, signal !== undefined ? { signal } : undefined)
-    if (Exit.isSuccess(exit)) return toPlain(exit.value)
-    if (Cause.isInterruptedOnly(exit.cause)) {
-      throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
-    }
-    throw Cause.squash(exit.cause)
-  }
-
-  const toAsyncIterable = <A, E>(
-    stream: Stream.Stream<A, E, VisgateServices>,
-    signal: AbortSignal | undefined
-  ): AsyncIterable<A> => ({
-    [Symbol.asyncIterator](): AsyncIterator<A> {
-      let scope: Scope.CloseableScope | undefined
-      let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>, VisgateServices> | undefined
-      let buffer: Array<A> = []
-      let finished = false
-      let inFlight: AbortController | undefined
-      const close = () => {
-        finished = true
-        signal?.removeEventListener("abort", onAbort)
-        const s = scope
-        scope = undefined
-        if (s !== undefined) runtime.runFork(Scope.close(s, Exit.void))
-      }
-      const onAbort = () => {
-        if (inFlight !== undefined) inFlight.abort() // `next()` closes once the pull has stopped
-        else close()
-      }
-      const aborted = () => new AbortError(undefined, { cause: signal?.reason })
-      signal?.addEventListener("abort", onAbort, { once: true })
-      return {
-        async next(): Promise<IteratorResult<A>> {
-          if (buffer.length > 0) return { done: false, value: toPlain(buffer.shift()!) }
-          if (signal?.aborted) {
-            close()
-            throw aborted()
-          }
-          if (finished) return { done: true, value: undefined }
-          if (closing !== undefined) {
-            close()
-            throw closedError()
-          }
-          if (pull === undefined) {
-            const s = await runtime.runPromise(Scope.make())
-            scope = s
-            pull = await runtime.runPromise(Scope.extend(Stream.toPull(stream), s))
-          }
-          for (;;) {
-            const controller = new AbortController()
-            inFlight = controller
-            const exit = await runtime.runPromiseExit(pull, { signal: controller.signal })
-            inFlight = undefined
-            if (signal?.aborted) {
-              close()
-              throw aborted()
-            }
-            if (Exit.isSuccess(exit)) {
-              const values = Array.from(exit.value)
-              if (values.length === 0) continue
-              buffer = values.slice(1)
-              return { done: false, value: toPlain(values[0]!) }
-            }
-            close()
-            const failure = Cause.failureOption(exit.cause)
-            if (Option.isSome(failure)) {
-              if (Option.isNone(failure.value)) return { done: true, value: undefined }
-              throw failure.value.value
-            }
-            if (Cause.isInterruptedOnly(exit.cause)) throw aborted()
-            throw Cause.squash(exit.cause)
-          }
-        },
-        async return(): Promise<IteratorResult<A>> {
-          inFlight?.abort()
-          close()
-          return { done: true, value: undefined }
-        }
-      }
-    }
-  })
-
-  return {
-    call: (tag, f, options) => run(Effect.flatMap(service(tag), f), options?.signal),
-    wait: (tag, options, f) =>
-      run(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options?.signal),
-    watch: (tag, options, f) =>
-      toAsyncIterable(Stream.unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options?.signal),
-    iterate: (tag, f, options) => toAsyncIterable(Stream.unwrap(Effect.map(service(tag), f)), options?.signal),
-    close: () => (closing ??= runtime.dispose())
-  }
-}
