@@ -5,25 +5,16 @@
  * @since 0.1.0
  */
 export { AsyncClient, Client } from "./Client.js"
-export type {
-  ApiKeysResource,
-  AuthResource,
-  BillingResource,
-  ClientOptions,
-  DeploymentProgress,
-  DeploymentsResource,
-  DeploymentsWatchResource,
-  ImagesResource,
-  ModelsResource,
-  ProvidersResource,
-  RequestOptions,
-  RequestProgress,
-  RequestsResource,
-  UsageResource,
-  VideosResource,
-  WaitOptions,
-  WatchOptions
-} from "./Client.js"
+export type { ClientOptions } from "./Client.js"
+export type { ApiKeysResource, AuthResource } from "./client/Account.js"
+export type { BillingResource } from "./client/Billing.js"
+export type { DeploymentProgress, DeploymentsResource, DeploymentsWatchResource } from "./client/Deployments.js"
+export type { GenerationResource, ImagesResource, VideosResource } from "./client/Generation.js"
+export type { ModelsResource } from "./client/Models.js"
+export type { RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
+export type { ProvidersResource } from "./client/Providers.js"
+export type { RequestProgress, RequestsResource } from "./client/Requests.js"
+export type { UsageResource } from "./client/Usage.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"
 export type { VideoModelProvider } from "./presets.js"
 export {
