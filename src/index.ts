@@ -62,6 +62,8 @@ export type {
   DeploymentList,
   DeploymentLogEntry,
   DeploymentStatus,
+  /** Same as `DeploymentStatus` (the name the watch helpers used first). */
+  DeploymentStatus as DeploymentStatusValue,
   GpuList,
   GpuType,
   InferenceJob,
@@ -95,4 +97,4 @@ export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./internal/imageFile.js"
 export type { Progress } from "./internal/poll.js"
-export type { DeploymentLogLine, DeploymentState, DeploymentStatusValue } from "./schemas/DeploymentWatch.js"
+export type { DeploymentLogLine, DeploymentState } from "./schemas/DeploymentWatch.js"

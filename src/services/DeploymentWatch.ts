@@ -33,13 +33,8 @@ import { nonBlank } from "../internal/body.js"
 import { bounded, hintFromSeconds, makeProgress, poll, type PollOptions, type Progress } from "../internal/poll.js"
 import { decodeSse, type SseEvent, SseParser } from "../internal/sse.js"
 import { mapEffectSequential } from "../internal/stream.js"
-import { DEPLOYMENT_PATHS } from "../schemas/Deployments.js"
-import {
-  DeploymentLogLine,
-  DeploymentState,
-  isTerminalDeploymentStatus,
-  StreamErrorEvent
-} from "../schemas/DeploymentWatch.js"
+import { DEPLOYMENT_PATHS, isTerminalDeploymentStatus } from "../schemas/Deployments.js"
+import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../schemas/DeploymentWatch.js"
 import {
   DecodeError,
   DeploymentFailedError,
