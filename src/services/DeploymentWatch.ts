@@ -1,19 +1,23 @@
 /**
  * `DeploymentWatch`: long-running work on deployments. Status changes as a `Stream` (server-sent
  * events when the server offers them, polling otherwise), live log lines, and waiting for ready.
+ * Both event streams run on one reconnecting loop (`internal/sseReconnect.ts`, where the rules
+ * for drops, `retry:` and "no event stream here" are written down once); this file says what an
+ * event means.
  *
  * How `watch` reads the status:
  *
  * 1. `GET /deployments/{id}/stream` (SSE, `fetch` with the auth header, through the core client,
  *    so connecting is retried like any call). Each `status` event is an update; comments
  *    (keepalives) and unknown events are ignored; `event: error` with `not_found` fails with
- *    `VisgateError` `DEPLOYMENT_NOT_FOUND` (404).
+ *    `VisgateError` `DEPLOYMENT_NOT_FOUND` (404), any other reason with `DEPLOYMENT_STREAM_ERROR`.
  * 2. When the connection drops before a terminal status, it reconnects (after the server's
  *    `retry:` or `reconnectDelay`); after `maxReconnects` drops in a row that brought no new
- *    status, it falls back to polling.
+ *    status, it falls back to polling (`mode: "sse"`: fails with `STREAM_DROPPED`).
  * 3. When the server does not offer SSE (404, 405, 406 or 501 on the stream route, or a body that
  *    is not an event stream, e.g. JSON), it polls `GET /deployments/{id}` with the shared poll
- *    combinator (default schedule, hints, same rules as `Requests.poll`).
+ *    combinator (default schedule, hints, same rules as `Requests.poll`). `mode: "sse"` fails
+ *    instead: with the route's error, or with `SSE_UNAVAILABLE`.
  *
  * Either way the stream emits each status change once, ends after `ready`, `failed`,
  * `webhook_failed` or `deleted`, and fails with `WaitTimeoutError` past `timeout`. Other errors
@@ -52,7 +56,10 @@ export type DeploymentProgress = Progress<DeploymentState>
 
 /** Options of `watch` and `waitUntilReady`. */
 export interface DeploymentWatchOptions extends Omit<PollOptions, "changesOnly"> {
-  /** `auto` (default): SSE, falling back to polling; `sse`: SSE only (reconnecting); `poll`: polling only. */
+  /**
+   * `auto` (default): SSE, falling back to polling; `sse`: SSE only (reconnecting; where the server
+   * offers no event stream, or after `maxReconnects` drops, it fails); `poll`: polling only.
+   */
   readonly mode?: "auto" | "sse" | "poll" | undefined
   /** Drops in a row without a new status before falling back to polling (default 3). */
   readonly maxReconnects?: number | undefined
