@@ -79,6 +79,9 @@ interface Left<S> {
 /** Statuses of the stream route that mean "no event stream here". */
 const NO_SSE_STATUSES: ReadonlySet<number> = new Set([404, 405, 406, 501])
 
+const fail = (message: string, errorCode: string): Stream.Stream<never, VisgateError> =>
+  Stream.fail(new VisgateError({ message, errorCode }))
+
 /** The loop described in the module comment. */
 export const reconnectingSse = <S, A, E, R>(
   options: ReconnectingSse<S, A, E, R>
@@ -119,35 +122,24 @@ export const reconnectingSse = <S, A, E, R>(
         fallback !== undefined && error.statusCode !== undefined && NO_SSE_STATUSES.has(error.statusCode)
           ? fallback
           : Stream.fail(error),
-      onSuccess: (body) => connection(body, state, drops)
+      onSuccess: (body) => {
+        const parser = new SseParser()
+        // A body cut off mid-stream is a drop, handled like a clean close.
+        const events = decodeSse(Stream.catchTag(body, "ConnectionError", () => Stream.empty), parser)
+        const left = Channel.pipeTo(Stream.toChannel(events), read({ state, fresh: false }))
+        return Stream.fromChannel(Channel.flatMap(left, (end) => Stream.toChannel(after(end, parser, drops))))
+      }
     }))
-
-  const connection = (body: Stream.Stream<Uint8Array, VisgateApiError>, state: S, drops: number): Out =>
-    Stream.suspend(() => {
-      const parser = new SseParser()
-      // A body cut off mid-stream is a drop, handled like a clean close.
-      const events = decodeSse(Stream.catchTag(body, "ConnectionError", () => Stream.empty), parser)
-      const left = Channel.pipeTo(Stream.toChannel(events), read({ state, fresh: false }))
-      return Stream.fromChannel(Channel.flatMap(left, (end) => Stream.toChannel(after(end, parser, drops))))
-    })
 
   /** After a connection ended: done, the fallback, a failure, or the next connection. */
   const after = (left: Left<S> | undefined, parser: SseParser, drops: number): Out => {
     if (left === undefined) return Stream.empty
     if (parser.recognized === 0) {
       if (fallback !== undefined) return fallback
-      if (drops === 0) {
-        return Stream.fail(
-          new VisgateError({ message: `${endpoint} did not answer with an event stream`, errorCode: "SSE_UNAVAILABLE" })
-        )
-      }
+      if (drops === 0) return fail(`${endpoint} did not answer with an event stream`, "SSE_UNAVAILABLE")
     }
     const inRow = left.fresh ? 1 : drops + 1
-    if (inRow > maxReconnects) {
-      return fallback ?? Stream.fail(
-        new VisgateError({ message: `The ${name} dropped ${inRow} times in a row`, errorCode: "STREAM_DROPPED" })
-      )
-    }
+    if (inRow > maxReconnects) return fallback ?? fail(`The ${name} dropped ${inRow} times in a row`, "STREAM_DROPPED")
     const delay = parser.retryMs !== undefined ? Duration.millis(parser.retryMs) : reconnectDelay
     return Stream.unwrap(Effect.as(Effect.sleep(delay), connect(left.state, inRow)))
   }
