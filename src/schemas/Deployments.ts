@@ -80,7 +80,12 @@ export type DeploymentStatus =
   | (string & {})
 
 /** Where watching a deployment stops. */
-export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set(["ready", "failed", "webhook_failed", "deleted"])
+export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set([
+  "ready",
+  "failed",
+  "webhook_failed",
+  "deleted"
+])
 
 /** Whether a deployment status is terminal (`ready`, `failed`, `webhook_failed`, `deleted`). */
 export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_DEPLOYMENT_STATUSES.has(status)

@@ -177,7 +177,10 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     )
   }
 
-  const pollState = (id: string, options: DeploymentWatchOptions): Stream.Stream<DeploymentState, VisgateApiError | WaitTimeoutError> =>
+  const pollState = (
+    id: string,
+    options: DeploymentWatchOptions
+  ): Stream.Stream<DeploymentState, VisgateApiError | WaitTimeoutError> =>
     Stream.map(
       poll({
         target: "deployment",
@@ -233,12 +236,14 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     deploymentId: string,
     options: DeploymentWatchOptions = {}
   ): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> =>
-    Stream.unwrap(Effect.map(Effect.zip(checkId(deploymentId), Clock.currentTimeMillis), ([id, start]) => {
-      const mode = options.mode ?? "auto"
-      const polling = pollState(id, options)
-      const states = mode === "poll" ? polling : statusEvents(id, options, mode === "auto" ? polling : undefined)
-      // Every state seen (event or poll) is stamped with the elapsed time and how many came so far.
-      return Stream.unwrap(Effect.map(Ref.make(0), (seen) => {
+    Stream.unwrap(Effect.map(
+      Effect.all([checkId(deploymentId), Clock.currentTimeMillis, Ref.make(0)]),
+      ([id, start, seen]) => {
+        const mode = options.mode ?? "auto"
+        const polling = pollState(id, options)
+        const states = mode === "poll" ? polling : statusEvents(id, options, mode === "auto" ? polling : undefined)
+        // Every state seen (event or poll, repeats included) is stamped with the elapsed time and
+        // how many came so far; then only changes go on.
         const updates = mapEffectSequential(states, (state) =>
           Effect.zipWith(
             Ref.updateAndGet(seen, (n) => n + 1),
@@ -250,8 +255,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
           { target: "deployment", id, isTerminal: isTerminalDeploymentStatus },
           options.timeout
         )
-      }))
-    }))
+      }
+    ))
 
   const logs = (
     deploymentId: string,

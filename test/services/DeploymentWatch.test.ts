@@ -238,7 +238,9 @@ describe("DeploymentWatch.watch over SSE", () => {
       expect(error.message).toBe(`The status stream of deployment ${DEP} dropped 3 times in a row`)
       expect(seen).toEqual(["creating_endpoint"])
       // the first connection brought news (1), the next two did not (2, 3 > 2): no polling
-      expect(http.calls.map((c) => `${c.path}@${c.at}`)).toEqual([0, 250, 500].map((at) => `/v1/deployments/${DEP}/stream@${at}`))
+      expect(http.calls.map((c) => `${c.path}@${c.at}`)).toEqual(
+        [0, 250, 500].map((at) => `/v1/deployments/${DEP}/stream@${at}`)
+      )
     }))
 
   it.effect("mode: sse fails with SSE_UNAVAILABLE when the first answer is not an event stream", () =>
@@ -267,7 +269,10 @@ describe("DeploymentWatch.watch over SSE", () => {
   it.effect("event: error with another reason fails with DEPLOYMENT_STREAM_ERROR", () =>
     Effect.gen(function*() {
       const http = recordingHttp(() =>
-        sseResponse([statusEvent("validating"), `event: error\ndata: {"deployment_id":"${DEP}","error":"internal"}\n\n`])
+        sseResponse([
+          statusEvent("validating"),
+          `event: error\ndata: {"deployment_id":"${DEP}","error":"internal"}\n\n`
+        ])
       )
       const error = yield* DeploymentWatch.pipe(
         Effect.flatMap((w) => Effect.flip(Stream.runDrain(w.watch(DEP)))),
@@ -386,7 +391,9 @@ describe("DeploymentWatch.logs", () => {
     Effect.gen(function*() {
       const runtime = yield* Effect.runtime<never>()
       const http = recordingHttp(() =>
-        new Response(timedBody(runtime, [[0, log(1, "a")], [500, "event: done\ndata: {}\n\n"], [600_000, log(2, "late")]]))
+        new Response(
+          timedBody(runtime, [[0, log(1, "a")], [500, "event: done\ndata: {}\n\n"], [600_000, log(2, "late")]])
+        )
       )
       const fiber = yield* DeploymentWatch.pipe(
         Effect.flatMap((w) => Stream.runCollect(w.logs(DEP))),
@@ -405,7 +412,10 @@ describe("DeploymentWatch.logs", () => {
       const seen: Array<string> = []
       const fiber = yield* DeploymentWatch.pipe(
         Effect.flatMap((w) =>
-          Effect.flip(Stream.runDrain(Stream.tap(w.logs(DEP, { maxReconnects: 2 }), (l) => Effect.sync(() => seen.push(l.message)))))
+          Effect.flip(Stream.runDrain(Stream.tap(
+            w.logs(DEP, { maxReconnects: 2 }),
+            (l) => Effect.sync(() => seen.push(l.message))
+          )))
         ),
         Effect.provide(servicesWith(http)),
         Effect.fork
