@@ -53,6 +53,8 @@ export type {
   DeploymentList,
   DeploymentLogEntry,
   DeploymentStatus,
+  /** Same as `DeploymentStatus` (the name the watch helpers used first). */
+  DeploymentStatus as DeploymentStatusValue,
   GpuList,
   GpuType,
   InferenceJob,
@@ -87,4 +89,4 @@ export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./services/Generation.js"
 export type { Progress } from "./schemas/Polling.js"
-export type { DeploymentLogLine, DeploymentState, DeploymentStatusValue } from "./schemas/DeploymentWatch.js"
+export type { DeploymentLogLine, DeploymentState } from "./schemas/DeploymentWatch.js"
