@@ -5,11 +5,15 @@
  * leading BOM is dropped, lines starting with `:` are comments (keepalives), `data:` lines are
  * joined with `\n`, a blank line dispatches the event, a field without a colon has an empty
  * value, one space after the colon is dropped, and an event not terminated by a blank line when
- * the stream ends is discarded.
+ * the stream ends is discarded. Work is linear in the input (no chunk rescans earlier ones) and
+ * memory is capped: a line, or an event's fields together, longer than `maxEventChars` (1 Mi
+ * UTF-16 code units by default) fails instead of growing without end.
  *
  * @internal
  */
+import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import { DecodeError } from "../schemas/Errors.js"
 
 /** One dispatched event. */
 export interface SseEvent {
@@ -23,14 +27,45 @@ export interface SseEvent {
   readonly retry?: number
 }
 
-/** An incremental parser: feed text, get the events completed by it. */
+/** Default cap on one line, and on one event's fields together, in UTF-16 code units (1 Mi). */
+export const DEFAULT_MAX_EVENT_CHARS = 1024 * 1024
+
+/** Thrown by {@link SseParser.push} when a line or an event exceeds the parser's cap. */
+export class SseLimitError extends Error {
+  constructor(
+    /** The cap that was exceeded, in UTF-16 code units. */
+    readonly limit: number,
+    /** What grew past it: one line still waiting for its end, or the fields of one event. */
+    readonly what: "line" | "event"
+  ) {
+    super(`An event-stream ${what} exceeds ${limit} characters`)
+    this.name = "SseLimitError"
+  }
+}
+
+/** Parser options. */
+export interface SseParserOptions {
+  /** Cap on one line and on one event's fields together (UTF-16 code units). Default 1 Mi. */
+  readonly maxEventChars?: number
+}
+
+/**
+ * An incremental parser: feed text, get the events completed by it. Linear in the input: each
+ * character is scanned once (the unfinished line is kept as a list of pieces, never rescanned),
+ * and memory is bounded by `maxEventChars` (past it, `push` throws {@link SseLimitError}).
+ */
 export class SseParser {
-  #buffer = ""
+  readonly maxEventChars: number
+  /** Pieces of the line not yet ended, and their total length. */
+  #pending: Array<string> = []
+  #pendingLength = 0
   #pendingCr = false
   #started = false
   #event = ""
   #data: Array<string> = []
   #hasData = false
+  /** Characters held by the event being built (`event:` + `data:` values). */
+  #eventLength = 0
   #lastId: string | undefined = undefined
   #retry: number | undefined = undefined
   /** Comment lines seen (keepalives); exposed for diagnostics and tests. */
@@ -41,37 +76,58 @@ export class SseParser {
   lines = 0
   /** Lines that were a comment or a known field; a body with none is not an event stream. */
   recognized = 0
+  /** Characters examined for line ends, in total (equals the input length: nothing is rescanned). */
+  scanned = 0
 
-  /** Parses a chunk of text; returns the events it completed. */
+  constructor(options: SseParserOptions = {}) {
+    const max = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
+    if (!(Number.isInteger(max) && max > 0)) throw new RangeError("maxEventChars must be a positive integer")
+    this.maxEventChars = max
+  }
+
+  /** Parses a chunk of text; returns the events it completed. Throws {@link SseLimitError} past the cap. */
   push(text: string): Array<SseEvent> {
     if (text.length === 0) return []
     let chunk = text
-    if (!this.#started && chunk.length > 0) {
+    if (!this.#started) {
       this.#started = true
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
     }
     // A CR at the end of the previous chunk already ended a line; a LF right after it is the
     // second half of a CRLF, not an empty line.
-    if (this.#pendingCr && chunk.startsWith("\n")) chunk = chunk.slice(1)
+    let start = 0
+    if (this.#pendingCr && chunk.charCodeAt(0) === 10) start = 1
     this.#pendingCr = false
     const events: Array<SseEvent> = []
-    let all = this.#buffer + chunk
-    let start = 0
-    for (let i = 0; i < all.length; i++) {
-      const c = all.charCodeAt(i)
+    const n = chunk.length
+    this.scanned += n - start
+    for (let i = start; i < n; i++) {
+      const c = chunk.charCodeAt(i)
       if (c !== 10 && c !== 13) continue
-      this.#line(all.slice(start, i), events)
+      if (this.#pendingLength + (i - start) > this.maxEventChars) throw new SseLimitError(this.maxEventChars, "line")
+      let line = chunk.slice(start, i)
+      if (this.#pendingLength > 0) {
+        this.#pending.push(line)
+        line = this.#pending.join("")
+        this.#pending = []
+        this.#pendingLength = 0
+      }
+      this.#line(line, events)
       if (c === 13) {
-        if (i + 1 < all.length) {
-          if (all.charCodeAt(i + 1) === 10) i++
+        if (i + 1 < n) {
+          if (chunk.charCodeAt(i + 1) === 10) i++
         } else {
           this.#pendingCr = true
         }
       }
       start = i + 1
     }
-    all = all.slice(start)
-    this.#buffer = all
+    if (start < n) {
+      const rest = start === 0 ? chunk : chunk.slice(start)
+      this.#pendingLength += rest.length
+      if (this.#pendingLength > this.maxEventChars) throw new SseLimitError(this.maxEventChars, "line")
+      this.#pending.push(rest)
+    }
     return events
   }
 
@@ -89,6 +145,7 @@ export class SseParser {
       this.#event = ""
       this.#data = []
       this.#hasData = false
+      this.#eventLength = 0
       this.#retry = undefined
       return
     }
@@ -104,9 +161,11 @@ export class SseParser {
     if (field === "event" || field === "data" || field === "id" || field === "retry") this.recognized++
     switch (field) {
       case "event":
+        this.#grow(value.length - this.#event.length)
         this.#event = value
         break
       case "data":
+        this.#grow(value.length + 1)
         this.#data.push(value)
         this.#hasData = true
         break
@@ -121,23 +180,52 @@ export class SseParser {
         break
     }
   }
+
+  #grow(by: number): void {
+    this.#eventLength += by
+    if (this.#eventLength > this.maxEventChars) throw new SseLimitError(this.maxEventChars, "event")
+  }
+}
+
+/** Options of {@link decodeSse}. */
+export interface DecodeSseOptions {
+  /** `METHOD /path` of the stream, for the `DecodeError` raised past the cap. */
+  readonly endpoint?: string
 }
 
 /**
  * Bytes to events: a `Stream` combinator over a response body. Pass a `parser` to inspect it
- * afterwards (e.g. `recognized === 0`: the body was not an event stream).
+ * afterwards (e.g. `recognized === 0`: the body was not an event stream), or to set its cap. A
+ * line or an event longer than the parser's `maxEventChars` fails the stream with a
+ * `DecodeError` (`errorCode` `SSE_EVENT_TOO_LARGE`) instead of buffering without end.
  */
 export const decodeSse = <E, R>(
   bytes: Stream.Stream<Uint8Array, E, R>,
-  parser?: SseParser
-): Stream.Stream<SseEvent, E, R> =>
+  parser?: SseParser,
+  options: DecodeSseOptions = {}
+): Stream.Stream<SseEvent, E | DecodeError, R> =>
   Stream.suspend(() => {
     const p = parser ?? new SseParser()
+    const endpoint = options.endpoint ?? "event stream"
     return bytes.pipe(
       Stream.decodeText("utf-8"),
-      Stream.mapConcat((text) => p.push(text))
+      Stream.mapConcatEffect((text): Effect.Effect<Array<SseEvent>, DecodeError> => {
+        try {
+          return Effect.succeed(p.push(text))
+        } catch (error) {
+          if (!(error instanceof SseLimitError)) return Effect.die(error)
+          return Effect.fail(
+            new DecodeError({
+              message: `Unexpected response from ${endpoint}: an event-stream ${error.what} exceeds ${error.limit} characters`,
+              errorCode: "SSE_EVENT_TOO_LARGE",
+              endpoint,
+              details: { limit: error.limit, what: error.what }
+            })
+          )
+        }
+      })
     )
   })
 
-/** Parses a whole body at once (tests, fixtures). */
-export const parseSse = (text: string): Array<SseEvent> => new SseParser().push(text)
+/** Parses a whole body at once (tests, fixtures). Throws {@link SseLimitError} past the cap. */
+export const parseSse = (text: string, options?: SseParserOptions): Array<SseEvent> => new SseParser(options).push(text)
