@@ -11,7 +11,6 @@
  *
  * @internal
  */
-import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { DecodeError } from "../schemas/Errors.js"
 
@@ -30,19 +29,6 @@ export interface SseEvent {
 /** Default cap on one line, and on one event's fields together, in UTF-16 code units (1 Mi). */
 export const DEFAULT_MAX_EVENT_CHARS = 1024 * 1024
 
-/** Thrown by {@link SseParser.push} when a line or an event exceeds the parser's cap. */
-export class SseLimitError extends Error {
-  constructor(
-    /** The cap that was exceeded, in UTF-16 code units. */
-    readonly limit: number,
-    /** What grew past it: one line still waiting for its end, or the fields of one event. */
-    readonly what: "line" | "event"
-  ) {
-    super(`An event-stream ${what} exceeds ${limit} characters`)
-    this.name = "SseLimitError"
-  }
-}
-
 /** Parser options. */
 export interface SseParserOptions {
   /** Cap on one line and on one event's fields together (UTF-16 code units). Default 1 Mi. */
@@ -51,19 +37,18 @@ export interface SseParserOptions {
 
 /**
  * An incremental parser: feed text, get the events completed by it. Linear in the input: each
- * character is scanned once (the unfinished line is kept as a list of pieces, never rescanned),
- * and memory is bounded by `maxEventChars` (past it, `push` throws {@link SseLimitError}).
+ * character is scanned once for line ends (the unfinished line is appended to, never rescanned),
+ * and memory is bounded by `maxEventChars`: past it, `exceeded` is set, what the parser held is
+ * released and further input is ignored.
  */
 export class SseParser {
   readonly maxEventChars: number
-  /** Pieces of the line not yet ended, and their total length. */
-  #pending: Array<string> = []
-  #pendingLength = 0
+  /** The line not yet ended (appended to; engines keep repeated appends linear). */
+  #pending = ""
   #pendingCr = false
   #started = false
   #event = ""
   #data: Array<string> = []
-  #hasData = false
   /** Characters held by the event being built (`event:` + `data:` values). */
   #eventLength = 0
   #lastId: string | undefined = undefined
@@ -78,41 +63,36 @@ export class SseParser {
   recognized = 0
   /** Characters examined for line ends, in total (equals the input length: nothing is rescanned). */
   scanned = 0
+  /** Set when a line, or one event's fields together, grew past `maxEventChars`. */
+  exceeded: "line" | "event" | undefined = undefined
 
   constructor(options: SseParserOptions = {}) {
-    const max = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
-    if (!(Number.isInteger(max) && max > 0)) throw new RangeError("maxEventChars must be a positive integer")
-    this.maxEventChars = max
+    this.maxEventChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
   }
 
-  /** Parses a chunk of text; returns the events it completed. Throws {@link SseLimitError} past the cap. */
+  /** Parses a chunk of text; returns the events it completed (until the cap is exceeded). */
   push(text: string): Array<SseEvent> {
-    if (text.length === 0) return []
+    const events: Array<SseEvent> = []
+    if (this.exceeded !== undefined) return events
     let chunk = text
-    if (!this.#started) {
+    if (!this.#started && chunk !== "") {
       this.#started = true
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
     }
     // A CR at the end of the previous chunk already ended a line; a LF right after it is the
     // second half of a CRLF, not an empty line.
-    let start = 0
-    if (this.#pendingCr && chunk.charCodeAt(0) === 10) start = 1
-    this.#pendingCr = false
-    const events: Array<SseEvent> = []
+    let start = this.#pendingCr && chunk.charCodeAt(0) === 10 ? 1 : 0
+    if (chunk !== "") this.#pendingCr = false
     const n = chunk.length
     this.scanned += n - start
     for (let i = start; i < n; i++) {
       const c = chunk.charCodeAt(i)
       if (c !== 10 && c !== 13) continue
-      if (this.#pendingLength + (i - start) > this.maxEventChars) throw new SseLimitError(this.maxEventChars, "line")
-      let line = chunk.slice(start, i)
-      if (this.#pendingLength > 0) {
-        this.#pending.push(line)
-        line = this.#pending.join("")
-        this.#pending = []
-        this.#pendingLength = 0
-      }
-      this.#line(line, events)
+      this.#pending += chunk.slice(start, i)
+      if (this.#pending.length > this.maxEventChars) return this.#exceed("line", events)
+      this.#line(this.#pending, events)
+      this.#pending = ""
+      if (this.exceeded !== undefined) return events
       if (c === 13) {
         if (i + 1 < n) {
           if (chunk.charCodeAt(i + 1) === 10) i++
@@ -122,19 +102,21 @@ export class SseParser {
       }
       start = i + 1
     }
-    if (start < n) {
-      const rest = start === 0 ? chunk : chunk.slice(start)
-      this.#pendingLength += rest.length
-      if (this.#pendingLength > this.maxEventChars) throw new SseLimitError(this.maxEventChars, "line")
-      this.#pending.push(rest)
-    }
+    this.#pending += chunk.slice(start)
+    return this.#pending.length > this.maxEventChars ? this.#exceed("line", events) : events
+  }
+
+  #exceed(what: "line" | "event", events: Array<SseEvent>): Array<SseEvent> {
+    this.exceeded = what
+    this.#pending = ""
+    this.#data = []
     return events
   }
 
   #line(line: string, events: Array<SseEvent>): void {
     this.lines++
     if (line === "") {
-      if (this.#hasData) {
+      if (this.#data.length > 0) {
         events.push({
           event: this.#event === "" ? "message" : this.#event,
           data: this.#data.join("\n"),
@@ -144,7 +126,6 @@ export class SseParser {
       }
       this.#event = ""
       this.#data = []
-      this.#hasData = false
       this.#eventLength = 0
       this.#retry = undefined
       return
@@ -161,13 +142,12 @@ export class SseParser {
     if (field === "event" || field === "data" || field === "id" || field === "retry") this.recognized++
     switch (field) {
       case "event":
-        this.#grow(value.length - this.#event.length)
+        this.#eventLength += value.length - this.#event.length
         this.#event = value
         break
       case "data":
-        this.#grow(value.length + 1)
+        this.#eventLength += value.length + 1
         this.#data.push(value)
-        this.#hasData = true
         break
       case "id":
         if (!value.includes("\u0000")) this.#lastId = value
@@ -179,11 +159,7 @@ export class SseParser {
         // unknown fields are ignored
         break
     }
-  }
-
-  #grow(by: number): void {
-    this.#eventLength += by
-    if (this.#eventLength > this.maxEventChars) throw new SseLimitError(this.maxEventChars, "event")
+    if (this.#eventLength > this.maxEventChars) this.#exceed("event", events)
   }
 }
 
@@ -206,26 +182,30 @@ export const decodeSse = <E, R>(
 ): Stream.Stream<SseEvent, E | DecodeError, R> =>
   Stream.suspend(() => {
     const p = parser ?? new SseParser()
-    const endpoint = options.endpoint ?? "event stream"
+    // Sequential and effect-free on purpose (`mapEffect` and its variants weigh on the browser
+    // bundle): once the cap is exceeded, the next chunk is not parsed and the stream fails.
     return bytes.pipe(
       Stream.decodeText("utf-8"),
-      Stream.mapConcatEffect((text): Effect.Effect<Array<SseEvent>, DecodeError> => {
-        try {
-          return Effect.succeed(p.push(text))
-        } catch (error) {
-          if (!(error instanceof SseLimitError)) return Effect.die(error)
-          return Effect.fail(
+      Stream.takeWhile(() => p.exceeded === undefined),
+      Stream.mapConcat((text) => p.push(text)),
+      Stream.concat(
+        Stream.suspend(() => {
+          const what = p.exceeded
+          if (what === undefined) return Stream.empty
+          const endpoint = options.endpoint ?? "event stream"
+          const limit = p.maxEventChars
+          return Stream.fail(
             new DecodeError({
-              message: `Unexpected response from ${endpoint}: an event-stream ${error.what} exceeds ${error.limit} characters`,
+              message: `${endpoint}: an SSE ${what} over ${limit} characters`,
               errorCode: "SSE_EVENT_TOO_LARGE",
               endpoint,
-              details: { limit: error.limit, what: error.what }
+              details: { limit, what }
             })
           )
-        }
-      })
+        })
+      )
     )
   })
 
-/** Parses a whole body at once (tests, fixtures). Throws {@link SseLimitError} past the cap. */
+/** Parses a whole body at once (tests, fixtures); check `exceeded` on a parser for the cap. */
 export const parseSse = (text: string, options?: SseParserOptions): Array<SseEvent> => new SseParser(options).push(text)

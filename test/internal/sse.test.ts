@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Stream from "effect/Stream"
-import { decodeSse, DEFAULT_MAX_EVENT_CHARS, parseSse, SseLimitError, type SseEvent, SseParser } from "../../src/internal/sse.js"
+import { decodeSse, DEFAULT_MAX_EVENT_CHARS, parseSse, type SseEvent, SseParser } from "../../src/internal/sse.js"
 
 const bytes = (...parts: Array<string | Uint8Array>) =>
   Stream.fromIterable(parts.map((p) => (typeof p === "string" ? new TextEncoder().encode(p) : p)))
@@ -206,12 +206,20 @@ describe("SSE parser: hostile sizes", () => {
 
   it("accepts a line of exactly the cap and refuses one character more", () => {
     const line = "data: " + "y".repeat(94)
-    expect(parseSse(line + "\n\n", { maxEventChars: 100 })).toEqual([{ event: "message", data: "y".repeat(94) }])
-    expect(() => parseSse(line + "y\n\n", { maxEventChars: 100 })).toThrow(SseLimitError)
+    const ok = new SseParser({ maxEventChars: 100 })
+    expect(ok.push(line + "\n\n")).toEqual([{ event: "message", data: "y".repeat(94) }])
+    expect(ok.exceeded).toBeUndefined()
+    const over = new SseParser({ maxEventChars: 100 })
+    expect(over.push("data: a\n\n" + line + "y\n\ndata: b\n\n")).toEqual([{ event: "message", data: "a" }])
+    expect(over.exceeded).toBe("line")
+    // nothing more is parsed afterwards
+    expect(over.push("data: c\n\n")).toEqual([])
     // also when the line arrives in pieces and never ends
-    const parser = new SseParser({ maxEventChars: 100 })
-    expect(parser.push(line)).toEqual([])
-    expect(() => parser.push("y")).toThrow(SseLimitError)
+    const pieces = new SseParser({ maxEventChars: 100 })
+    expect(pieces.push(line)).toEqual([])
+    expect(pieces.exceeded).toBeUndefined()
+    expect(pieces.push("y")).toEqual([])
+    expect(pieces.exceeded).toBe("line")
   })
 
   it("caps an event's data lines together, and starts counting afresh after each event", () => {
@@ -219,13 +227,26 @@ describe("SSE parser: hostile sizes", () => {
     // 9 lines of 10 characters plus their joins: 99 characters, under a cap of 100
     const parser = new SseParser({ maxEventChars: 100 })
     for (let i = 0; i < 5; i++) expect(parser.push(lines(9) + "\n")).toHaveLength(1)
-    expect(() => parser.push(lines(10))).toThrow(expect.objectContaining({ what: "event", limit: 100 }))
+    expect(parser.exceeded).toBeUndefined()
+    expect(parser.push(lines(10) + "\n")).toEqual([])
+    expect(parser.exceeded).toBe("event")
   })
 
-  it("refuses a non-positive cap", () => {
-    expect(() => new SseParser({ maxEventChars: 0 })).toThrow(RangeError)
+  it("defaults the cap to 1 Mi characters", () => {
     expect(new SseParser().maxEventChars).toBe(DEFAULT_MAX_EVENT_CHARS)
+    expect(DEFAULT_MAX_EVENT_CHARS).toBe(1024 * 1024)
   })
+
+  it.effect("events completed before the cap are delivered, then the stream fails", () =>
+    Effect.gen(function*() {
+      const seen: Array<SseEvent> = []
+      const result = yield* Stream.runForEach(
+        decodeSse(bytes("data: a\n\n", "data: b\n\n", "data: " + "c".repeat(200)), new SseParser({ maxEventChars: 100 })),
+        (event) => Effect.sync(() => seen.push(event))
+      ).pipe(Effect.either)
+      expect(seen).toEqual([{ event: "message", data: "a" }, { event: "message", data: "b" }])
+      expect(result).toMatchObject({ _tag: "Left", left: { _tag: "DecodeError", errorCode: "SSE_EVENT_TOO_LARGE", endpoint: "event stream" } })
+    }))
 
   it.effect("an endless line fails the stream with a typed DecodeError after about the cap, not never", () =>
     Effect.gen(function*() {
