@@ -257,7 +257,7 @@ describe.each([promiseDriver, effectDriver])("core over loopback HTTP: $name", (
   it("aborts through an AbortSignal; the server sees the request dropped and never runs it", async () => {
     const billed = fake.billedCount
     const n = fake.requests.length
-    const latencyMs = 3_000
+    const latencyMs = 1_200
     fake.faults.add({ route: "POST /images/generate", times: 1, fault: { kind: "latency", ms: latencyMs } })
     const controller = new AbortController()
     let abortedAt = 0
