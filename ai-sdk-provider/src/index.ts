@@ -13,6 +13,12 @@
  */
 export { createVisgate, visgate } from "./provider.js"
 export type { VisgateProvider, VisgateProviderSettings } from "./provider.js"
-export { MAX_IMAGES_PER_CALL, VisgateImageModel } from "./image-model.js"
+export { IMAGES_PER_REQUEST, MAX_IMAGES_PER_CALL, VisgateImageModel } from "./image-model.js"
 export { VisgateVideoModel } from "./video-model.js"
 export type { VisgateImageProviderOptions, VisgateVideoProviderOptions } from "./options.js"
+export type {
+  VisgateImageFileMetadata,
+  VisgateImageMetadata,
+  VisgateImageRequestMetadata,
+  VisgateVideoMetadata
+} from "./metadata.js"

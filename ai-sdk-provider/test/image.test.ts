@@ -4,6 +4,7 @@
 import { renderPng } from "@visgate_ai/client/testing"
 import { generateImage } from "ai"
 import { afterEach, describe, expect, it } from "vitest"
+import type { VisgateImageMetadata } from "../src/index.js"
 import { bodies, fetchBytes, IMAGE_MODEL, PNG_SIGNATURE, received, type Setup, setup } from "./helpers.js"
 
 let current: Setup | undefined
@@ -24,8 +25,9 @@ describe("generateImage with visgate.image", () => {
     const result = await generateImage({ model: visgate.image(IMAGE_MODEL), prompt: "a lighthouse at dawn" })
 
     expect(result.images).toHaveLength(1)
-    const meta = result.calls[0]!.providerMetadata!.visgate as Record<string, unknown>
-    const images = meta.images as Array<{ url: string; requestId: string }>
+    // The exported metadata types are comparable with the AI SDK's loose ones (a plain cast works).
+    const meta = result.calls[0]!.providerMetadata!.visgate as VisgateImageMetadata
+    const images = meta.images
     const served = await fetchBytes(fake, images[0]!.url)
     expect(Array.from(served.slice(0, 8))).toEqual(PNG_SIGNATURE)
     expect(result.image.uint8Array).toEqual(served)
@@ -62,8 +64,8 @@ describe("generateImage with visgate.image", () => {
     for (const [i, url] of urls.entries()) {
       expect(result.images[i]!.uint8Array).toEqual(await fetchBytes(fake, url))
     }
-    const meta = result.calls[0]!.providerMetadata!.visgate as Record<string, unknown>
-    const requests = meta.requests as Array<{ requestId: string; cost: number }>
+    const meta = result.calls[0]!.providerMetadata!.visgate as VisgateImageMetadata
+    const requests = meta.requests!
     expect(requests).toHaveLength(2)
     expect(meta.cost).toBeCloseTo(requests[0]!.cost + requests[1]!.cost, 9)
     expect(fake.billedCount).toBe(2)
