@@ -104,7 +104,8 @@ export class VisgateVideoModel implements VideoModelV4 {
     const finished = "requestId" in result
       ? { url: result.outputUrl, metadata: statusMetadata(result), model: result.model, id: result.requestId }
       : { url: result.videoUrl, metadata: resultMetadata(result), model: result.model, id: result.id }
-    if (finished.url === undefined || ("status" in result && result.status === "failed")) {
+    // `generateAndWait` rejects a failed async request itself; a 200 may still say failed or lack the URL.
+    if (finished.url === undefined || result.status === "failed") {
       throw new APICallError({
         message: `Visgate video generation ${finished.id} ended without a video`,
         url: context.url,
@@ -239,19 +240,21 @@ export class VisgateVideoModel implements VideoModelV4 {
       "Visgate video requests take one input image (the first frame), no references."
     )
 
-    // The input image: `image`, else a `first_frame` frame image. Videos as input are not supported.
+    // The input image: `image` (the AI SDK sets it to the first `first_frame` too), else a `first_frame`.
+    // Videos as input are not supported.
     let image = options.image
     for (const frame of options.frameImages ?? []) {
-      if (frame.frameType === "first_frame" && image === undefined) image = frame.image
-      else {
-        unsupported(
-          "frameImages",
-          true,
-          frame.frameType === "last_frame"
-            ? "Visgate video requests take a first frame only; the last frame was ignored."
-            : "Visgate video requests take one first frame; an extra one was ignored."
-        )
+      if (frame.frameType === "first_frame" && (image === undefined || frame.image === image)) {
+        image = frame.image
+        continue
       }
+      unsupported(
+        "frameImages",
+        true,
+        frame.frameType === "last_frame"
+          ? "Visgate video requests take a first frame only; the last frame was ignored."
+          : "Visgate video requests take one first frame; an extra one was ignored."
+      )
     }
     if (image !== undefined && image.mediaType?.startsWith("video/") === true) {
       unsupported("image", true, "Visgate video requests take an image as input, not a video; it was ignored.")

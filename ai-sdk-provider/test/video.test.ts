@@ -3,7 +3,7 @@
  * `experimental_getVideoStatus` of `ai`, against the fake Visgate API. The fake's clock is frozen:
  * the AI SDK's poll `delay` moves it, so polling runs without real sleeps.
  */
-import type { FakeVisgate } from "@visgate_ai/client/testing"
+import { type FakeVisgate, renderPng } from "@visgate_ai/client/testing"
 import {
   experimental_generateVideo as generateVideo,
   experimental_getVideoStatus as getVideoStatus,
@@ -112,6 +112,42 @@ describe("experimental_generateVideo with visgate.video", () => {
       "generateAudio"
     ])
     expect(bodies(fake, SUBMIT)[0]).not.toHaveProperty("seed")
+  })
+
+  it("image bytes as the first frame are sent as a data URI; a last frame, references and unknown options warn", async () => {
+    const { fake, visgate } = start()
+    const png = renderPng({ prompt: "frame", width: 16, height: 16 })
+    const result = await generateVideo({
+      model: visgate.video(VIDEO_MODEL),
+      prompt: "frames",
+      frameImages: [{ image: png, frameType: "first_frame" }, { image: png, frameType: "last_frame" }],
+      providerOptions: { visgate: { loop: true } },
+      poll: pollOn(fake, 20_000),
+      download: download(fake)
+    })
+    const body = bodies(fake, SUBMIT)[0]!
+    expect(String(body.image_url)).toMatch(/^data:image\/png;base64,/)
+    expect(Buffer.from(String(body.image_url).split(",")[1]!, "base64")).toEqual(Buffer.from(png))
+    expect(body).not.toHaveProperty("loop")
+    expect(result.warnings).toEqual([
+      { type: "other", message: expect.stringContaining("providerOptions.visgate.loop") },
+      {
+        type: "unsupported",
+        feature: "frameImages",
+        details: "Visgate video requests take a first frame only; the last frame was ignored."
+      }
+    ])
+  })
+
+  it("a bad pollTimeoutMs fails before any request", async () => {
+    const { fake, visgate } = start()
+    const error = await rejection(generateVideo({
+      model: visgate.video(VIDEO_MODEL),
+      prompt: "x",
+      providerOptions: { visgate: { pollTimeoutMs: -5 } }
+    }))
+    expect(error).toMatchObject({ name: "AI_InvalidArgumentError", argument: "providerOptions.visgate.pollTimeoutMs" })
+    expect(fake.requests).toHaveLength(0)
   })
 
   it("a failed generation rejects with the server's message", async () => {
