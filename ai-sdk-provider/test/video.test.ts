@@ -91,6 +91,21 @@ describe("experimental_generateVideo with visgate.video", () => {
     expect(result.providerMetadata.visgate).toMatchObject({ status: "completed", provider: "fal" })
   })
 
+  it("n = 2: one submit per video, each with its own Idempotency-Key", async () => {
+    const { fake, visgate } = start()
+    const result = await generateVideo({
+      model: visgate.video(VIDEO_MODEL),
+      prompt: "two takes",
+      n: 2,
+      poll: pollOn(fake, 20_000),
+      download: download(fake)
+    })
+    expect(result.videos).toHaveLength(2)
+    const keys = received(fake, SUBMIT).map((r) => r.headers["idempotency-key"])
+    expect(keys).toHaveLength(2)
+    expect(new Set(keys).size).toBe(2)
+  })
+
   it("settings Visgate video requests do not take become warnings", async () => {
     const { fake, visgate } = start()
     const result = await generateVideo({
