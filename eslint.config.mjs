@@ -38,7 +38,7 @@ export default defineConfig(
     // Shipped code imports modules (`effect/Effect`), never a barrel (DEVELOPERS.md, rules of thumb).
     // The Effect rule covers `import { Effect } from "effect"` (with a fix); the selector covers
     // `import * as E from "effect"`, which that rule does not look at. Type-only imports are fine.
-    files: ["src/**/*.ts", "server-proxy/src/**/*.ts"],
+    files: ["src/**/*.ts", "server-proxy/src/**/*.ts", "ai-sdk-provider/src/**/*.ts"],
     plugins: { "@effect": effect },
     rules: {
       "@effect/no-import-from-barrel-package": ["error", { packageNames: barrels }],
@@ -48,5 +48,11 @@ export default defineConfig(
         message: "Import the module (`effect/Effect`), not the package barrel."
       }]
     }
+  },
+  {
+    // Verbatim copies of README examples (type-checked as they are printed): a snippet may declare
+    // a value only to show it.
+    files: ["ai-sdk-provider/test/readme/**/*.ts", "test/types/seed-examples.ts"],
+    rules: { "@typescript-eslint/no-unused-vars": "off" }
   }
 )
