@@ -27,13 +27,13 @@ import { toPlain } from "./internal/plain.js"
 import type { WebhookEvent } from "./schemas/Webhooks.js"
 import * as Webhooks from "./services/Webhooks.js"
 
-export type {
-  UnwrapOptions,
-  WebhookError,
-  WebhookHeaders,
-  WebhookRawBody,
-  WebhookSecret
-} from "./services/Webhooks.js"
+export {
+  DecodeError,
+  isVisgateError,
+  ValidationError,
+  VisgateError,
+  WebhookVerificationError
+} from "./schemas/Errors.js"
 export {
   DEFAULT_WEBHOOK_MAX_BYTES,
   type DeploymentReadyEvent,
@@ -44,13 +44,7 @@ export {
   type WebhookEvent,
   type WebhookUsageExample
 } from "./schemas/Webhooks.js"
-export {
-  DecodeError,
-  isVisgateError,
-  ValidationError,
-  VisgateError,
-  WebhookVerificationError
-} from "./schemas/Errors.js"
+export type { UnwrapOptions, WebhookError, WebhookHeaders, WebhookRawBody, WebhookSecret } from "./services/Webhooks.js"
 
 const run = <A>(effect: Effect.Effect<A, Webhooks.WebhookError>): Promise<A> =>
   Runtime.runPromiseExit(Runtime.defaultRuntime)(effect).then((exit) => {

@@ -41,7 +41,14 @@ const JOB = {
   provider_status: "COMPLETED",
   gpu_allocated: "RTX A5000 24GB",
   output_destination: { bucket_name: "b", endpoint_url: "https://r2", key_prefix: "inference/outputs/d/j" },
-  artifact: { bucket_name: "b", endpoint_url: "https://r2", key: "k", url: "https://r2/k.png", content_type: "image/png", bytes: 10 },
+  artifact: {
+    bucket_name: "b",
+    endpoint_url: "https://r2",
+    key: "k",
+    url: "https://r2/k.png",
+    content_type: "image/png",
+    bytes: 10
+  },
   metrics: { queue_ms: 1000, execution_ms: 3000, wall_clock_ms: 4000 },
   estimated_cost_usd: 0.000264,
   output: { image: "https://r2/k.png", seed: 42 },
@@ -56,7 +63,9 @@ const countingStream = (chunks: number, size: number, prefix = "") => {
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (sent >= chunks) return controller.close()
-      const chunk = sent === 0 && prefix ? new TextEncoder().encode(prefix.padEnd(size, " ")) : new Uint8Array(size).fill(32)
+      const chunk = sent === 0 && prefix
+        ? new TextEncoder().encode(prefix.padEnd(size, " "))
+        : new Uint8Array(size).fill(32)
       sent++
       stats.pulled += chunk.length
       controller.enqueue(chunk)
@@ -162,11 +171,18 @@ describe("verification", () => {
 
   it.effect("missing, empty, wrong, shorter, longer and multiple different headers are refused", () =>
     Effect.gen(function*() {
-      expect(yield* refuse({}, SECRET)).toMatchObject({ reason: "missing_secret", errorCode: "WEBHOOK_VERIFICATION_FAILED" })
+      expect(yield* refuse({}, SECRET)).toMatchObject({
+        reason: "missing_secret",
+        errorCode: "WEBHOOK_VERIFICATION_FAILED"
+      })
       expect(yield* refuse({ "x-visgate-internal-secret": "" }, SECRET)).toMatchObject({ reason: "missing_secret" })
-      expect(yield* refuse({ "x-visgate-internal-secret": undefined }, SECRET)).toMatchObject({ reason: "missing_secret" })
+      expect(yield* refuse({ "x-visgate-internal-secret": undefined }, SECRET)).toMatchObject({
+        reason: "missing_secret"
+      })
       for (const wrong of ["nope", SECRET.slice(0, -1), `${SECRET}x`, SECRET.toUpperCase(), ` ${SECRET}`]) {
-        expect(yield* refuse({ "x-visgate-internal-secret": wrong }, SECRET)).toMatchObject({ reason: "invalid_secret" })
+        expect(yield* refuse({ "x-visgate-internal-secret": wrong }, SECRET)).toMatchObject({
+          reason: "invalid_secret"
+        })
       }
       expect(yield* refuse({ "x-visgate-internal-secret": [SECRET, "other"] }, SECRET)).toMatchObject({
         reason: "invalid_secret"
@@ -188,7 +204,9 @@ describe("verification", () => {
   it.effect("the secret is checked before the body: a wrong secret never reads a byte", () =>
     Effect.gen(function*() {
       const { stream, stats } = countingStream(Infinity, 1024)
-      const err = yield* fail(Webhooks.unwrap(streamingRequest(stream, { "x-visgate-internal-secret": "bad" }), { secret: SECRET }))
+      const err = yield* fail(
+        Webhooks.unwrap(streamingRequest(stream, { "x-visgate-internal-secret": "bad" }), { secret: SECRET })
+      )
       expect(err).toMatchObject({ reason: "invalid_secret" })
       expect(stats.pulled).toBe(0)
     }))
@@ -210,7 +228,11 @@ describe("body cap", () => {
     Effect.gen(function*() {
       const big = json({ ...READY, pad: "x".repeat(1024 * 1024) })
       const err = yield* fail(Webhooks.unwrapRaw(big, H, { secret: SECRET }))
-      expect(err).toMatchObject({ _tag: "WebhookVerificationError", reason: "body_too_large", errorCode: "WEBHOOK_BODY_TOO_LARGE" })
+      expect(err).toMatchObject({
+        _tag: "WebhookVerificationError",
+        reason: "body_too_large",
+        errorCode: "WEBHOOK_BODY_TOO_LARGE"
+      })
       expect(err.details).toEqual({ maxBytes: 1024 * 1024 })
       const small = json(READY)
       const n = new TextEncoder().encode(small).length
@@ -218,9 +240,11 @@ describe("body cap", () => {
       expect(yield* fail(Webhooks.unwrapRaw(small, H, { secret: SECRET, maxBytes: n - 1 }))).toMatchObject({
         reason: "body_too_large"
       })
-      expect(yield* fail(Webhooks.unwrapRaw(Buffer.from(small), H, { secret: SECRET, maxBytes: n - 1 }))).toMatchObject({
-        reason: "body_too_large"
-      })
+      expect(yield* fail(Webhooks.unwrapRaw(Buffer.from(small), H, { secret: SECRET, maxBytes: n - 1 }))).toMatchObject(
+        {
+          reason: "body_too_large"
+        }
+      )
       // multi-byte characters count as bytes, not as string length
       const accents = json({ event: "x", note: "é".repeat(10) })
       const bytes = new TextEncoder().encode(accents).length
@@ -291,13 +315,19 @@ describe("malformed payloads", () => {
     Effect.gen(function*() {
       const { deployment_id: _d, ...noId } = READY
       expect(yield* decodeErr(json(noId))).toMatchObject({ field: "deployment_id" })
-      expect(yield* decodeErr(json({ ...READY, duration_seconds: "long" }))).toMatchObject({ field: "duration_seconds" })
-      expect(yield* decodeErr(json({ ...READY, usage_example: { url: 5 } }))).toMatchObject({ field: "usage_example.url" })
+      expect(yield* decodeErr(json({ ...READY, duration_seconds: "long" }))).toMatchObject({
+        field: "duration_seconds"
+      })
+      expect(yield* decodeErr(json({ ...READY, usage_example: { url: 5 } }))).toMatchObject({
+        field: "usage_example.url"
+      })
       const { job_id: _j, ...noJob } = JOB
       const err = yield* decodeErr(json(noJob))
       expect(err).toMatchObject({ field: "job_id" })
       expect(err.message).toContain("inference_job_completed")
-      expect(yield* decodeErr(json({ ...JOB, metrics: { queue_ms: "x" } }))).toMatchObject({ field: "metrics.queue_ms" })
+      expect(yield* decodeErr(json({ ...JOB, metrics: { queue_ms: "x" } }))).toMatchObject({
+        field: "metrics.queue_ms"
+      })
     }))
 
   it.effect("unwrapRaw needs the raw body: a parsed object (express.json()) is a ValidationError on body", () =>
@@ -344,7 +374,9 @@ describe("the secret never leaks", () => {
             ? Promised.unwrap(new Request("http://h.local/", { method: "POST", body: json(READY), headers }), {
               secret: configured
             })
-            : Promised.unwrapRaw(json(READY), mode === "headers" ? new Headers(headers) : headers, { secret: configured })
+            : Promised.unwrapRaw(json(READY), mode === "headers" ? new Headers(headers) : headers, {
+              secret: configured
+            })
           const err = await run.then(() => undefined, (e: unknown) => e)
           if (received === secret) return err === undefined
           return err instanceof WebhookVerificationError && !leaks(err, [secret, received])
@@ -360,7 +392,9 @@ describe("the secret never leaks", () => {
         const headers = { "x-visgate-internal-secret": secret }
         const errors = await Promise.all([
           Promised.unwrapRaw(junk, headers, { secret }).catch((e: unknown) => e),
-          Promised.unwrapRaw(json({ event: "deployment_ready", deployment_id: 1 }), headers, { secret }).catch((e) => e),
+          Promised.unwrapRaw(json({ event: "deployment_ready", deployment_id: 1 }), headers, { secret }).catch((e) =>
+            e
+          ),
           Promised.unwrapRaw(json(READY), headers, { secret, maxBytes: 8 }).catch((e: unknown) => e)
         ])
         return errors.every((e) => !(e instanceof Error) || !leaks(e, [secret]))
@@ -394,7 +428,12 @@ describe("constantTimeEqual", () => {
       constantTimeEqual(received, spy)
       return count
     }
-    const inputs = [new Uint8Array(0), new TextEncoder().encode("x"), new TextEncoder().encode(`${SECRET}${SECRET}`), expected.slice()]
+    const inputs = [
+      new Uint8Array(0),
+      new TextEncoder().encode("x"),
+      new TextEncoder().encode(`${SECRET}${SECRET}`),
+      expected.slice()
+    ]
     expect(inputs.map(reads)).toEqual(inputs.map(() => expected.length))
   })
 })

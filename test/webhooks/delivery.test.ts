@@ -6,12 +6,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { unwrap, unwrapRaw, WebhookVerificationError } from "../../src/webhooks.js"
 import { call, makeFake } from "../testing/fake/helpers.js"
-import { type Receiver, type Received, startReceiver } from "./receiver.js"
+import { type Received, type Receiver, startReceiver } from "./receiver.js"
 
 const SECRET = "whsec_fake_0123456789"
 const RP = { "x-runpod-key": "rpa_owner_key" }
 const SMALL = {
-  deployment: { validating: 1_000, selecting_gpu: 1_000, creating_endpoint: 2_000, downloading_model: 2_000, loading_model: 1_000 }
+  deployment: {
+    validating: 1_000,
+    selecting_gpu: 1_000,
+    creating_endpoint: 2_000,
+    downloading_model: 2_000,
+    loading_model: 1_000
+  }
 }
 const TOTAL = 7_000
 
@@ -29,7 +35,10 @@ const fakeWithSecret = (secret: string | null = SECRET) =>
 type Fake = ReturnType<typeof fakeWithSecret>
 
 const createDeployment = async (fake: Fake, body: Record<string, unknown>) => {
-  const res = await call(fake, "POST", "/deployments", { body: { hf_model_id: "stabilityai/sdxl-turbo", ...body }, headers: RP })
+  const res = await call(fake, "POST", "/deployments", {
+    body: { hf_model_id: "stabilityai/sdxl-turbo", ...body },
+    headers: RP
+  })
   expect(res.status).toBe(202)
   return res.body.deployment_id as string
 }
@@ -112,8 +121,15 @@ describe("deployment_ready", () => {
     const id = await createDeployment(fake, { user_webhook_url: hook.url })
     await fake.flushWebhooks()
     expect(hook.received).toHaveLength(1)
-    const event = await unwrapRaw(hook.received[0]!.body.toString("utf8"), hook.received[0]!.headers, { secret: SECRET })
-    expect(event).toMatchObject({ event: "deployment_ready", deploymentId: id, loadedFromCache: true, durationSeconds: 0 })
+    const event = await unwrapRaw(hook.received[0]!.body.toString("utf8"), hook.received[0]!.headers, {
+      secret: SECRET
+    })
+    expect(event).toMatchObject({
+      event: "deployment_ready",
+      deploymentId: id,
+      loadedFromCache: true,
+      durationSeconds: 0
+    })
   })
 
   it("no webhook for a deployment that fails, or one deleted before ready", async () => {
@@ -270,7 +286,9 @@ describe("inference_job_<status>", () => {
       body: { deployment_id: dep, input: { prompt: "slow" }, user_webhook_url: hook.url },
       headers: RP
     })
-    expect((await call(fake, "POST", `/inference/jobs/${cancelled.body.job_id}/cancel`, { headers: RP })).status).toBe(200)
+    expect((await call(fake, "POST", `/inference/jobs/${cancelled.body.job_id}/cancel`, { headers: RP })).status).toBe(
+      200
+    )
     await fake.flushWebhooks()
     fake.advance(4_000)
     await fake.flushWebhooks()
