@@ -25,7 +25,9 @@ const common = {
   requestId: Schema.optional(Schema.String)
 }
 
-const TAGS = new Set<string>()
+// WebhookVerificationError is listed by name (not registered by the loop below) so the Promise
+// bundle, which never constructs it, can drop its class and keep only the tag.
+const TAGS = new Set<string>(["VisgateError", "WebhookVerificationError"])
 
 /**
  * Base class of the hierarchy, and the error for API failures that have no more specific
@@ -161,8 +163,6 @@ for (
     value: (u: unknown): boolean => u instanceof Error && Predicate.hasProperty(u, "_tag") && u._tag === tag
   })
 }
-TAGS.add("VisgateError")
-TAGS.add("WebhookVerificationError")
 
 /** Every error a Visgate call can fail with. */
 export type VisgateApiError =
