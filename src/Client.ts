@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
-import type * as Schedule from "effect/Schedule"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Progress } from "./internal/poll.js"
@@ -163,10 +163,21 @@ export interface WatchOptions extends RequestOptions {
   /** Overall deadline in ms; past it the iteration rejects with `WaitTimeoutError`. */
   readonly timeout?: number | undefined
   /**
-   * Spacing between status requests (an Effect `Schedule`); default 1 s growing x1.5 to 10 s,
-   * replaced by the server's `poll_interval_seconds` / `Retry-After` hint when present.
+   * Spacing between status requests: `initialMs`, multiplied by `factor` after each request, capped
+   * at `maxMs` (default `{ initialMs: 1000, factor: 1.5, maxMs: 10000 }`); the server's
+   * `poll_interval_seconds` / `Retry-After` hint replaces a delay when present.
    */
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly schedule?: PollSchedule | undefined
+}
+
+/** Plain polling spacing for the Promise client (Effect users pass a `Schedule` to the services). */
+export interface PollSchedule {
+  /** First delay in ms (default 1000). */
+  readonly initialMs?: number | undefined
+  /** Growth per request, >= 1 (default 1.5; 1 keeps the delay fixed). */
+  readonly factor?: number | undefined
+  /** Upper bound of a delay in ms (default 10000). */
+  readonly maxMs?: number | undefined
 }
 
 /** Options of the Promise `wait` methods. */
@@ -326,6 +337,8 @@ const toPollOptions = <P>(
 > => {
   if (options === undefined) return Effect.succeed({})
   const { onStatus, schedule, timeout } = options
+  const bad = badSchedule(schedule)
+  if (bad !== undefined) return Effect.fail(bad)
   if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
     return Effect.fail(
       new ValidationError({
@@ -337,10 +350,26 @@ const toPollOptions = <P>(
   }
   return Effect.succeed({
     ...(timeout !== undefined ? { timeout: Duration.millis(timeout) } : {}),
-    ...(schedule !== undefined ? { schedule } : {}),
+    ...(schedule !== undefined ? { schedule: toSchedule(schedule) } : {}),
     ...(onStatus !== undefined ? { onStatus: (p: P) => Effect.sync(() => onStatus(toPlain(p))) } : {})
   })
 }
+
+const badSchedule = (s: PollSchedule | undefined): ValidationError | undefined => {
+  for (const [k, min] of [["initialMs", 0], ["factor", 1], ["maxMs", 0]] as const) {
+    const v = s?.[k]
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < min || (min === 0 && v === 0))) {
+      const want = min === 1 ? "a finite number >= 1" : "a positive number of milliseconds"
+      return new ValidationError({ message: `schedule.${k} must be ${want}, got ${String(v)}`, errorCode: "INVALID_ARGUMENT", field: `schedule.${k}` })
+    }
+  }
+  return undefined
+}
+
+const toSchedule = ({ factor = 1.5, initialMs = 1000, maxMs = 10_000 }: PollSchedule): Schedule.Schedule<unknown, unknown> =>
+  Schedule.exponential(Duration.millis(initialMs), factor).pipe(
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(maxMs)))
+  )
 
 const withoutWaitOptions = <O extends WaitOptions<never>>(
   options: O | undefined
@@ -656,13 +685,28 @@ export class Client {
     if (Cause.isInterruptedOnly(exit.cause)) {
       throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
     }
-    throw Cause.squash(exit.cause)
+    throw withCallerStack(Cause.squash(exit.cause))
   }
 }
 
+/**
+ * The error's stack re-taken here, after the await: V8-family runtimes then list the awaiting
+ * caller's frames (`at async main (app.ts:12)`) instead of the fiber's scheduler frames.
+ */
+const withCallerStack = (error: unknown): unknown => {
+  const capture = (Error as { captureStackTrace?: (e: object) => void }).captureStackTrace
+  if (capture !== undefined && error instanceof Error) capture(error)
+  return error
+}
+
+// The type of the method defined below (where the runtime has the symbol).
+export interface Client {
+  /** `await using client = new Client()` closes the client at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>
+}
+
 // `await using client = new Client()` closes the client at the end of the block, where the runtime
-// has `Symbol.asyncDispose` (Node 20+, modern browsers). Defined at run time so the published types
-// do not require the `esnext.disposable` lib.
+// has `Symbol.asyncDispose` (Node 20+, modern browsers). Defined at run time: Node 18 has no such symbol.
 const asyncDispose = (Symbol as { readonly asyncDispose?: symbol }).asyncDispose
 if (asyncDispose !== undefined) {
   Object.defineProperty(Client.prototype, asyncDispose, {

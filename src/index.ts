@@ -15,6 +15,7 @@ export type {
   DeploymentsWatchResource,
   ImagesResource,
   ModelsResource,
+  PollSchedule,
   ProvidersResource,
   RequestOptions,
   RequestProgress,

@@ -2,7 +2,6 @@
  * Promise side of long-running work, over a custom fetch that records calls (real time, short
  * schedules, no timed assertions).
  */
-import * as Schedule from "effect/Schedule"
 import { describe, expect, it } from "vitest"
 import {
   AbortError,
@@ -14,7 +13,7 @@ import {
 } from "../src/index.js"
 
 const ID = "req_1"
-const fast = Schedule.spaced("10 millis")
+const fast = { initialMs: 10, factor: 1 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const recordingFetch = (handler: (url: string, index: number, init?: RequestInit) => Response) => {
