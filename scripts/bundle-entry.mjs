@@ -1,5 +1,5 @@
 /**
- * Part of `npm run build`, after tsc has emitted `dist/` (ES modules and their types):
+ * `npm run build`: tsc's emit of tsconfig.build.json to `dist/` (ES modules and their types), then:
  *
  * - `dist/index.js`: the Promise entry as one ES module with its dependencies (effect,
  *   @effect/platform) inlined, so `@visgate_ai/client` alone installs no dependency and Node loads
@@ -15,14 +15,29 @@
  * No source maps are shipped: `src/` is not in the package, and the code is readable as it is.
  */
 import * as esbuild from "esbuild"
-import { execFileSync } from "node:child_process"
+import ts from "typescript"
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
+import { buildProgram, writePromiseTypes } from "./promise-types.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const dist = join(root, "dist")
 const cjs = join(dist, "cjs")
+
+// tsc -p tsconfig.build.json, and the same program's checker writes the Promise entry's types.
+const program = buildProgram()
+const emit = program.emit()
+const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emit.diagnostics]
+if (diagnostics.length > 0) {
+  console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => root,
+    getNewLine: () => "\n"
+  }))
+  process.exit(1)
+}
+writePromiseTypes(program, join(dist, "index.d.ts"))
 
 const walk = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -85,5 +100,4 @@ for (const file of walk(dist)) {
 writeFileSync(join(cjs, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`)
 await promiseEntry("cjs", "dist/cjs/index.js")
 
-execFileSync(process.execPath, [join(root, "scripts/promise-types.mjs"), join(dist, "index.d.ts")], { stdio: "inherit" })
 copyFileSync(join(dist, "index.d.ts"), join(cjs, "index.d.ts"))

@@ -694,8 +694,8 @@ export class Client {
  * caller's frames (`at async main (app.ts:12)`) instead of the fiber's scheduler frames.
  */
 const withCallerStack = (error: unknown): unknown => {
-  const capture = (Error as { captureStackTrace?: (e: object) => void }).captureStackTrace
-  if (capture !== undefined && error instanceof Error) capture(error)
+  const capture = (Error as { captureStackTrace?: (e: object, above?: Function) => void }).captureStackTrace
+  if (capture !== undefined && error instanceof Error) capture(error, withCallerStack)
   return error
 }
 
