@@ -15,8 +15,8 @@ export async function smoke(sdk, baseUrl) {
   const client = new Client({ apiKey: "vg-smoke", baseUrl, maxRetries: 0 })
   try {
     // An image, and its PNG from the (fake) storage.
-    const image = await client.images.generate("fal-ai/flux/schnell", "a lighthouse at dusk", { width: 256, height: 256 })
-    check("image", image.images.length === 1 && image.cost > 0 && typeof image.requestId === "string", image)
+    const image = await client.images.generate("fal-ai/flux/schnell", `a lighthouse at dusk ${Math.random()}`, { width: 256, height: 256 })
+    check("image", image.images.length === 1 && image.cost > 0 && typeof image.id === "string", image)
     const png = new Uint8Array(await (await fetch(image.images[0])).arrayBuffer())
     check("image bytes", png[0] === 0x89 && png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47, png.slice(0, 4))
 
