@@ -109,6 +109,23 @@ describe("client.requests.wait", () => {
     await expect(client.requests.wait(ID, { timeout: -1 })).rejects.toMatchObject({ _tag: "ValidationError" })
     await client.close()
   })
+
+  it("schedule is plain values; a bad one is a ValidationError naming it, before any request", async () => {
+    const http = recordingFetch(() => status("completed"))
+    const client = new Client({ apiKey: "vg-test", fetch: http.fetch })
+    for (const [schedule, field] of [
+      [{ initialMs: 0 }, "schedule.initialMs"],
+      [{ factor: 0.5 }, "schedule.factor"],
+      [{ maxMs: Number.NaN }, "schedule.maxMs"],
+      [{ initialMs: "10" as unknown as number }, "schedule.initialMs"]
+    ] as const) {
+      await expect(client.requests.wait(ID, { schedule })).rejects.toMatchObject({ _tag: "ValidationError", field })
+    }
+    expect(http.calls.length).toBe(0)
+    const done = await client.requests.wait(ID, { schedule: { initialMs: 10, factor: 2, maxMs: 20 } })
+    expect(done.status).toBe("completed")
+    await client.close()
+  })
 })
 
 describe("client.requests.watch", () => {
