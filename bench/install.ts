@@ -49,6 +49,27 @@ const tree = (dir: string): { bytes: number; files: number } => {
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
+/** `require()` of a CommonJS file against `node -e 0` (bench/importTime.ts measures `import()`). */
+const requireBench = (file: string, runs: number) => {
+  const spawn = (argv: ReadonlyArray<string>) => {
+    const start = performance.now()
+    const r = spawnSync(process.execPath, argv, { stdio: "ignore", env: { ...process.env, NODE_OPTIONS: "" } })
+    if (r.status !== 0) throw new Error(`node ${argv.join(" ")} failed`)
+    return performance.now() - start
+  }
+  const load = ["-e", `require(${JSON.stringify(file)})`]
+  spawn(["-e", "0"])
+  spawn(load)
+  const base: Array<number> = []
+  const req: Array<number> = []
+  for (let i = 0; i < runs; i++) {
+    base.push(spawn(["-e", "0"]))
+    req.push(spawn(load))
+  }
+  return { aboveBaselineMs: median(req) - median(base) }
+}
+const loadAtStart = os.loadavg()[0]!
+
 let tarball = args.find((a) => a.startsWith("--tarball="))?.slice("--tarball=".length)
 if (tarball === undefined) {
   console.error("install: npm pack (builds) ...")
@@ -90,7 +111,7 @@ console.error(`import: ${IMPORT_RUNS} spawns each ...`)
 const pkg = (dir: string, file: string) => join(dir, "node_modules/@visgate_ai/client", file)
 const imports = [
   ["`@visgate_ai/client` (import)", runImportBench(pkg(promiseOnly.dir, "dist/index.js"), IMPORT_RUNS)],
-  ["`@visgate_ai/client` (require)", runImportBench(pkg(promiseOnly.dir, "dist/cjs/index.js"), IMPORT_RUNS)],
+  ["`@visgate_ai/client` (require)", requireBench(pkg(promiseOnly.dir, "dist/cjs/index.js"), IMPORT_RUNS)],
   ["`@visgate_ai/client/effect`", runImportBench(pkg(withEffect.dir, "dist/effect.js"), IMPORT_RUNS)],
   ["`@visgate_ai/client/testing`", runImportBench(pkg(withEffect.dir, "dist/testing.js"), IMPORT_RUNS)]
 ] as const
@@ -151,7 +172,8 @@ const section = [
   "## Package: install, import, type-check",
   "",
   `\`node --import tsx bench/install.ts\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ` +
-    `${new Date().toISOString().slice(0, 10)}: the packed tarball installed into fresh apps with npm (files and bytes under ` +
+    `${new Date().toISOString().slice(0, 10)} (load average ${loadAtStart.toFixed(1)} at the start: other work shares ` +
+    "the machine, so times are upper bounds): the packed tarball installed into fresh apps with npm (files and bytes under " +
     "`node_modules`, packages and install scripts from the lockfile).",
   "",
   "| install | size | files | packages | install scripts |",

@@ -360,13 +360,15 @@ const badSchedule = (s: PollSchedule | undefined): ValidationError | undefined =
     const v = s?.[k]
     if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < min || (min === 0 && v === 0))) {
       const want = min === 1 ? "a finite number >= 1" : "a positive number of milliseconds"
-      return new ValidationError({ message: `schedule.${k} must be ${want}, got ${String(v)}`, errorCode: "INVALID_ARGUMENT", field: `schedule.${k}` })
+      const message = `schedule.${k} must be ${want}, got ${String(v)}`
+      return new ValidationError({ message, errorCode: "INVALID_ARGUMENT", field: `schedule.${k}` })
     }
   }
   return undefined
 }
 
-const toSchedule = ({ factor = 1.5, initialMs = 1000, maxMs = 10_000 }: PollSchedule): Schedule.Schedule<unknown, unknown> =>
+/** The Promise `schedule` as the Effect one the services poll with (defaults: the services' own). */
+const toSchedule = ({ factor = 1.5, initialMs = 1000, maxMs = 10_000 }: PollSchedule): Schedule.Schedule<unknown> =>
   Schedule.exponential(Duration.millis(initialMs), factor).pipe(
     Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(maxMs)))
   )
