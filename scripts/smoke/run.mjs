@@ -123,6 +123,14 @@ try {
     await check(`node${v} ./effect ./testing require`, node, ["-e", entries], { expect: "ENTRIES_OK" })
     await check(`node${v} ./effect ./testing import`, node, ["--input-type=module", "-e", entriesEsm], { expect: "ENTRIES_OK" })
   }
+  // `await using` as written (the syntax runs natively from Node 24): the client is closed after the block.
+  await check("node24 await using", join(R, "node24/bin/node"), ["--input-type=module", "-e", [
+    `import { Client } from "@visgate_ai/client"`,
+    `let kept`,
+    `{ await using client = new Client({ apiKey: "vg-smoke", baseUrl: process.env.SMOKE_BASE_URL }); kept = client; await client.health() }`,
+    `const e = await kept.health().then(() => undefined, (e) => e)`,
+    `console.log(e?.errorCode === "CLIENT_CLOSED" ? "USING_OK" : "still open")`
+  ].join("\n")], { env, expect: "USING_OK" })
   await check("bun import", join(R, ".bin/bun"), ["entry-esm.mjs"], { env, expect: "SMOKE_OK esm" })
   await check("bun require", join(R, ".bin/bun"), ["entry-cjs.cjs"], { env, expect: "SMOKE_OK cjs" })
   const deno = ["run", "--allow-net", "--allow-read", "--allow-env", "--no-prompt"]
