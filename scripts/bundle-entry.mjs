@@ -30,3 +30,7 @@ await esbuild.build({
   allowOverwrite: true,
   logLevel: "warning"
 })
+
+// The `visgate` CLI (`bin`): one file for Node with its dependencies (`cli-bundle.mjs`).
+const { bundleCli } = await import("./cli-bundle.mjs")
+await bundleCli("dist/cli.js")
