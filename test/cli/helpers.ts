@@ -23,10 +23,13 @@ export interface Cli {
   readonly close: () => Promise<void>
 }
 
+/** Async requests finish within the CLI's first poll (1 s). */
+const fast = { timings: { imagePendingMs: 100, imageProcessingMs: 100, videoPendingMs: 100, videoProcessingMs: 300 } }
+
 export const startCli = async (): Promise<Cli> => {
   const dir = mkdtempSync(join(tmpdir(), "visgate-cli-"))
   const bin = join(dir, "cli.js")
-  const [server] = await Promise.all([serve(), bundleCli(bin)])
+  const [server] = await Promise.all([serve({ fakeOptions: fast }), bundleCli(bin)])
   const run = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}) =>
     new Promise<Run>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, ...args], {
