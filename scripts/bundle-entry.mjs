@@ -12,6 +12,8 @@
  * - `dist/vendor/fast-png.js`: the PNG encoder of the fake API, vendored, so the package has no
  *   dependency of its own.
  *
+ * - `dist/cli.js`: the `visgate` CLI (`bin`), one file for Node with @effect/cli inlined (cli-bundle.mjs).
+ *
  * No source maps are shipped: `src/` is not in the package, and the code is readable as it is.
  */
 import * as esbuild from "esbuild"
@@ -101,3 +103,7 @@ writeFileSync(join(cjs, "package.json"), `${JSON.stringify({ type: "commonjs" },
 await promiseEntry("cjs", "dist/cjs/index.js")
 
 copyFileSync(join(dist, "index.d.ts"), join(cjs, "index.d.ts"))
+
+// The `visgate` CLI (`bin`): one file for Node with its dependencies (`cli-bundle.mjs`).
+const { bundleCli } = await import("./cli-bundle.mjs")
+await bundleCli("dist/cli.js")

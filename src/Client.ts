@@ -25,6 +25,7 @@ import * as Stream from "effect/Stream"
 import { makeApiKeys, makeAuth, type ApiKeysResource, type AuthResource } from "./client/Account.js"
 import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
+import { type DownloadFunction, makeDownload } from "./client/Downloads.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
 import { makeModels, type ModelsResource } from "./client/Models.js"
 import { type RequestOptions, toEffectWaitOptions, withoutSignal } from "./client/options.js"
@@ -204,6 +205,14 @@ export class Client {
   readonly auth: AuthResource
   /** `GET /api-keys`. */
   readonly apiKeys: ApiKeysResource
+  /**
+   * Downloads a generated output: `source` is a URL or a result (image, video, request status).
+   * With `to` (Node, Deno, Bun) it streams to that file (a temporary file renamed at the end) and
+   * resolves with `{ path, size, contentType, url }`; without, it resolves with the `bytes`.
+   * Fails with `DownloadError` past `maxBytes` (default 100 MiB) or when the body is not an image
+   * or a video. `track: true` records the download (`usage.trackDownload`).
+   */
+  readonly download: DownloadFunction
 
   readonly #runtime: ClientRuntime
   readonly #describe: string
@@ -236,6 +245,7 @@ export class Client {
     this.deployments = makeDeployments(runtime)
     this.auth = makeAuth(runtime)
     this.apiKeys = makeApiKeys(runtime)
+    this.download = makeDownload(runtime)
   }
 
   /** `POST /generate`: quick image generation (default model `fal-ai/flux/schnell`). */

@@ -28,6 +28,7 @@ export * as Deployments from "./services/Deployments.js"
 export * as Account from "./services/Account.js"
 export * as DeploymentWatch from "./services/DeploymentWatch.js"
 export * as Webhooks from "./services/Webhooks.js"
+export * as Downloads from "./services/Downloads.js"
 export * as VisgateLayer from "./layers/VisgateLayer.js"
 export * as Errors from "./schemas/Errors.js"
 export * as GenerateSchemas from "./schemas/Generate.js"
@@ -48,6 +49,7 @@ export {
   ConnectionError,
   DecodeError,
   DeploymentFailedError,
+  DownloadError,
   GenerationFailedError,
   isVisgateError,
   ProviderError,

@@ -11,6 +11,7 @@ import * as Account from "../services/Account.js"
 import * as Billing from "../services/Billing.js"
 import * as Deployments from "../services/Deployments.js"
 import * as DeploymentWatch from "../services/DeploymentWatch.js"
+import * as Downloads from "../services/Downloads.js"
 import * as Generate from "../services/Generate.js"
 import * as Health from "../services/Health.js"
 import * as Images from "../services/Images.js"
@@ -38,6 +39,7 @@ export type VisgateServices =
   | Deployments.Deployments
   | Account.Account
   | DeploymentWatch.DeploymentWatch
+  | Downloads.Downloads
 
 /** The resource services, on top of the core client. */
 const services = Layer.mergeAll(
@@ -53,7 +55,7 @@ const services = Layer.mergeAll(
   Deployments.layer,
   Account.layer,
   DeploymentWatch.layer
-)
+).pipe((resources) => Layer.provideMerge(Downloads.layer, resources))
 
 /** All services from a configuration layer; needs an `HttpClient`. */
 export const fromConfig = <E, R>(
