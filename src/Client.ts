@@ -34,7 +34,7 @@ import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
 import * as FetchClient from "./internal/fetchClient.js"
 import { toPlain } from "./internal/plain.js"
-import { fromConfig, type VisgateServices } from "./layers/VisgateServices.js"
+import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
 import { AbortError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
@@ -210,7 +210,7 @@ export class Client {
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
-    const layer = fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
+    const layer = fromConfigUntraced(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
       Layer.provide(FetchClient.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.

@@ -63,3 +63,15 @@ export const fromConfig = <E, R>(
     Layer.provideMerge(VisgateClient.layer),
     Layer.provideMerge(config)
   )
+
+/**
+ * {@link fromConfig} for the Promise client, whose configuration never traces: the core client
+ * without the tracing wiring (`VisgateClient.layerUntraced`), which keeps it out of the bundle.
+ */
+export const fromConfigUntraced = <E, R>(
+  config: Layer.Layer<VisgateConfig.VisgateConfig, E, R>
+): Layer.Layer<VisgateServices, E, R | HttpClient.HttpClient> =>
+  services.pipe(
+    Layer.provideMerge(VisgateClient.layerUntraced),
+    Layer.provideMerge(config)
+  )

@@ -155,26 +155,52 @@ class ParsedResponse implements JsonResponse {
   }
 }
 
-/** Builds the core client from configuration and an `HttpClient`. */
-export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = Effect.gen(function*() {
-  const config = yield* VisgateConfig
-  const tracing = config.tracing
-  const httpClient = yield* HttpClient.HttpClient
-  // Tracing on: the platform's span per request, with trace propagation. Tracing off (the
-  // default): no span; when the fiber's tracer is already off (the Promise client's runtime)
-  // nothing at all is set per request.
-  const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
+/**
+ * How the core client reaches its `HttpClient`: `execute` for streams, the transport for
+ * whole-body calls, and the span around each call when tracing is on.
+ *
+ * @internal
+ */
+export interface Wiring {
+  readonly execute: HttpClient.HttpClient["execute"]
+  readonly transport: Transport.Transport
+  readonly span?: (<A, E>(effect: Effect.Effect<A, E>, spec: RequestSpec) => Effect.Effect<A, E>) | undefined
+}
+
+/**
+ * Tracing off (the default): no span; when the fiber's tracer is already off (the Promise
+ * client's runtime) nothing at all is set per request. Whole-body calls: the ready layers' fetch
+ * client sends them itself (one fetch, no platform request/response objects); any other client
+ * goes through `execute`.
+ */
+const untraced = (httpClient: HttpClient.HttpClient): Wiring => {
   const execute: HttpClient.HttpClient["execute"] = (request) =>
-    tracing
-      ? traced.execute(request)
-      : Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
-        fiber.getFiberRef(FiberRef.currentTracerEnabled)
-          ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
-          : httpClient.execute(request)
-      )
-  // Whole-body calls: the ready layers' fetch client sends them itself (one fetch, no platform
-  // request/response objects); any other client (or tracing) goes through `execute`.
-  const transport = (tracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
+    Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
+      fiber.getFiberRef(FiberRef.currentTracerEnabled)
+        ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
+        : httpClient.execute(request)
+    )
+  return { execute, transport: FetchClient.transportOf(httpClient) ?? Transport.fromHttpClient(execute) }
+}
+
+/** `tracing` on: the platform's span per request, with trace propagation, and a span per call. */
+const wiring = (httpClient: HttpClient.HttpClient, tracing: boolean): Wiring => {
+  if (!tracing) return untraced(httpClient)
+  const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
+  return {
+    execute: traced.execute,
+    transport: Transport.fromHttpClient(traced.execute),
+    span: (effect, spec) =>
+      Effect.withSpan(effect, `Visgate ${endpointOf(spec)}`, { attributes: { "http.request.method": spec.method } })
+  }
+}
+
+type Make = Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient>
+
+/** The core client over the {@link Wiring} that `wire` picks for the configuration's `tracing`. */
+const makeWith = (wire: (httpClient: HttpClient.HttpClient, tracing: boolean) => Wiring): Make => Effect.gen(function*() {
+  const config = yield* VisgateConfig
+  const { execute, span, transport } = wire(yield* HttpClient.HttpClient, config.tracing)
   // Built once: the retry schedule (no retries: none at all).
   const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
 
@@ -306,11 +332,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
         })
         return Effect.catchAll(Effect.retry(again, retrySchedule), fail)
       })
-      return tracing
-        ? Effect.withSpan(mapped, `Visgate ${endpointOf(spec)}`, {
-          attributes: { "http.request.method": spec.method }
-        })
-        : mapped
+      return span === undefined ? mapped : span(mapped, spec)
     })
 
   /** The body as JSON (`undefined` when empty), or a DecodeError when it is not JSON. */
@@ -351,9 +373,24 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   return { config, send, request, stream, decode } satisfies Service
 })
 
+/** Builds the core client from configuration and an `HttpClient`. */
+export const make: Make = /*#__PURE__*/ makeWith(wiring)
+
 /** The core client layer; needs `VisgateConfig` and an `HttpClient`. */
-export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = Layer.merge(
-  Layer.effect(VisgateClient, make),
+export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer.merge(
+  /*#__PURE__*/ Layer.effect(VisgateClient, make),
   // Secret headers join Effect's redaction list, so a logged or inspected request never shows them.
-  Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
+  /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
+)
+
+/**
+ * The core client layer of the Promise client, whose configuration never has `tracing` (it
+ * ignores the flag): without the tracing wiring, the span code stays out of its bundle
+ * (about 0.9 KB gzip).
+ *
+ * @internal
+ */
+export const layerUntraced: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer.merge(
+  /*#__PURE__*/ Layer.effect(VisgateClient, /*#__PURE__*/ makeWith(untraced)),
+  /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
 )
