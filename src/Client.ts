@@ -211,7 +211,7 @@ export class Client {
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
     const layer = fromConfigUntraced(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
-      Layer.provide(FetchClient.layer(options.fetch))
+      Layer.provide(FetchClient.transportLayer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
     const runtime = makeRuntime(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))

@@ -25,6 +25,7 @@ import * as Context from "effect/Context"
 import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
@@ -121,27 +122,53 @@ const fetchOf = (
 const requestInitOf = (context: Context.Context<never>): globalThis.RequestInit =>
   Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
 
+/** The URL of a wire request (with its query), or an `InvalidUrl` failure. */
+const urlOf = (wire: Transport.WireRequest): Either.Either<URL | string, Transport.TransportFailure> => {
+  if (wire.query.length === 0 && (wire.url.startsWith("https://") || wire.url.startsWith("http://"))) {
+    return Either.right(wire.url)
+  }
+  const made = UrlParams.makeUrl(wire.url, wire.query, Option.none())
+  return Either.isLeft(made)
+    ? Either.left(new Transport.TransportFailure({ reason: "InvalidUrl", cause: made.left }))
+    : Either.right(made.right)
+}
+
+/** Calls `fetch` (from the context when provided there) for a wire request; a throw is a rejection. */
+const fetchWire = (
+  context: Context.Context<never>,
+  fetch: typeof globalThis.fetch | undefined,
+  url: URL | string,
+  wire: Transport.WireRequest,
+  signal: AbortSignal
+): Promise<Response> => {
+  const options = requestInitOf(context)
+  try {
+    return fetchOf(context, fetch)(url, {
+      ...options,
+      method: wire.method,
+      headers: options.headers ? { ...Headers.fromInput(options.headers), ...wire.headers } : wire.headers,
+      body: wire.body,
+      signal
+    } as globalThis.RequestInit)
+  } catch (cause) {
+    return Promise.reject(cause)
+  }
+}
+
 /**
  * The transport of this client (see `transport.ts`): one `fetch` per attempt with the request's
  * headers as given, and one `AbortController` that serves both interruption and the attempt's
  * deadline (a plain timer that covers the headers and the body); the body is read once as text.
  * No platform request or response objects are made: on a loopback call those cost more than the
- * request itself.
+ * request itself. `open` (streams) is the same `fetch`, aborted when interrupted before the
+ * headers; the body is read by the stream (the platform's `HttpClientResponse.stream`, without
+ * the response object).
  */
 const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Transport => ({
   send: (wire, timeoutMs) =>
     Effect.withFiberRuntime<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>((fiber) => {
-      let url: URL | string = wire.url
-      if (wire.query.length > 0 || !(wire.url.startsWith("https://") || wire.url.startsWith("http://"))) {
-        const made = UrlParams.makeUrl(wire.url, wire.query, Option.none())
-        if (Either.isLeft(made)) {
-          return Effect.fail(new Transport.TransportFailure({ reason: "InvalidUrl", cause: made.left }))
-        }
-        url = made.right
-      }
-      const context = fiber.currentContext
-      const doFetch = fetchOf(context, fetch)
-      const options = requestInitOf(context)
+      const url = urlOf(wire)
+      if (Either.isLeft(url)) return Effect.fail(url.left)
       const controller = new AbortController()
       let timer: ReturnType<typeof setTimeout> | undefined
       let timedOut = false
@@ -164,19 +191,7 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
               timedOut ? new Transport.AttemptTimeout({ timeoutMs }) : new Transport.TransportFailure({ reason, cause })
             ))
           }
-          let pending: Promise<Response>
-          try {
-            pending = doFetch(url, {
-              ...options,
-              method: wire.method,
-              headers: options.headers ? { ...Headers.fromInput(options.headers), ...wire.headers } : wire.headers,
-              body: wire.body,
-              signal: controller.signal
-            } as globalThis.RequestInit)
-          } catch (cause) {
-            pending = Promise.reject(cause)
-          }
-          pending.then(
+          fetchWire(fiber.currentContext, fetch, url.right, wire, controller.signal).then(
             (source) => {
               const done = (text: string) => {
                 clearTimeout(timer)
@@ -201,8 +216,54 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
           onSuccess: Effect.succeed
         })
       )
+    }),
+  open: (wire) =>
+    Effect.withFiberRuntime((fiber) => {
+      const url = urlOf(wire)
+      if (Either.isLeft(url)) return Effect.fail(url.left)
+      const controller = new AbortController()
+      return Effect.async<
+        Stream.Stream<Uint8Array, unknown>,
+        Transport.TransportFailure | Transport.HttpStatusFailure
+      >((resume) => {
+        fetchWire(fiber.currentContext, fetch, url.right, wire, controller.signal).then(
+          (source) => {
+            if (source.status >= 400) {
+              // An error status stays that error when its body cannot be read (as an empty body).
+              const failed = (text: string) =>
+                resume(Effect.fail(
+                  new Transport.HttpStatusFailure({
+                    status: source.status,
+                    headers: Headers.fromInput(source.headers),
+                    text
+                  })
+                ))
+              source.text().then(failed, () => failed(""))
+              return
+            }
+            const body = source.body
+            resume(Effect.succeed(
+              body !== null
+                ? Stream.fromReadableStream(() => body, identity)
+                : Stream.fail(
+                  new Error(`EmptyBody: can not create stream from empty body (${source.status} ${wire.method} ${wire.url})`)
+                )
+            ))
+          },
+          (cause) => resume(Effect.fail(new Transport.TransportFailure({ reason: "Transport", cause })))
+        )
+        // Interrupted before the headers (or while reading an error body): abort the request.
+        return Effect.sync(() => controller.abort())
+      })
     })
 })
+
+/**
+ * The fetch transport as the Promise client's core client uses it (`VisgateClient.layerUntraced`):
+ * `fetch` unless the context provides `FetchHttpClient.Fetch`.
+ */
+export const transportLayer = (fetch?: typeof globalThis.fetch | undefined): Layer.Layer<Transport.TransportService> =>
+  Layer.succeed(Transport.TransportService, makeTransport(fetch))
 
 /** Where a client made by {@link make} keeps its transport. */
 const TransportKey: unique symbol = Symbol.for("@visgate_ai/client/internal/fetchClient/Transport")

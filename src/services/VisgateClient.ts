@@ -156,51 +156,46 @@ class ParsedResponse implements JsonResponse {
 }
 
 /**
- * How the core client reaches its `HttpClient`: `execute` for streams, the transport for
- * whole-body calls, and the span around each call when tracing is on.
+ * How the core client sends: the transport (whole-body calls and streams), and the span around
+ * each call when tracing is on.
  *
  * @internal
  */
 export interface Wiring {
-  readonly execute: HttpClient.HttpClient["execute"]
   readonly transport: Transport.Transport
   readonly span?: (<A, E>(effect: Effect.Effect<A, E>, spec: RequestSpec) => Effect.Effect<A, E>) | undefined
 }
 
 /**
- * Tracing off (the default): no span; when the fiber's tracer is already off (the Promise
- * client's runtime) nothing at all is set per request. Whole-body calls: the ready layers' fetch
- * client sends them itself (one fetch, no platform request/response objects); any other client
- * goes through `execute`.
+ * The wiring over an `HttpClient`. The ready layers' fetch client (tracing off) sends through its
+ * own transport (one fetch, no platform request/response objects); any other client through
+ * `execute`. Tracing off (the default): no span; when the fiber's tracer is already off nothing
+ * at all is set per request. Tracing on: the platform's span per request, with trace
+ * propagation, and a span per call.
  */
-const untraced = (httpClient: HttpClient.HttpClient): Wiring => {
-  const execute: HttpClient.HttpClient["execute"] = (request) =>
-    Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
-      fiber.getFiberRef(FiberRef.currentTracerEnabled)
-        ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
-        : httpClient.execute(request)
-    )
-  return { execute, transport: FetchClient.transportOf(httpClient) ?? Transport.fromHttpClient(execute) }
-}
-
-/** `tracing` on: the platform's span per request, with trace propagation, and a span per call. */
 const wiring = (httpClient: HttpClient.HttpClient, tracing: boolean): Wiring => {
-  if (!tracing) return untraced(httpClient)
+  if (!tracing) {
+    const execute: HttpClient.HttpClient["execute"] = (request) =>
+      Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
+        fiber.getFiberRef(FiberRef.currentTracerEnabled)
+          ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
+          : httpClient.execute(request)
+      )
+    return { transport: FetchClient.transportOf(httpClient) ?? Transport.fromHttpClient(execute) }
+  }
   const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
   return {
-    execute: traced.execute,
     transport: Transport.fromHttpClient(traced.execute),
     span: (effect, spec) =>
       Effect.withSpan(effect, `Visgate ${endpointOf(spec)}`, { attributes: { "http.request.method": spec.method } })
   }
 }
 
-type Make = Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient>
-
-/** The core client over the {@link Wiring} that `wire` picks for the configuration's `tracing`. */
-const makeWith = (wire: (httpClient: HttpClient.HttpClient, tracing: boolean) => Wiring): Make => Effect.gen(function*() {
+/** The core client over the {@link Wiring} that `wire` gives for the configuration. */
+const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, never, R>) =>
+Effect.gen(function*() {
   const config = yield* VisgateConfig
-  const { execute, span, transport } = wire(yield* HttpClient.HttpClient, config.tracing)
+  const { span, transport } = yield* wire(config)
   // Built once: the retry schedule (no retries: none at all).
   const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
 
@@ -282,18 +277,7 @@ const makeWith = (wire: (httpClient: HttpClient.HttpClient, tracing: boolean) =>
   /** One streaming attempt: auth, send, status check within the timeout; the body is left unread. */
   const attemptStream = (wire: Transport.WireRequest, timeoutMs: number) =>
     timeoutFail(
-      Effect.flatMap(getToken === undefined ? Effect.succeed(wire) : withAuth(wire), (authed) =>
-        execute(Transport.toHttpRequest(authed)).pipe(
-          Effect.mapError(Transport.fromHttpClientError),
-          Effect.flatMap((response) =>
-            response.status >= 400
-              ? Effect.flatMap(
-                Transport.readText(response),
-                (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
-              )
-              : Effect.succeed(response)
-          )
-        )),
+      getToken === undefined ? transport.open(wire) : Effect.flatMap(withAuth(wire), transport.open),
       timeoutMs,
       () => new AttemptTimeout({ timeoutMs })
     )
@@ -367,14 +351,15 @@ const makeWith = (wire: (httpClient: HttpClient.HttpClient, tracing: boolean) =>
     })
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(run(spec, attemptStream), (response) =>
-      Stream.mapError(response.stream, (error) => streamBroken(endpointOf(spec), error.cause ?? error)))
+    Effect.map(run(spec, attemptStream), (body) => Stream.mapError(body, (cause) => streamBroken(endpointOf(spec), cause)))
 
   return { config, send, request, stream, decode } satisfies Service
 })
 
 /** Builds the core client from configuration and an `HttpClient`. */
-export const make: Make = /*#__PURE__*/ makeWith(wiring)
+export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ makeWith((
+  config
+) => Effect.map(HttpClient.HttpClient, (httpClient) => wiring(httpClient, config.tracing)))
 
 /** The core client layer; needs `VisgateConfig` and an `HttpClient`. */
 export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer.merge(
@@ -384,13 +369,18 @@ export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient
 )
 
 /**
- * The core client layer of the Promise client, whose configuration never has `tracing` (it
- * ignores the flag): without the tracing wiring, the span code stays out of its bundle
- * (about 0.9 KB gzip).
+ * The core client layer of the Promise client: straight on the fetch transport
+ * (`Transport.TransportService`), no `HttpClient`, and no tracing (the Promise client's
+ * configuration never has it). The platform's client, response and span code stay out of its
+ * bundle (about 1.5 KB gzip).
  *
  * @internal
  */
-export const layerUntraced: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer.merge(
-  /*#__PURE__*/ Layer.effect(VisgateClient, /*#__PURE__*/ makeWith(untraced)),
+export const layerUntraced: Layer.Layer<VisgateClient, never, VisgateConfig | Transport.TransportService> =
+  /*#__PURE__*/ Layer.merge(
+  /*#__PURE__*/ Layer.effect(
+    VisgateClient,
+    /*#__PURE__*/ makeWith(() => Effect.map(Transport.TransportService, (transport): Wiring => ({ transport })))
+  ),
   /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
 )
