@@ -32,7 +32,7 @@ import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
-import * as FetchClient from "./internal/fetchClient.js"
+import * as FetchTransport from "./internal/fetchTransport.js"
 import { toPlain } from "./internal/plain.js"
 import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
 import { AbortError, VisgateError } from "./schemas/Errors.js"
@@ -211,7 +211,7 @@ export class Client {
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
     const layer = fromConfigUntraced(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
-      Layer.provide(FetchClient.transportLayer(options.fetch))
+      Layer.provide(FetchTransport.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
     const runtime = makeRuntime(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))
