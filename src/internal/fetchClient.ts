@@ -1,14 +1,15 @@
 /**
- * The fetch `HttpClient` of the ready layers (`layerFetch`, the Promise client). It is an
+ * The fetch `HttpClient` of the ready layers (`layerFetch`; the Promise client uses only its
+ * transport, `fetchTransport.ts`, and none of this module). It is an
  * `@effect/platform` `HttpClient` (`HttpClient.makeWith`: the platform's URL building, request
  * and response types and errors) that sends requests the way `FetchHttpClient` does: same
  * `FetchHttpClient.Fetch` and `FetchHttpClient.RequestInit` services, same body handling.
  *
  * Differences, for speed (on a loopback call the platform's per-request machinery costs more
  * than the request itself): it also carries a transport ({@link transportOf}) that the core
- * client uses for every whole-body call: one `fetch`, one `AbortController` for interruption and
- * the attempt deadline, no platform request or response objects. Through `execute` (streams, or
- * any caller), there is no finalization registry or interruptible response wrapper, and `text`
+ * client uses for every call (whole-body and streams): one `fetch`, one `AbortController` for
+ * interruption and the attempt deadline, no platform request or response objects. Through
+ * `execute` (any other caller), there is no finalization registry or interruptible response wrapper, and `text`
  * reads the body once through a memoised promise instead of `Effect.cached` run through
  * `Effect.runSync`.
  *
@@ -125,7 +126,7 @@ export const transportOf = (client: HttpClient.HttpClient): Transport.Transport 
  * interruptible wrapper (every body is read or streamed by the core client). It emits no HTTP
  * span; with `tracing: true` the ready layers use the platform's `FetchHttpClient` instead (see
  * `layers/VisgateLayer.ts`). The core client sends whole-body requests through its transport
- * ({@link transportOf}) and streams through `execute`.
+ * ({@link transportOf}), streams included.
  */
 export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient => {
   const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
