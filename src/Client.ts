@@ -33,9 +33,9 @@ import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
-import * as FetchClient from "./internal/fetchClient.js"
+import * as FetchTransport from "./internal/fetchTransport.js"
 import { toPlain } from "./internal/plain.js"
-import { fromConfig, type VisgateServices } from "./layers/VisgateServices.js"
+import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
 import { AbortError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
@@ -229,8 +229,8 @@ export class Client {
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
-    const layer = fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
-      Layer.provide(FetchClient.layer(options.fetch))
+    const layer = fromConfigUntraced(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
+      Layer.provide(FetchTransport.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
     const runtime = makeRuntime(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))

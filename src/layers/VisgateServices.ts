@@ -7,6 +7,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
+import type { TransportService } from "../internal/transport.js"
 import * as Account from "../services/Account.js"
 import * as Billing from "../services/Billing.js"
 import * as Deployments from "../services/Deployments.js"
@@ -63,5 +64,18 @@ export const fromConfig = <E, R>(
 ): Layer.Layer<VisgateServices, E, R | HttpClient.HttpClient> =>
   services.pipe(
     Layer.provideMerge(VisgateClient.layer),
+    Layer.provideMerge(config)
+  )
+
+/**
+ * {@link fromConfig} for the Promise client: the core client straight on the fetch transport,
+ * without tracing (`VisgateClient.layerUntraced`), which keeps the platform's client and the
+ * span code out of its bundle.
+ */
+export const fromConfigUntraced = <E, R>(
+  config: Layer.Layer<VisgateConfig.VisgateConfig, E, R>
+): Layer.Layer<VisgateServices, E, R | TransportService> =>
+  services.pipe(
+    Layer.provideMerge(VisgateClient.layerUntraced),
     Layer.provideMerge(config)
   )
