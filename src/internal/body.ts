@@ -54,6 +54,44 @@ export const nonBlank = (field: string, value: unknown): Effect.Effect<string, V
     ? Effect.succeed(value.trim())
     : invalid(field, `${field} must be a non-empty string`)
 
+/** Printable ASCII (space to `~`): what every HTTP stack carries in a header value unchanged. */
+export const headerSafe = (value: string): boolean => /^[\x20-\x7e]*$/.test(value)
+
+/**
+ * Whether `segment` could move a URL out of the place it names: empty, `.` or `..`, also once
+ * percent-decoded (up to three times, for stacks that decode again) or split at `/` or `\`.
+ */
+export const unsafeSegment = (segment: string): boolean => {
+  if (!/[%./\\]/.test(segment)) return segment.trim() === ""
+  let s = segment
+  for (let i = 0; i < 3 && s.includes("%"); i++) {
+    try {
+      s = decodeURIComponent(s)
+    } catch {
+      break
+    }
+  }
+  if (s.trim() === "") return true
+  for (const part of s.split(/[/\\]/)) {
+    const t = part.trim()
+    if (t === "." || t === "..") return true
+  }
+  return false
+}
+
+/**
+ * An id that goes into a URL path (`requestId`, `deploymentId`, a provider name, each segment of
+ * a model id when `segments`): a non-blank string, trimmed, none of whose segments is empty, `.`
+ * or `..` (also percent-encoded); else a `ValidationError` naming it, before any request.
+ */
+export const pathId = (field: string, value: unknown, segments = false): Effect.Effect<string, ValidationError> => {
+  if (typeof value !== "string" || value.trim() === "") return invalid(field, `${field} must be a non-empty string`)
+  const id = segments ? value.trim().replace(/^\/+|\/+$/g, "") : value.trim()
+  return (segments ? id.split("/") : [id]).some(unsafeSegment)
+    ? invalid(field, `${field} must not be empty, "." or ".." (or contain such a path segment)`)
+    : Effect.succeed(id)
+}
+
 /**
  * Checks an optional integer option (`limit`, `offset`, ...): absent or `null` passes, else it must
  * be an integer of at least `min`. The failure to return, or `undefined` when the value is fine.

@@ -28,6 +28,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { parseJson } from "./plain.js"
 import { MAX_TIMER_MS } from "./timeout.js"
 import * as Transport from "./transport.js"
 
@@ -91,7 +92,7 @@ class FetchResponse implements HttpClientResponse.HttpClientResponse {
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
       Effect.try({
-        try: () => (text === "" ? null : JSON.parse(text) as unknown),
+        try: () => (text === "" ? null : parseJson(text)),
         catch: (cause) =>
           new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
       }))

@@ -29,7 +29,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { nonBlank } from "../internal/body.js"
+import { pathId } from "../internal/body.js"
+import { parseJson } from "../internal/plain.js"
 import { bounded, hintFromSeconds, makeProgress, poll, type PollOptions, type Progress } from "../internal/poll.js"
 import { decodeSse, type SseEvent, SseParser } from "../internal/sse.js"
 import { mapEffectSequential } from "../internal/stream.js"
@@ -116,7 +117,7 @@ const decodeState = Schema.decodeUnknown(DeploymentState)
 const decodeLog = Schema.decodeUnknown(DeploymentLogLine)
 const decodeStreamError = Schema.decodeUnknown(StreamErrorEvent)
 
-const checkId = (deploymentId: string): Effect.Effect<string, ValidationError> => nonBlank("deploymentId", deploymentId)
+const checkId = (deploymentId: string): Effect.Effect<string, ValidationError> => pathId("deploymentId", deploymentId)
 
 /** Decodes the JSON `data` of an event. */
 const decodeData = <A>(
@@ -128,7 +129,7 @@ const decodeData = <A>(
   Effect.suspend(() => {
     let json: unknown
     try {
-      json = JSON.parse(event.data)
+      json = parseJson(event.data)
     } catch {
       return Effect.fail(
         new DecodeError({

@@ -20,9 +20,11 @@ import {
   RateLimitError,
   TimeoutError,
   ValidationError,
+  isVisgateError,
   VisgateError
 } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
+import { MAX_JSON_DEPTH, parseJson } from "../internal/plain.js"
 import type { HttpStatusFailure, RawFailure } from "../internal/transport.js"
 import { parseRetryAfterMs } from "./RetryPolicy.js"
 
@@ -31,15 +33,83 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 const safeJson = (text: string): unknown => {
   if (text.trim() === "") return undefined
   try {
-    return JSON.parse(text)
+    return parseJson(text)
   } catch {
     return undefined
   }
 }
 
-const summarizeText = (text: string): string => {
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()
-  return plain.length > 300 ? `${plain.slice(0, 300)}...` : plain
+/** How much of a body error summaries read, and keep. */
+const SUMMARY_INPUT = 16_384
+const SUMMARY_KEEP = 300
+
+/**
+ * A body (an HTML error page, say) as one line of text: tags dropped, whitespace collapsed, at
+ * most 300 characters kept. Linear in the input (a `<` with no `>` after it is text, found with
+ * one scan), and only the first 16 KB are read.
+ */
+export const summarizeText = (text: string): string => {
+  const input = text.length > SUMMARY_INPUT ? text.slice(0, SUMMARY_INPUT) : text
+  let out = ""
+  let i = 0
+  while (i < input.length) {
+    const open = input.indexOf("<", i)
+    const close = open === -1 ? -1 : input.indexOf(">", open)
+    if (close === -1) {
+      out += input.slice(i)
+      break
+    }
+    out += `${input.slice(i, open)} `
+    i = close + 1
+  }
+  const plain = out.replace(/\s+/g, " ").trim()
+  return plain.length > SUMMARY_KEEP ? `${plain.slice(0, SUMMARY_KEEP)}...` : plain
+}
+
+/** What a secret becomes in an error. */
+export const REDACTED = "<redacted>"
+
+const scrubText = (text: string, secrets: ReadonlyArray<string>): string => {
+  let out = text
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+  return out
+}
+
+const scrubValue = (value: unknown, secrets: ReadonlyArray<string>, depth: number): unknown => {
+  if (typeof value === "string") return scrubText(value, secrets)
+  if (typeof value !== "object" || value === null) return value
+  if (depth > MAX_JSON_DEPTH) return REDACTED
+  if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    if (key !== "__proto__") out[scrubText(key, secrets)] = scrubValue((value as Record<string, unknown>)[key], secrets, depth + 1)
+  }
+  return out
+}
+
+/**
+ * The one scrub: `error` with every secret the client holds (`secrets`: the API key, BYOK keys,
+ * `getToken` results, a key being stored) replaced by `<redacted>` in its message and every
+ * other field (`details` deeply, keys included), so neither the message, `String(err)`,
+ * `JSON.stringify(err)` nor `util.inspect(err)` can show one. Rebuilt (so the stack is too) only
+ * when something changed.
+ */
+export const scrubError = <E>(error: E, secrets: ReadonlyArray<string>): E => {
+  if (secrets.length === 0 || typeof error !== "object" || error === null || !isVisgateError(error)) return error
+  const props: Record<string, unknown> = {}
+  let changed = false
+  for (const key of Object.keys(error)) {
+    if (key === "_tag") continue
+    const before = (error as Record<string, unknown>)[key]
+    const after = scrubValue(before, secrets, 0)
+    if (JSON.stringify(after) !== JSON.stringify(before)) changed = true
+    props[key] = after
+  }
+  const message = scrubText(error.message, secrets)
+  if (message !== error.message) changed = true
+  if (!changed) return error
+  const Ctor = error.constructor as new(props: Record<string, unknown>) => E
+  return new Ctor({ ...props, message })
 }
 
 interface Envelope {
@@ -200,6 +270,22 @@ export const tokenFailed = (cause: unknown): AuthenticationError =>
 /** `getToken()` did not settle within the per-attempt timeout. */
 export const tokenTimedOut = (timeoutMs: number): AuthenticationError =>
   new AuthenticationError({ message: `getToken() did not settle within ${timeoutMs} ms`, errorCode: "TOKEN_ERROR" })
+
+/** `getToken()` returned a token an HTTP header cannot carry (never quoted). */
+export const tokenUnsendable = (): AuthenticationError =>
+  new AuthenticationError({
+    message: "getToken() returned a token an HTTP header cannot carry (CR, LF, NUL, control or non-ASCII characters)",
+    errorCode: "TOKEN_ERROR"
+  })
+
+/** A successful response nested deeper than the client reads. */
+export const tooDeep = (endpoint: string, statusCode: number): DecodeError =>
+  new DecodeError({
+    message: `Unexpected response from ${endpoint}: body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    errorCode: "DECODE_ERROR",
+    endpoint,
+    statusCode
+  })
 
 /** A successful response whose body is not JSON. */
 export const notJson = (endpoint: string, statusCode: number, text: string): DecodeError =>
