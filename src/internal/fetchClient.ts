@@ -172,6 +172,7 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
               method: wire.method,
               headers: options.headers ? { ...Headers.fromInput(options.headers), ...wire.headers } : wire.headers,
               body: wire.body,
+              redirect: "manual",
               signal: controller.signal
             } as globalThis.RequestInit)
           } catch (cause) {
@@ -179,9 +180,14 @@ const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Tr
           }
           pending.then(
             (source) => {
-              const done = (text: string) => {
+              const done = (text: string, status = source.status) => {
                 clearTimeout(timer)
-                resume(Effect.succeed(new Transport.LazyHeadersResponse(source.status, text, source.headers)))
+                resume(Effect.succeed(new Transport.LazyHeadersResponse(status, text, source.headers)))
+              }
+              // A redirect (or a response a custom fetch reached by following one) is never read.
+              if (source.redirected || Transport.isRedirect(source.status)) {
+                source.body?.cancel().catch(() => {})
+                return done("", source.redirected ? 0 : source.status)
               }
               // An error status stays that error when its body cannot be read (as an empty body).
               source.text().then(done, source.status >= 400 && !timedOut ? () => done("") : fail("Body"))
@@ -253,6 +259,7 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
                   headers,
                   body,
                   ...(request.body._tag === "Stream" ? { duplex: "half" } : {}),
+                  redirect: "manual",
                   signal: controller.signal
                 } as globalThis.RequestInit)
               } catch (cause) {

@@ -9,11 +9,13 @@
  *
  * @internal
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import { timeoutFail } from "./timeout.js"
@@ -69,6 +71,27 @@ export interface Transport {
   ) => Effect.Effect<WireResponse, TransportFailure | AttemptTimeout>
 }
 
+/**
+ * Whether a response is a redirect: a 3xx, or status 0 (a browser's opaque redirect under
+ * `redirect: "manual"`, or a response a custom fetch reached by following one). The client never
+ * follows redirects: a redirect is an error (`UNEXPECTED_REDIRECT`), so no key or body is sent to
+ * another origin and no other host's answer is taken for the result.
+ */
+export const isRedirect = (status: number): boolean => status === 0 || (status >= 300 && status < 400)
+
+/**
+ * Runs `effect` with `redirect: "manual"` in the fetch options a fetch-based `HttpClient` reads
+ * from the context (`FetchHttpClient.RequestInit`, the platform's and ours), the caller's other
+ * options kept: a 30x comes back as it is instead of being followed.
+ */
+export const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.withFiberRuntime<A, E, R>((fiber) => {
+    const init = Context.getOrElse(fiber.currentContext, FetchHttpClient.RequestInit, () => undefined)
+    return init?.redirect === "manual"
+      ? effect
+      : Effect.provideService(effect, FetchHttpClient.RequestInit, { ...init, redirect: "manual" })
+  })
+
 /** The platform request for a wire request (JSON body as `application/json`). */
 export const toHttpRequest = (wire: WireRequest): HttpClientRequest.HttpClientRequest => {
   const request = HttpClientRequest.make(wire.method)(wire.url, { urlParams: wire.query, headers: wire.headers })
@@ -84,12 +107,14 @@ export const fromHttpClientError = (error: HttpClientError.HttpClientError): Tra
 
 /**
  * A platform response's body as text. An error status stays that error when its body cannot be
- * read (as an empty body); otherwise that is a `Body` failure.
+ * read (as an empty body); otherwise that is a `Body` failure. A redirect's body is not read.
  */
 export const readText = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<string, TransportFailure> =>
-  response.status >= 400
+  isRedirect(response.status)
+    ? Effect.succeed("")
+    : response.status >= 400
     ? Effect.orElseSucceed(response.text, () => "")
     : Effect.mapError(response.text, fromHttpClientError)
 
@@ -103,7 +128,7 @@ export const fromHttpClient = (
   send: (wire, timeoutMs) =>
     timeoutFail(
       Effect.flatMap(
-        Effect.mapError(execute(toHttpRequest(wire)), fromHttpClientError),
+        Effect.mapError(manualRedirects(execute(toHttpRequest(wire))), fromHttpClientError),
         (response: HttpClientResponse.HttpClientResponse) =>
           Effect.map(readText(response), (text): WireResponse => ({
             status: response.status,

@@ -149,8 +149,19 @@ const requestIdOf = (headers: Headers.Headers): string | undefined =>
   headers["x-request-id"] ?? headers["request-id"] ?? headers["x-visgate-request-id"]
 
 /** Maps an HTTP status failure to the typed error hierarchy. */
-export const fromHttpFailure = (failure: HttpStatusFailure, now: number): VisgateApiError => {
+export const fromHttpFailure = (failure: HttpStatusFailure, now: number, endpoint = "The request"): VisgateApiError => {
   const { headers, status, text } = failure
+  if (status < 400) {
+    const location = headers.location
+    return new VisgateError({
+      message: `${endpoint} was answered with a redirect (${status === 0 ? "opaque" : `HTTP ${status}`}${
+        location !== undefined ? ` to ${summarizeText(location)}` : ""
+      }). The client never follows redirects, so no key or body leaves the configured origin; ` +
+        "set baseUrl (or proxyUrl) to the final URL.",
+      errorCode: "UNEXPECTED_REDIRECT",
+      statusCode: status
+    })
+  }
   const json = safeJson(text)
   const env = readEnvelope(json)
   const fallbackMessage = json === undefined && text.trim() !== ""
@@ -219,7 +230,7 @@ export const toVisgateError = (
 ): VisgateApiError => {
   switch (failure._tag) {
     case "HttpStatusFailure":
-      return fromHttpFailure(failure, now)
+      return fromHttpFailure(failure, now, endpoint)
     case "AttemptTimeout":
       return new TimeoutError({
         message: `${endpoint} timed out after ${failure.timeoutMs} ms (${attempts} attempt${attempts === 1 ? "" : "s"})`,

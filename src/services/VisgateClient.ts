@@ -307,7 +307,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
 
   /** A status >= 400 is a raw failure (the retry policy decides); anything else passes. */
   const checkStatus = (response: Transport.WireResponse): Effect.Effect<Transport.WireResponse, HttpStatusFailure> =>
-    response.status >= 400
+    response.status >= 400 || Transport.isRedirect(response.status)
       ? Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text: response.text }))
       : Effect.succeed(response)
 
@@ -324,10 +324,10 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   const attemptStream = (wire: Transport.WireRequest, timeoutMs: number) =>
     timeoutFail(
       Effect.flatMap(getToken === undefined ? Effect.succeed(wire) : withAuth(wire), (authed) =>
-        execute(Transport.toHttpRequest(authed)).pipe(
+        Transport.manualRedirects(execute(Transport.toHttpRequest(authed))).pipe(
           Effect.mapError(Transport.fromHttpClientError),
           Effect.flatMap((response) =>
-            response.status >= 400
+            response.status >= 400 || Transport.isRedirect(response.status)
               ? Effect.flatMap(
                 Transport.readText(response),
                 (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
