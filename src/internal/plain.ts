@@ -9,12 +9,8 @@
 /** How deep a response may nest (arrays and objects); deeper is a malformed response. */
 export const MAX_JSON_DEPTH = 256
 
-/** A JSON body nested deeper than {@link MAX_JSON_DEPTH}. */
-export class TooDeep extends Error {
-  constructor() {
-    super(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`)
-  }
-}
+/** The `SyntaxError` message for JSON nested deeper than {@link MAX_JSON_DEPTH}. */
+export const TOO_DEEP = `nested over ${MAX_JSON_DEPTH} levels deep`
 
 /** The deepest nesting of arrays and objects in JSON text (one linear scan, strings skipped). */
 const depthOf = (text: string): number => {
@@ -38,15 +34,12 @@ const dropProto = (key: string, value: unknown): unknown => (key === "__proto__"
 
 /**
  * `JSON.parse`, except that a `__proto__` key (however it is escaped) is dropped rather than kept,
- * so no later copy can turn it into a prototype, and nesting deeper than {@link MAX_JSON_DEPTH}
- * throws {@link TooDeep}. Throws `SyntaxError` for text that is not JSON.
+ * so no later copy can turn it into a prototype, and that nesting deeper than
+ * {@link MAX_JSON_DEPTH} is a `SyntaxError` ({@link TOO_DEEP}), like text that is not JSON.
  */
 export const parseJson = (text: string): unknown => {
   // A text shorter than twice the limit cannot nest deeper than it.
-  if (text.length > 2 * MAX_JSON_DEPTH && depthOf(text) > MAX_JSON_DEPTH) {
-    JSON.parse(text) // not JSON at all: that is the failure to report
-    throw new TooDeep()
-  }
+  if (text.length > 2 * MAX_JSON_DEPTH && depthOf(text) > MAX_JSON_DEPTH) throw new SyntaxError(TOO_DEEP)
   return text.includes("__proto__") || text.includes("\\u") ? JSON.parse(text, dropProto) : JSON.parse(text)
 }
 

@@ -39,77 +39,45 @@ const safeJson = (text: string): unknown => {
   }
 }
 
-/** How much of a body error summaries read, and keep. */
-const SUMMARY_INPUT = 16_384
-const SUMMARY_KEEP = 300
-
 /**
- * A body (an HTML error page, say) as one line of text: tags dropped, whitespace collapsed, at
- * most 300 characters kept. Linear in the input (a `<` with no `>` after it is text, found with
- * one scan), and only the first 16 KB are read.
+ * A body (an HTML error page, say) as one line: tags dropped, whitespace collapsed, at most 300
+ * characters kept, from the first 16 KB. Linear: a tag match cannot cross a `<`, so each
+ * character is scanned at most twice.
  */
 export const summarizeText = (text: string): string => {
-  const input = text.length > SUMMARY_INPUT ? text.slice(0, SUMMARY_INPUT) : text
-  let out = ""
-  let i = 0
-  while (i < input.length) {
-    const open = input.indexOf("<", i)
-    const close = open === -1 ? -1 : input.indexOf(">", open)
-    if (close === -1) {
-      out += input.slice(i)
-      break
-    }
-    out += `${input.slice(i, open)} `
-    i = close + 1
-  }
-  const plain = out.replace(/\s+/g, " ").trim()
-  return plain.length > SUMMARY_KEEP ? `${plain.slice(0, SUMMARY_KEEP)}...` : plain
+  const plain = text.slice(0, 16_384).replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim()
+  return plain.length > 300 ? `${plain.slice(0, 300)}...` : plain
 }
 
 /** What a secret becomes in an error. */
 export const REDACTED = "<redacted>"
 
-const scrubText = (text: string, secrets: ReadonlyArray<string>): string => {
-  let out = text
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
-  return out
-}
-
 const scrubValue = (value: unknown, secrets: ReadonlyArray<string>, depth: number): unknown => {
-  if (typeof value === "string") return scrubText(value, secrets)
+  if (typeof value === "string") {
+    for (const secret of secrets) value = (value as string).split(secret).join(REDACTED)
+    return value
+  }
   if (typeof value !== "object" || value === null) return value
   if (depth > MAX_JSON_DEPTH) return REDACTED
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1))
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(value)) {
-    if (key !== "__proto__") out[scrubText(key, secrets)] = scrubValue((value as Record<string, unknown>)[key], secrets, depth + 1)
+    if (key !== "__proto__") out[scrubValue(key, secrets, 0) as string] = scrubValue((value as Record<string, unknown>)[key], secrets, depth + 1)
   }
   return out
 }
 
 /**
- * The one scrub: `error` with every secret the client holds (`secrets`: the API key, BYOK keys,
- * `getToken` results, a key being stored) replaced by `<redacted>` in its message and every
- * other field (`details` deeply, keys included), so neither the message, `String(err)`,
- * `JSON.stringify(err)` nor `util.inspect(err)` can show one. Rebuilt (so the stack is too) only
- * when something changed.
+ * The one scrub: `error` rebuilt (stack included) with every secret the client holds (`secrets`:
+ * its keys, `getToken` results, a key being stored) replaced by `<redacted>` in its message and
+ * every other field (`details` deeply, keys included), so neither the message, `String(err)`,
+ * `JSON.stringify(err)` nor `util.inspect(err)` can show one.
  */
 export const scrubError = <E>(error: E, secrets: ReadonlyArray<string>): E => {
-  if (secrets.length === 0 || typeof error !== "object" || error === null || !isVisgateError(error)) return error
-  const props: Record<string, unknown> = {}
-  let changed = false
-  for (const key of Object.keys(error)) {
-    if (key === "_tag") continue
-    const before = (error as Record<string, unknown>)[key]
-    const after = scrubValue(before, secrets, 0)
-    if (JSON.stringify(after) !== JSON.stringify(before)) changed = true
-    props[key] = after
-  }
-  const message = scrubText(error.message, secrets)
-  if (message !== error.message) changed = true
-  if (!changed) return error
-  const Ctor = error.constructor as new(props: Record<string, unknown>) => E
-  return new Ctor({ ...props, message })
+  if (secrets.length === 0 || !isVisgateError(error)) return error
+  const props = scrubValue({ ...error, message: error.message }, secrets, 0) as Record<string, unknown>
+  delete props._tag
+  return new (error.constructor as new(props: unknown) => E)(props)
 }
 
 interface Envelope {
@@ -152,12 +120,10 @@ const requestIdOf = (headers: Headers.Headers): string | undefined =>
 export const fromHttpFailure = (failure: HttpStatusFailure, now: number, endpoint = "The request"): VisgateApiError => {
   const { headers, status, text } = failure
   if (status < 400) {
-    const location = headers.location
     return new VisgateError({
-      message: `${endpoint} was answered with a redirect (${status === 0 ? "opaque" : `HTTP ${status}`}${
-        location !== undefined ? ` to ${summarizeText(location)}` : ""
-      }). The client never follows redirects, so no key or body leaves the configured origin; ` +
-        "set baseUrl (or proxyUrl) to the final URL.",
+      message: `${endpoint}: redirect (HTTP ${status}) to ${
+        summarizeText(headers.location ?? "?")
+      } not followed; set baseUrl to the final URL`,
       errorCode: "UNEXPECTED_REDIRECT",
       statusCode: status
     })
@@ -281,22 +247,6 @@ export const tokenFailed = (cause: unknown): AuthenticationError =>
 /** `getToken()` did not settle within the per-attempt timeout. */
 export const tokenTimedOut = (timeoutMs: number): AuthenticationError =>
   new AuthenticationError({ message: `getToken() did not settle within ${timeoutMs} ms`, errorCode: "TOKEN_ERROR" })
-
-/** `getToken()` returned a token an HTTP header cannot carry (never quoted). */
-export const tokenUnsendable = (): AuthenticationError =>
-  new AuthenticationError({
-    message: "getToken() returned a token an HTTP header cannot carry (CR, LF, NUL, control or non-ASCII characters)",
-    errorCode: "TOKEN_ERROR"
-  })
-
-/** A successful response nested deeper than the client reads. */
-export const tooDeep = (endpoint: string, statusCode: number): DecodeError =>
-  new DecodeError({
-    message: `Unexpected response from ${endpoint}: body nests deeper than ${MAX_JSON_DEPTH} levels`,
-    errorCode: "DECODE_ERROR",
-    endpoint,
-    statusCode
-  })
 
 /** A successful response whose body is not JSON. */
 export const notJson = (endpoint: string, statusCode: number, text: string): DecodeError =>

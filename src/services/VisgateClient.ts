@@ -30,8 +30,8 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { type AuthenticationError, type DecodeError, ValidationError, type VisgateApiError } from "../schemas/Errors.js"
-import { headerSafe, unsafeSegment } from "../internal/body.js"
-import { parseJson as parseJsonText, TooDeep } from "../internal/plain.js"
+import { checkPathId, headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
+import { parseJson as parseJsonText, TOO_DEEP } from "../internal/plain.js"
 import { isBrowser } from "../internal/runtime.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
@@ -45,9 +45,7 @@ import {
   toDecodeError,
   tokenFailed,
   tokenTimedOut,
-  tokenUnsendable,
-  toVisgateError,
-  tooDeep
+  toVisgateError
 } from "./ErrorMapping.js"
 import { isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
@@ -176,29 +174,16 @@ class ParsedResponse implements JsonResponse {
 
 /**
  * A call that must not be sent: a path segment that is empty, `.` or `..` (also percent-encoded),
- * which a URL parser or server would resolve to another endpoint, or an `Idempotency-Key` a header
- * cannot carry. Services check their ids with `pathId` first (naming the argument); this is the
- * net under every call.
+ * which a URL parser or server would resolve to another endpoint (services check their ids first,
+ * naming the argument; this is the net under every call), or an `Idempotency-Key` a header cannot
+ * carry.
  */
 const invalidSpec = (spec: RequestSpec, key: string | undefined): ValidationError | undefined => {
-  const segments = spec.path.split("/")
-  for (let i = 1; i < segments.length; i++) {
-    if (unsafeSegment(segments[i]!)) {
-      return new ValidationError({
-        message: `${spec.method} ${spec.path}: a path segment is empty, "." or ".."; an id must name one resource`,
-        errorCode: "INVALID_ARGUMENT",
-        field: "path"
-      })
-    }
-  }
+  const path = checkPathId("path", spec.path, true)
+  if (typeof path !== "string") return path
   if (key !== undefined && (key.trim() === "" || !headerSafe(key))) {
-    return new ValidationError({
-      message: "idempotencyKey must be a non-empty string of printable ASCII characters (no CR, LF, NUL or control characters)",
-      errorCode: "INVALID_ARGUMENT",
-      field: "idempotencyKey"
-    })
+    return new ValidationError({ message: `idempotencyKey${NOT_HEADER_SAFE}`, errorCode: "INVALID_ARGUMENT", field: "idempotencyKey" })
   }
-  return undefined
 }
 
 /** Builds the core client from configuration and an `HttpClient`. */
@@ -254,7 +239,6 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   const scrub = scrubWith(undefined)
 
   const getToken = config.getToken
-  const UNSENDABLE = Symbol()
   // getToken is bounded by the per-attempt timeout too, so a stuck token source never hangs a call.
   const tokenHeaders: Effect.Effect<Readonly<Record<string, string>>, AuthenticationError> = getToken === undefined
     ? Effect.succeed(baseHeaders)
@@ -264,15 +248,12 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
           const token = await getToken()
           if (typeof token !== "string" || token.trim() === "") return baseHeaders
           const value = token.trim()
-          if (!tokens.includes(value)) {
-            // The latest 8 tokens are remembered, to scrub them from errors.
-            tokens.push(value)
-            if (tokens.length > 8) tokens.shift()
-          }
-          if (!headerSafe(value)) throw UNSENDABLE
+          // The latest 8 tokens are remembered, to scrub them from errors.
+          if (!tokens.includes(value) && tokens.push(value) > 8) tokens.shift()
+          if (!headerSafe(value)) throw new Error(`its result${NOT_HEADER_SAFE}`)
           return { ...baseHeaders, authorization: `Bearer ${value}` } as Readonly<Record<string, string>>
         },
-        catch: (cause) => cause === UNSENDABLE ? tokenUnsendable() : tokenFailed(cause)
+        catch: tokenFailed
       }),
       config.timeoutMs,
       () => tokenTimedOut(config.timeoutMs)
@@ -390,11 +371,8 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     try {
       return Either.right(parseJsonText(text))
     } catch (error) {
-      return Either.left(scrub(
-        error instanceof TooDeep
-          ? tooDeep(endpointOf(spec), response.status)
-          : notJson(endpointOf(spec), response.status, text)
-      ))
+      // Too deep: say so rather than quote the body.
+      return Either.left(scrub(notJson(endpointOf(spec), response.status, (error as Error).message === TOO_DEEP ? TOO_DEEP : text)))
     }
   }
 

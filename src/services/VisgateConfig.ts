@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { AuthenticationError, ValidationError } from "../schemas/Errors.js"
-import { headerSafe } from "../internal/body.js"
+import { headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
 import { isBrowser, readEnv } from "../internal/runtime.js"
 
 /** Default API base URL. */
@@ -147,17 +147,8 @@ export const resolve = (options: VisgateClientOptions = {}): Either.Either<Resol
     runpod: byokSecret(options.runpodKey)
   }
   // A key goes into a header: one that a header cannot carry fails here, named, never quoted.
-  const keys = [["apiKey", apiKey], ["falKey", byok.fal], ["replicateKey", byok.replicate], [
-    "runwayKey",
-    byok.runway
-  ], ["runpodKey", byok.runpod]] as const
-  for (const [field, key] of keys) {
-    if (key !== undefined && !headerSafe(Redacted.value(key))) {
-      return invalid(
-        field,
-        `${field} contains characters an HTTP header cannot carry (CR, LF, NUL, control or non-ASCII characters)`
-      )
-    }
+  for (const [name, key] of Object.entries({ api: apiKey, ...byok })) {
+    if (key !== undefined && !headerSafe(Redacted.value(key))) return invalid(`${name}Key`, `${name}Key${NOT_HEADER_SAFE}`)
   }
   return Either.right({
     url,
