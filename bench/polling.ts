@@ -14,7 +14,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
-import * as VisgateLayer from "../src/layers/Live.js"
+import * as VisgateLayer from "../src/layers/VisgateLayer.js"
 import { DeploymentWatch } from "../src/services/DeploymentWatch.js"
 import { Requests } from "../src/services/Requests.js"
 

@@ -5,25 +5,16 @@
  * @since 0.1.0
  */
 export { AsyncClient, Client } from "./Client.js"
-export type {
-  ApiKeysResource,
-  AuthResource,
-  BillingResource,
-  ClientOptions,
-  DeploymentProgress,
-  DeploymentsResource,
-  DeploymentsWatchResource,
-  ImagesResource,
-  ModelsResource,
-  ProvidersResource,
-  RequestOptions,
-  RequestProgress,
-  RequestsResource,
-  UsageResource,
-  VideosResource,
-  WaitOptions,
-  WatchOptions
-} from "./Client.js"
+export type { ClientOptions } from "./Client.js"
+export type { ApiKeysResource, AuthResource } from "./client/Account.js"
+export type { BillingResource } from "./client/Billing.js"
+export type { DeploymentProgress, DeploymentsResource, DeploymentsWatchResource } from "./client/Deployments.js"
+export type { GenerationResource, ImagesResource, VideosResource } from "./client/Generation.js"
+export type { ModelsResource } from "./client/Models.js"
+export type { RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
+export type { ProvidersResource } from "./client/Providers.js"
+export type { RequestProgress, RequestsResource } from "./client/Requests.js"
+export type { UsageResource } from "./client/Usage.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"
 export type { VideoModelProvider } from "./presets.js"
 export {
@@ -62,6 +53,8 @@ export type {
   DeploymentList,
   DeploymentLogEntry,
   DeploymentStatus,
+  /** Same as `DeploymentStatus` (the name the watch helpers used first). */
+  DeploymentStatus as DeploymentStatusValue,
   GpuList,
   GpuType,
   InferenceJob,
@@ -96,4 +89,4 @@ export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./services/Generation.js"
 export type { Progress } from "./schemas/Polling.js"
-export type { DeploymentLogLine, DeploymentState, DeploymentStatusValue } from "./schemas/DeploymentWatch.js"
+export type { DeploymentLogLine, DeploymentState } from "./schemas/DeploymentWatch.js"

@@ -2,6 +2,7 @@
  * Promise side of long-running work, over a custom fetch that records calls (real time, short
  * schedules, no timed assertions).
  */
+import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import { describe, expect, it } from "vitest"
 import {
@@ -16,6 +17,9 @@ import {
 const ID = "req_1"
 const fast = Schedule.spaced("10 millis")
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Polls `ms` apart, calling `onWait` as each wait between two polls begins. */
+const spaced = (ms: number, onWait: () => void) =>
+  Schedule.spaced(`${ms} millis`).pipe(Schedule.tapOutput(() => Effect.sync(onWait)))
 
 const recordingFetch = (handler: (url: string, index: number, init?: RequestInit) => Response) => {
   const calls: Array<{ url: string; method: string; at: number }> = []
@@ -52,7 +56,8 @@ describe("client.requests.wait", () => {
     const seen: Array<string> = []
     const done = await client.requests.wait(ID, {
       schedule: fast,
-      onStatus: (p) => seen.push(`${p.status}:${typeof p.elapsedMs}:${Object.getPrototypeOf(p.value) === Object.prototype}`)
+      onStatus: (p) =>
+        seen.push(`${p.status}:${typeof p.elapsedMs}:${Object.getPrototypeOf(p.value) === Object.prototype}`)
     })
     expect(done.status).toBe("completed")
     expect(done.outputUrl).toBe("https://x/v.mp4")
@@ -76,15 +81,16 @@ describe("client.requests.wait", () => {
     const http = recordingFetch(() => status("processing"))
     const client = new Client({ apiKey: "vg-test", fetch: http.fetch })
     const controller = new AbortController()
-    const waiting = client.requests.wait(ID, { signal: controller.signal }) // default schedule: next poll at 1 s
-    await sleep(100)
-    expect(http.calls.length).toBe(1)
-    controller.abort()
+    const waiting = client.requests.wait(ID, {
+      signal: controller.signal,
+      schedule: spaced(150, () => controller.abort())
+    })
     const error = await waiting.catch((e: unknown) => e)
+    expect(http.calls.length).toBe(1)
     expect(error).toBeInstanceOf(AbortError)
     expect((error as Error).name).toBe("AbortError")
     const count = http.calls.length
-    await sleep(1300) // past when the next poll would have been
+    await sleep(250) // past when the next poll would have been
     expect(http.calls.length).toBe(count)
     await client.close()
   })
@@ -139,14 +145,18 @@ describe("client.requests.watch", () => {
     const http = recordingFetch(() => status("processing"))
     const client = new Client({ apiKey: "vg-test", fetch: http.fetch })
     const controller = new AbortController()
-    const iterator = client.requests.watch(ID, { signal: controller.signal })[Symbol.asyncIterator]()
+    let sleeping = () => {}
+    const asleep = new Promise<void>((resolve) => (sleeping = resolve))
+    const iterator = client.requests.watch(ID, { signal: controller.signal, schedule: spaced(150, () => sleeping()) })[
+      Symbol.asyncIterator
+    ]()
     expect((await iterator.next()).value?.status).toBe("processing")
-    const pending = iterator.next() // sleeping 1 s before the next poll
-    await sleep(50)
+    const pending = iterator.next()
+    await asleep // waiting 150 ms before the next poll
     controller.abort()
     await expect(pending).rejects.toBeInstanceOf(AbortError)
     const count = http.calls.length
-    await sleep(1200)
+    await sleep(250) // past when the next poll would have been
     expect(http.calls.length).toBe(count)
     await expect(iterator.next()).rejects.toBeInstanceOf(AbortError)
     await client.close()

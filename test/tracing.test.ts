@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Tracer from "effect/Tracer"
 import { Health } from "../src/services/Health.js"
-import * as VisgateLayer from "../src/layers/Live.js"
+import * as VisgateLayer from "../src/layers/VisgateLayer.js"
 
 /** Runs `effect` under a tracer that records span names and delegates to the default one. */
 const traced = <A, E>(effect: Effect.Effect<A, E>) =>

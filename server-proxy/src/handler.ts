@@ -315,7 +315,9 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
 
       // 4. Forward, only ever to the configured origin.
       const target = new URL(base.href.replace(/\/+$/, "") + apiPath + search)
-      if (target.origin !== base.origin || !target.pathname.startsWith(basePath + "/")) {
+      // The URL parser must not have changed the validated path in any way (no dot segment
+      // resolution, no re-encoding): the upstream gets exactly what the allow-list matched.
+      if (target.origin !== base.origin || target.pathname !== basePath + apiPath) {
         return fail("INVALID_PATH", "Refused path: it does not resolve under the upstream base", {})
       }
       const controller = new AbortController()

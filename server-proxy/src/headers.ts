@@ -1,7 +1,8 @@
 /**
  * Header policy. Requests: allow-list (everything a browser sends is dropped unless listed).
- * Responses: deny-list (upstream headers pass back, minus hop-by-hop, cookies, CORS, encoding
- * framing, and anything carrying a secret).
+ * Responses: deny-list (upstream headers pass back, minus hop-by-hop, framing, cookies and other
+ * origin state, origin-wide policy, reporting, CORS, redirects other than a mapped `Location`, and
+ * anything carrying a secret).
  */
 
 /** Request headers forwarded upstream by default. */
@@ -40,18 +41,58 @@ const NEVER_FORWARD: ReadonlySet<string> = new Set([
   "x-real-ip"
 ])
 
-/** Upstream response headers that are never passed back to the browser. */
+/**
+ * Upstream response headers that are never passed back to the browser. The browser sees the
+ * proxy's response as coming from the app's own origin, so a header that acts beyond this one
+ * response (on the origin's state, its security policy, or by sending the browser elsewhere)
+ * would let the upstream act on the app. Documented in the README ("Response headers").
+ */
 const DROP_FROM_RESPONSE: ReadonlySet<string> = new Set([
   ...HOP_BY_HOP,
   // The body is re-framed (and already decoded by fetch), so these would lie.
   "content-length",
   "content-encoding",
-  // Cookies belong to the upstream origin, not to the app.
+  // Origin state: cookies belong to the upstream origin; Clear-Site-Data would wipe the app's
+  // cookies, storage and cache; Set-Login sets the app's FedCM login status; client-hint
+  // preferences (Accept-CH, Critical-CH) persist for the whole origin.
   "set-cookie",
   "set-cookie2",
-  // Alternative services advertise the upstream host.
-  "alt-svc"
+  "clear-site-data",
+  "set-login",
+  "accept-ch",
+  "accept-ch-lifetime",
+  "critical-ch",
+  // Origin-wide transport and security policy is the app's decision: HSTS (with
+  // includeSubDomains it would bind every subdomain of the app), key pinning, Expect-CT,
+  // alternative services (they advertise the upstream host), the app's own CSP.
+  "strict-transport-security",
+  "public-key-pins",
+  "public-key-pins-report-only",
+  "expect-ct",
+  "alt-svc",
+  "origin-agent-cluster",
+  "content-security-policy",
+  "content-security-policy-report-only",
+  // Reporting: the browser would send reports about the app's origin to the upstream's collectors.
+  "nel",
+  "report-to",
+  "reporting-endpoints",
+  // Sending the browser elsewhere: Refresh is an open redirect (like an unmapped Location);
+  // Link can preload, prefetch or preconnect to any origin, and Speculation-Rules prerender;
+  // Service-Worker-Allowed widens a service worker's scope.
+  "refresh",
+  "link",
+  "speculation-rules",
+  "service-worker-allowed",
+  // The upstream's challenge is about the server's key, not the browser's: a Basic challenge
+  // would pop a credential dialog on the app's origin.
+  "www-authenticate",
+  // Cross-origin exposure is the app's decision (like Access-Control-*, dropped by prefix).
+  "timing-allow-origin"
 ])
+
+/** The names in the response deny-list (lower case), for documentation and tests. */
+export const DROPPED_RESPONSE_HEADERS: ReadonlyArray<string> = [...DROP_FROM_RESPONSE]
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
 
@@ -94,10 +135,12 @@ export const upstreamRequestHeaders = (
 }
 
 /**
- * Filters upstream response headers for the browser. Drops hop-by-hop and framing headers,
- * cookies, `access-control-*` (CORS is the app's decision: the upstream allows every origin, and
- * passing that through would let any site spend your key), and any header whose value contains
- * one of `secrets`. `Location` is rewritten from the upstream base onto the proxy prefix, or dropped.
+ * Filters upstream response headers for the browser. Drops `DROP_FROM_RESPONSE` (hop-by-hop and
+ * framing headers, origin state, origin-wide policy, reporting, redirects and prefetching),
+ * the headers a `Connection` header names, `access-control-*` (CORS is the app's decision: the
+ * upstream allows every origin, and passing that through would let any site spend your key), and
+ * any header whose value contains one of `secrets`. `Location` is rewritten from the upstream base
+ * onto the proxy prefix, or dropped.
  */
 export const downstreamResponseHeaders = (
   upstream: Headers,

@@ -9,14 +9,17 @@ export type PathCheck =
 
 const refuse = (reason: string): PathCheck => ({ ok: false, reason })
 
-// Raw characters that have no business in a request path: controls, space, DEL, backslash.
-const BAD_RAW_CHAR = /[\u0000-\u0020\u007f\\]/
-// Control characters, slashes and backslashes after one round of percent-decoding.
-const BAD_DECODED_CHAR = /[\u0000-\u001f\u007f/\\]/
+// Characters a segment may carry as is: RFC 3986 `pchar` without `;` (path parameters, which
+// Tomcat, Jetty, Spring and others strip: `..;` would become `..`) and with `%` only as an escape.
+const RAW_ALLOWED = /^[A-Za-z0-9\-._~!$&'()*+,=:@%]*$/
+// Characters an escape may stand for: the reserved ones a client has to encode (`encodeURIComponent`
+// encodes `:`, `@`, `$`, `&`, `+`, `,`, `=`). Unreserved characters (`%2e`, `%41`) must not be
+// escaped at all (stacks disagree on whether `%2e%2e` is `..`), and nothing else (`/`, `\`, `;`,
+// `%`, `?`, `#`, space, controls, non-ASCII) may appear in a segment in any form.
+const ESCAPABLE = /^[!$&'()*+,=:@]$/
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/
 // A first segment that looks like a URL scheme (`http:`, `javascript:`).
 const SCHEME = /^[a-z][a-z0-9+.-]*(:|%3a)/i
-// Double encoding of a dot, slash, backslash or percent sign (`%252e`, `%252f`, ...).
-const DOUBLE_ENCODED = /%(2e|2f|5c|25)/i
 
 /**
  * Normalises a configured path prefix: leading slash, no trailing slash; `"/"` and `""` mean
@@ -24,7 +27,7 @@ const DOUBLE_ENCODED = /%(2e|2f|5c|25)/i
  */
 export const normalizePrefix = (prefix: string): string => {
   if (prefix === "" || prefix === "/") return ""
-  if (!prefix.startsWith("/") || prefix.startsWith("//") || /[?#\\\s%]/.test(prefix) || prefix.split("/").includes("..")) {
+  if (!prefix.startsWith("/") || prefix.startsWith("//") || /[?#\\\s%;]/.test(prefix) || prefix.split("/").some((segment) => /^\.+$/.test(segment))) {
     throw new TypeError(`server-proxy: pathPrefix must be a plain absolute path such as "/api/visgate", got ${JSON.stringify(prefix)}`)
   }
   return prefix.replace(/\/+$/, "")
@@ -41,14 +44,52 @@ export const stripPrefix = (rawPathname: string, prefix: string): string | undef
   return undefined
 }
 
+/** Why a raw segment is refused, or its decoded value. */
+const checkSegment = (raw: string): { readonly ok: true; readonly decoded: string } | { readonly ok: false; readonly reason: string } => {
+  if (raw === "") return { ok: false, reason: "empty path segments ('//') are not allowed" }
+  if (!RAW_ALLOWED.test(raw)) {
+    if (raw.includes(";")) return { ok: false, reason: "path parameters (';') are not allowed" }
+    if (raw.includes("\\")) return { ok: false, reason: "backslashes are not allowed" }
+    if (/[\u0000-\u0020\u007f]/.test(raw)) return { ok: false, reason: "spaces and control characters are not allowed" }
+    return { ok: false, reason: "characters outside [A-Za-z0-9-._~!$&'()*+,=:@] and percent escapes are not allowed" }
+  }
+  let decoded = ""
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!
+    if (c !== "%") {
+      decoded += c
+      continue
+    }
+    const hex = raw.slice(i + 1, i + 3)
+    if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return { ok: false, reason: "malformed percent-encoding" }
+    const char = String.fromCharCode(parseInt(hex, 16))
+    if (UNRESERVED.test(char)) {
+      return { ok: false, reason: `needlessly percent-encoded characters (such as %2e for '.') are not allowed: %${hex}` }
+    }
+    if (!ESCAPABLE.test(char)) {
+      return {
+        ok: false,
+        reason: `encoded slashes, backslashes, semicolons, percent signs (double encoding), spaces, controls and non-ASCII bytes are not allowed: %${hex}`
+      }
+    }
+    decoded += char
+    i += 2
+  }
+  if (/^\.+$/.test(decoded)) return { ok: false, reason: "dot segments ('.', '..', '...') are not allowed" }
+  return { ok: true, decoded }
+}
+
 /**
  * Validates a raw (still percent-encoded) API path such as `/models/fal-ai/flux/schnell`.
- * Refuses: empty paths, anything not starting with a single `/` (absolute URLs,
- * protocol-relative `//host`), empty segments (`//`), backslashes, control
- * characters, malformed percent-encoding, `.`/`..` segments in any encoding, encoded slashes
- * and backslashes (`%2f`, `%5c`) and double-encoded ones (`%252e`, `%252f`, ...).
+ * Every segment must be in a form that no HTTP stack can read differently: only the characters
+ * `A-Z a-z 0-9 - . _ ~ ! $ & ' ( ) * + , = : @`, and percent escapes only for the reserved ones
+ * among them (`%3A`, `%40`, ...). Refused: empty paths, anything not starting with a single `/`
+ * (absolute URLs, protocol-relative `//host`), empty segments (`//`), segments made only of dots,
+ * path parameters (`;`, `..;`), backslashes, spaces, control and non-ASCII characters, malformed
+ * escapes, escaped unreserved characters (`%2e`, `%2E`, `%41`), escaped slashes, backslashes,
+ * semicolons and percent signs (`%2f`, `%5c`, `%3b`, `%25` and so every double encoding).
  * A single trailing slash is dropped. On success returns the raw path (as forwarded) and its
- * decoded segments (used for route matching).
+ * decoded segments (used for route matching); decoding them again changes nothing.
  */
 export const checkApiPath = (input: string): PathCheck => {
   // One trailing slash is tolerated and dropped (Next.js `trailingSlash: true` adds it).
@@ -56,22 +97,13 @@ export const checkApiPath = (input: string): PathCheck => {
   if (raw === "" || raw === "/") return refuse("empty API path")
   if (!raw.startsWith("/")) return refuse("the API path must start with '/'")
   if (raw.startsWith("//")) return refuse("protocol-relative paths are not allowed")
-  if (BAD_RAW_CHAR.test(raw)) return refuse("backslashes, spaces and control characters are not allowed")
   const rawSegments = raw.slice(1).split("/")
   if (SCHEME.test(rawSegments[0] ?? "")) return refuse("absolute URLs are not allowed")
   const segments: Array<string> = []
   for (const rawSegment of rawSegments) {
-    if (rawSegment === "") return refuse("empty path segments ('//') are not allowed")
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(rawSegment)
-    } catch {
-      return refuse("malformed percent-encoding")
-    }
-    if (decoded === "." || decoded === "..") return refuse("dot segments are not allowed")
-    if (BAD_DECODED_CHAR.test(decoded)) return refuse("encoded slashes, backslashes and control characters are not allowed")
-    if (DOUBLE_ENCODED.test(decoded)) return refuse("double-encoded characters are not allowed")
-    segments.push(decoded)
+    const checked = checkSegment(rawSegment)
+    if (!checked.ok) return refuse(checked.reason)
+    segments.push(checked.decoded)
   }
   return { ok: true, raw, segments }
 }

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs"
 import { gzipSync } from "node:zlib"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { createProxyHandler, createRouteHandlers, readBearerToken, readCookie, type ProxyOptions } from "../src/index.js"
+import { DROPPED_RESPONSE_HEADERS } from "../src/headers.js"
 import { byteStream, expectEnvelope, KEY, recordErrors, scanResponse, send, TOKEN } from "./helpers.js"
 import { sleep, startUpstream, type Upstream } from "./upstream.js"
 
@@ -586,6 +588,108 @@ describe("responses", () => {
     expect(names).not.toContain("x-hop")
     expect(names).not.toContain("alt-svc")
     expect(sent.response.headers.get("x-request-id")).toBe("req-1")
+  })
+
+  // One sample per dropped header: what an upstream (or whoever answers in its place) could send.
+  const HOSTILE_RESPONSE_HEADERS: ReadonlyArray<readonly [string, string]> = [
+    ["Refresh", "0; url=https://evil.example/phish"],
+    ["Clear-Site-Data", "\"cookies\", \"storage\", \"cache\""],
+    ["Set-Cookie", "sid=upstream; Path=/; HttpOnly"],
+    ["Set-Cookie2", "sid=1"],
+    ["Set-Login", "logged-out"],
+    ["Accept-CH", "Sec-CH-UA-Full-Version-List, Sec-CH-UA-Model"],
+    ["Accept-CH-Lifetime", "86400"],
+    ["Critical-CH", "Sec-CH-UA-Model"],
+    ["Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload"],
+    ["Public-Key-Pins", "pin-sha256=\"AAAA\"; max-age=5184000"],
+    ["Public-Key-Pins-Report-Only", "pin-sha256=\"AAAA\"; report-uri=\"https://evil.example/r\""],
+    ["Expect-CT", "max-age=86400, enforce, report-uri=\"https://evil.example/ct\""],
+    ["Alt-Svc", "h3=\":443\"; ma=86400"],
+    ["Origin-Agent-Cluster", "?1"],
+    ["Content-Security-Policy", "default-src 'none'; report-uri https://evil.example/csp"],
+    ["Content-Security-Policy-Report-Only", "default-src 'none'; report-uri https://evil.example/csp"],
+    ["NEL", "{\"report_to\":\"default\",\"max_age\":31536000,\"include_subdomains\":true}"],
+    ["Report-To", "{\"group\":\"default\",\"max_age\":31536000,\"endpoints\":[{\"url\":\"https://evil.example/r\"}]}"],
+    ["Reporting-Endpoints", "default=\"https://evil.example/r\""],
+    ["Link", "<https://evil.example/x.js>; rel=preload; as=script, </api/v1/auth/me>; rel=prefetch"],
+    ["Speculation-Rules", "\"https://evil.example/rules.json\""],
+    ["Service-Worker-Allowed", "/"],
+    ["WWW-Authenticate", "Basic realm=\"Visgate\""],
+    ["Timing-Allow-Origin", "*"],
+    ["Access-Control-Allow-Origin", "*"],
+    ["Access-Control-Allow-Credentials", "true"],
+    ["Access-Control-Expose-Headers", "*"],
+    ["Keep-Alive", "timeout=5"],
+    ["Proxy-Authenticate", "Basic"],
+    ["Trailer", "x-checksum"],
+    ["Upgrade", "h2c"]
+  ]
+
+  it.each(HOSTILE_RESPONSE_HEADERS)("drops %s from upstream responses", async (name, value) => {
+    upstream.respond = (_req, res) => {
+      res.setHeader("content-type", "application/json")
+      res.setHeader(name, value)
+      res.setHeader("x-request-id", "req-1")
+      res.writeHead(200)
+      res.end("{}")
+    }
+    const sent = await send(proxy(), "/api/visgate/health")
+    expect(sent.status).toBe(200)
+    expect(sent.response.headers.get(name)).toBeNull()
+    expect(sent.response.headers.get("x-request-id")).toBe("req-1")
+  })
+
+  it("drops them on error statuses and redirects too", async () => {
+    for (const status of [301, 401, 429, 500, 503]) {
+      upstream.respond = (_req, res) => {
+        for (const [name, value] of HOSTILE_RESPONSE_HEADERS) if (!/^(keep-alive|trailer|upgrade)$/i.test(name)) res.setHeader(name, value)
+        res.writeHead(status, { "content-type": "application/json", location: "https://evil.example/" })
+        res.end("{}")
+      }
+      const sent = await send(proxy(), "/api/visgate/health")
+      expect(sent.status).toBe(status)
+      const names = [...sent.response.headers.keys()]
+      for (const [name] of HOSTILE_RESPONSE_HEADERS) expect(names, `${status} ${name}`).not.toContain(name.toLowerCase())
+      expect(names).not.toContain("location")
+    }
+  })
+
+  it("every header the code drops is documented in the README, and the samples above cover them all", async () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+    const section = readme.slice(readme.indexOf("## Response headers"), readme.indexOf("## Safety model"))
+    for (const name of DROPPED_RESPONSE_HEADERS) {
+      expect(section.toLowerCase(), `README lists ${name}`).toContain("`" + name + "`")
+    }
+    const sampled = new Set(HOSTILE_RESPONSE_HEADERS.map(([name]) => name.toLowerCase()))
+    const HOP_ONLY = ["connection", "te", "transfer-encoding", "proxy-authorization", "proxy-connection", "content-length", "content-encoding"]
+    for (const name of DROPPED_RESPONSE_HEADERS) {
+      if (!HOP_ONLY.includes(name)) expect(sampled.has(name), `a sample for ${name}`).toBe(true)
+    }
+  })
+
+  it("passes the rest of the API's headers back unchanged", async () => {
+    const KEPT: Record<string, string> = {
+      "cache-control": "no-store",
+      "content-disposition": "inline",
+      "content-language": "en",
+      etag: "\"v1\"",
+      "last-modified": "Thu, 03 Dec 2026 10:00:00 GMT",
+      vary: "Authorization",
+      "retry-after": "5",
+      "x-request-id": "req-9",
+      "x-ratelimit-remaining": "41",
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "cross-origin-resource-policy": "same-origin",
+      "referrer-policy": "no-referrer",
+      "server-timing": "db;dur=12"
+    }
+    upstream.respond = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", ...KEPT })
+      res.end("{}")
+    }
+    const sent = await send(proxy(), "/api/visgate/health")
+    for (const [name, value] of Object.entries(KEPT)) expect(sent.response.headers.get(name), name).toBe(value)
   })
 
   it("a compressed upstream body arrives decoded, without a stale Content-Encoding or Content-Length", async () => {

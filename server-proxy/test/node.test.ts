@@ -108,6 +108,14 @@ describe("node:http adapter", () => {
     "/api/visgate//evil.example/health",
     "/api/visgate/https://evil.example/health",
     "/api/visgate/models/%252e%252e/auth",
+    "/api/visgate/models/..;/..;/billing/info",
+    "/api/visgate/models/%2e%2e;/%2e%2e;/billing/info",
+    "/api/visgate/models/x/..;jsessionid=1/..;/billing/info",
+    "/api/visgate/requests/..%3b/..%3b/billing/info",
+    "/api/visgate/requests/%252e%252e%253b",
+    "/api/visgate/models/.../billing/info",
+    "/api/visgate/models/%ef%bc%8e%ef%bc%8e/billing/info",
+    "/api/visgate/models/%c0%ae%c0%ae/billing/info",
     "http://evil.example/api/visgate/health",
     "//evil.example/api/visgate/health"
   ])("refuses the raw target %s with 400 INVALID_PATH", async (path) => {
@@ -285,6 +293,24 @@ describe("node:http adapter", () => {
     expect(res.headers["retry-after"]).toBe("60")
     expect(res.headers["set-cookie"]).toBeUndefined()
     expect(envelope(res).error).toBe("RATE_LIMIT_EXCEEDED")
+  })
+
+  it("drops Refresh, Clear-Site-Data, HSTS and Link on the wire", async () => {
+    upstream.respond = (_req, res) => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        refresh: "0; url=https://evil.example/",
+        "clear-site-data": "\"*\"",
+        "strict-transport-security": "max-age=63072000; includeSubDomains",
+        link: "<https://evil.example/x.js>; rel=preload; as=script",
+        "x-request-id": "req-2"
+      })
+      res.end("{}")
+    }
+    const res = await raw(proxyServer.port, { path: "/api/visgate/health" })
+    expect(res.status).toBe(200)
+    for (const name of ["refresh", "clear-site-data", "strict-transport-security", "link"]) expect(res.headers[name], name).toBeUndefined()
+    expect(res.headers["x-request-id"]).toBe("req-2")
   })
 })
 

@@ -228,7 +228,7 @@ export const transportOf = (client: HttpClient.HttpClient): Transport.Transport 
  * request serves interruption, and there is no per-response finalization registry or
  * interruptible wrapper (every body is read or streamed by the core client). It emits no HTTP
  * span; with `tracing: true` the ready layers use the platform's `FetchHttpClient` instead (see
- * `layers/Live.ts`). The core client sends whole-body requests through its transport
+ * `layers/VisgateLayer.ts`). The core client sends whole-body requests through its transport
  * ({@link transportOf}) and streams through `execute`.
  */
 export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient => {

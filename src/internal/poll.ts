@@ -28,8 +28,6 @@ import * as Stream from "effect/Stream"
 import { WaitTimeoutError } from "../schemas/Errors.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 
-// Declared in the public `schemas/Polling.ts`; re-exported here for the modules that import them from here.
-export type { PollOptions, Progress } from "../schemas/Polling.js"
 
 /** Start fast, back off: 1 s, 1.5 s, 2.25 s, ... capped at 10 s. */
 export const defaultPollSchedule: Schedule.Schedule<Duration.Duration, unknown> = Schedule.exponential(

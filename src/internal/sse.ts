@@ -5,11 +5,14 @@
  * leading BOM is dropped, lines starting with `:` are comments (keepalives), `data:` lines are
  * joined with `\n`, a blank line dispatches the event, a field without a colon has an empty
  * value, one space after the colon is dropped, and an event not terminated by a blank line when
- * the stream ends is discarded.
+ * the stream ends is discarded. Work is linear in the input (no chunk rescans earlier ones) and
+ * memory is capped: a line, or an event's fields together, longer than `maxEventChars` (1 Mi
+ * UTF-16 code units by default) fails instead of growing without end.
  *
  * @internal
  */
 import * as Stream from "effect/Stream"
+import { DecodeError } from "../schemas/Errors.js"
 
 /** One dispatched event. */
 export interface SseEvent {
@@ -23,14 +26,31 @@ export interface SseEvent {
   readonly retry?: number
 }
 
-/** An incremental parser: feed text, get the events completed by it. */
+/** Default cap on one line, and on one event's fields together, in UTF-16 code units (1 Mi). */
+export const DEFAULT_MAX_EVENT_CHARS = 1024 * 1024
+
+/** Parser options. */
+export interface SseParserOptions {
+  /** Cap on one line and on one event's fields together (UTF-16 code units). Default 1 Mi. */
+  readonly maxEventChars?: number
+}
+
+/**
+ * An incremental parser: feed text, get the events completed by it. Linear in the input: each
+ * character is scanned once for line ends (the unfinished line is appended to, never rescanned),
+ * and memory is bounded by `maxEventChars`: past it, `exceeded` is set, what the parser held is
+ * released and further input is ignored.
+ */
 export class SseParser {
-  #buffer = ""
+  readonly maxEventChars: number
+  /** The line not yet ended (appended to; engines keep repeated appends linear). */
+  #pending = ""
   #pendingCr = false
   #started = false
   #event = ""
   #data: Array<string> = []
-  #hasData = false
+  /** Characters held by the event being built (`event:` + `data:` values). */
+  #eventLength = 0
   #lastId: string | undefined = undefined
   #retry: number | undefined = undefined
   /** Comment lines seen (keepalives); exposed for diagnostics and tests. */
@@ -41,44 +61,62 @@ export class SseParser {
   lines = 0
   /** Lines that were a comment or a known field; a body with none is not an event stream. */
   recognized = 0
+  /** Characters examined for line ends, in total (equals the input length: nothing is rescanned). */
+  scanned = 0
+  /** Set when a line, or one event's fields together, grew past `maxEventChars`. */
+  exceeded: "line" | "event" | undefined = undefined
 
-  /** Parses a chunk of text; returns the events it completed. */
+  constructor(options: SseParserOptions = {}) {
+    this.maxEventChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
+  }
+
+  /** Parses a chunk of text; returns the events it completed (until the cap is exceeded). */
   push(text: string): Array<SseEvent> {
-    if (text.length === 0) return []
+    const events: Array<SseEvent> = []
+    if (this.exceeded !== undefined) return events
     let chunk = text
-    if (!this.#started && chunk.length > 0) {
+    if (!this.#started && chunk !== "") {
       this.#started = true
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
     }
     // A CR at the end of the previous chunk already ended a line; a LF right after it is the
     // second half of a CRLF, not an empty line.
-    if (this.#pendingCr && chunk.startsWith("\n")) chunk = chunk.slice(1)
-    this.#pendingCr = false
-    const events: Array<SseEvent> = []
-    let all = this.#buffer + chunk
-    let start = 0
-    for (let i = 0; i < all.length; i++) {
-      const c = all.charCodeAt(i)
+    let start = this.#pendingCr && chunk.charCodeAt(0) === 10 ? 1 : 0
+    if (chunk !== "") this.#pendingCr = false
+    const n = chunk.length
+    this.scanned += n - start
+    for (let i = start; i < n; i++) {
+      const c = chunk.charCodeAt(i)
       if (c !== 10 && c !== 13) continue
-      this.#line(all.slice(start, i), events)
+      this.#pending += chunk.slice(start, i)
+      if (this.#pending.length > this.maxEventChars) return this.#exceed("line", events)
+      this.#line(this.#pending, events)
+      this.#pending = ""
+      if (this.exceeded !== undefined) return events
       if (c === 13) {
-        if (i + 1 < all.length) {
-          if (all.charCodeAt(i + 1) === 10) i++
+        if (i + 1 < n) {
+          if (chunk.charCodeAt(i + 1) === 10) i++
         } else {
           this.#pendingCr = true
         }
       }
       start = i + 1
     }
-    all = all.slice(start)
-    this.#buffer = all
+    this.#pending += chunk.slice(start)
+    return this.#pending.length > this.maxEventChars ? this.#exceed("line", events) : events
+  }
+
+  #exceed(what: "line" | "event", events: Array<SseEvent>): Array<SseEvent> {
+    this.exceeded = what
+    this.#pending = ""
+    this.#data = []
     return events
   }
 
   #line(line: string, events: Array<SseEvent>): void {
     this.lines++
     if (line === "") {
-      if (this.#hasData) {
+      if (this.#data.length > 0) {
         events.push({
           event: this.#event === "" ? "message" : this.#event,
           data: this.#data.join("\n"),
@@ -88,7 +126,7 @@ export class SseParser {
       }
       this.#event = ""
       this.#data = []
-      this.#hasData = false
+      this.#eventLength = 0
       this.#retry = undefined
       return
     }
@@ -104,11 +142,12 @@ export class SseParser {
     if (field === "event" || field === "data" || field === "id" || field === "retry") this.recognized++
     switch (field) {
       case "event":
+        this.#eventLength += value.length - this.#event.length
         this.#event = value
         break
       case "data":
+        this.#eventLength += value.length + 1
         this.#data.push(value)
-        this.#hasData = true
         break
       case "id":
         if (!value.includes("\u0000")) this.#lastId = value
@@ -120,24 +159,53 @@ export class SseParser {
         // unknown fields are ignored
         break
     }
+    if (this.#eventLength > this.maxEventChars) this.#exceed("event", events)
   }
+}
+
+/** Options of {@link decodeSse}. */
+export interface DecodeSseOptions {
+  /** `METHOD /path` of the stream, for the `DecodeError` raised past the cap. */
+  readonly endpoint?: string
 }
 
 /**
  * Bytes to events: a `Stream` combinator over a response body. Pass a `parser` to inspect it
- * afterwards (e.g. `recognized === 0`: the body was not an event stream).
+ * afterwards (e.g. `recognized === 0`: the body was not an event stream), or to set its cap. A
+ * line or an event longer than the parser's `maxEventChars` fails the stream with a
+ * `DecodeError` (`errorCode` `SSE_EVENT_TOO_LARGE`) instead of buffering without end.
  */
 export const decodeSse = <E, R>(
   bytes: Stream.Stream<Uint8Array, E, R>,
-  parser?: SseParser
-): Stream.Stream<SseEvent, E, R> =>
+  parser?: SseParser,
+  options: DecodeSseOptions = {}
+): Stream.Stream<SseEvent, E | DecodeError, R> =>
   Stream.suspend(() => {
     const p = parser ?? new SseParser()
+    // Sequential and effect-free on purpose (`mapEffect` and its variants weigh on the browser
+    // bundle): once the cap is exceeded, the next chunk is not parsed and the stream fails.
     return bytes.pipe(
       Stream.decodeText("utf-8"),
-      Stream.mapConcat((text) => p.push(text))
+      Stream.takeWhile(() => p.exceeded === undefined),
+      Stream.mapConcat((text) => p.push(text)),
+      Stream.concat(
+        Stream.suspend(() => {
+          const what = p.exceeded
+          if (what === undefined) return Stream.empty
+          const endpoint = options.endpoint ?? "event stream"
+          const limit = p.maxEventChars
+          return Stream.fail(
+            new DecodeError({
+              message: `${endpoint}: an SSE ${what} over ${limit} characters`,
+              errorCode: "SSE_EVENT_TOO_LARGE",
+              endpoint,
+              details: { limit, what }
+            })
+          )
+        })
+      )
     )
   })
 
-/** Parses a whole body at once (tests, fixtures). */
-export const parseSse = (text: string): Array<SseEvent> => new SseParser().push(text)
+/** Parses a whole body at once (tests, fixtures); check `exceeded` on a parser for the cap. */
+export const parseSse = (text: string, options?: SseParserOptions): Array<SseEvent> => new SseParser(options).push(text)

@@ -1,37 +1,14 @@
 /**
  * Minimal wire models for watching deployments: the status part of `GET /deployments/{id}`
  * (reference §3.5), the `status` / `log` / `done` / `error` server-sent events (§3.9), decoded
- * loosely (unknown fields are ignored). The full `Deployment` model lives with the
- * `Deployments` service.
+ * loosely (unknown fields are ignored). The full `Deployment` model and the status vocabulary
+ * (`DeploymentStatus`, `isTerminalDeploymentStatus`) live in `Deployments.ts`.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import { optional, wire, withDefault } from "../internal/schema.js"
-
-/**
- * Deployment status (reference §5.2). Unknown future values are kept as strings and treated as
- * not terminal.
- */
-export type DeploymentStatusValue =
-  | "accepted_cold"
-  | "warm_ready"
-  | "validating"
-  | "selecting_gpu"
-  | "creating_endpoint"
-  | "downloading_model"
-  | "loading_model"
-  | "ready"
-  | "failed"
-  | "webhook_failed"
-  | "deleted"
-  | (string & {})
-
-/** Where watching a deployment stops. */
-export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set(["ready", "failed", "webhook_failed", "deleted"])
-
-/** Whether a deployment status is terminal (`ready`, `failed`, `webhook_failed`, `deleted`). */
-export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_DEPLOYMENT_STATUSES.has(status)
+import type { DeploymentStatus } from "./Deployments.js"
 
 /**
  * Status of a deployment, as `GET /deployments/{id}` and the `status` event report it.
@@ -39,7 +16,7 @@ export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_
  */
 export class DeploymentState extends Schema.Class<DeploymentState>("DeploymentState")(wire({
   deploymentId: Schema.String,
-  status: withDefault(Schema.String as Schema.Schema<DeploymentStatusValue, string>, () => "validating"),
+  status: withDefault(Schema.String as Schema.Schema<DeploymentStatus, string>, () => "validating"),
   /** Set once ready: the RunPod run URL. */
   endpointUrl: optional(Schema.String),
   error: optional(Schema.String),

@@ -8,16 +8,15 @@
  *
  * Money: `pricePerHourUsd`, `estimatedCostUsd`, `bidPricePerHr`, `pricePerHr` are USD floats.
  *
- * The status vocabulary and the server-sent event payloads (`DeploymentState`,
- * `DeploymentLogLine`) live in `DeploymentWatch.ts`, with the streaming helpers; the stream paths
- * live here with the others.
+ * The status vocabulary ({@link DeploymentStatus}, {@link isTerminalDeploymentStatus}) lives here,
+ * once; the server-sent event payloads (`DeploymentState`, `DeploymentLogLine`) live in
+ * `DeploymentWatch.ts`; the stream paths live here with the others.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import { Loose, NonBlank, optional, wire, withDefault, withFallbacks } from "../internal/schema.js"
 import { bareOrWrappedArray } from "../internal/wire.js"
-import type { DeploymentStatusValue } from "./DeploymentWatch.js"
 
 // -----------------------------------------------------------------------------
 // Paths
@@ -63,11 +62,33 @@ export const LIST_STATUS_QUERY = "deployment_status"
 
 /**
  * Deployment status (reference §5.2), shared with the watch helpers: `accepted_cold` /
- * `warm_ready` appear only in the create response; unknown future values are kept as strings.
+ * `warm_ready` appear only in the create response; unknown future values are kept as strings
+ * and treated as not terminal.
  */
-export type DeploymentStatus = DeploymentStatusValue
+export type DeploymentStatus =
+  | "accepted_cold"
+  | "warm_ready"
+  | "validating"
+  | "selecting_gpu"
+  | "creating_endpoint"
+  | "downloading_model"
+  | "loading_model"
+  | "ready"
+  | "failed"
+  | "webhook_failed"
+  | "deleted"
+  | (string & {})
 
-export { isTerminalDeploymentStatus, TERMINAL_DEPLOYMENT_STATUSES } from "./DeploymentWatch.js"
+/** Where watching a deployment stops. */
+export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set([
+  "ready",
+  "failed",
+  "webhook_failed",
+  "deleted"
+])
+
+/** Whether a deployment status is terminal (`ready`, `failed`, `webhook_failed`, `deleted`). */
+export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_DEPLOYMENT_STATUSES.has(status)
 
 /** Inference job status (reference §5.3); unknown future values are kept as strings. */
 export type InferenceJobStatus = "queued" | "running" | "completed" | "failed" | "cancelled" | "expired" | (string & {})

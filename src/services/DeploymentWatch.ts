@@ -1,19 +1,23 @@
 /**
  * `DeploymentWatch`: long-running work on deployments. Status changes as a `Stream` (server-sent
  * events when the server offers them, polling otherwise), live log lines, and waiting for ready.
+ * Both event streams run on one reconnecting loop (`internal/sseReconnect.ts`, where the rules
+ * for drops, `retry:` and "no event stream here" are written down once); this file says what an
+ * event means.
  *
  * How `watch` reads the status:
  *
  * 1. `GET /deployments/{id}/stream` (SSE, `fetch` with the auth header, through the core client,
  *    so connecting is retried like any call). Each `status` event is an update; comments
  *    (keepalives) and unknown events are ignored; `event: error` with `not_found` fails with
- *    `VisgateError` `DEPLOYMENT_NOT_FOUND` (404).
+ *    `VisgateError` `DEPLOYMENT_NOT_FOUND` (404), any other reason with `DEPLOYMENT_STREAM_ERROR`.
  * 2. When the connection drops before a terminal status, it reconnects (after the server's
  *    `retry:` or `reconnectDelay`); after `maxReconnects` drops in a row that brought no new
- *    status, it falls back to polling.
+ *    status, it falls back to polling (`mode: "sse"`: fails with `STREAM_DROPPED`).
  * 3. When the server does not offer SSE (404, 405, 406 or 501 on the stream route, or a body that
  *    is not an event stream, e.g. JSON), it polls `GET /deployments/{id}` with the shared poll
- *    combinator (default schedule, hints, same rules as `Requests.poll`).
+ *    combinator (default schedule, hints, same rules as `Requests.poll`). `mode: "sse"` fails
+ *    instead: with the route's error, or with `SSE_UNAVAILABLE`.
  *
  * Either way the stream emits each status change once, ends after `ready`, `failed`,
  * `webhook_failed` or `deleted`, and fails with `WaitTimeoutError` past `timeout`. Other errors
@@ -23,24 +27,22 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
 import { parseJson } from "../internal/plain.js"
-import { bounded, hintFromSeconds, makeProgress, poll, type PollOptions, type Progress } from "../internal/poll.js"
-import { decodeSse, type SseEvent, SseParser } from "../internal/sse.js"
+import { bounded, hintFromSeconds, makeProgress, poll } from "../internal/poll.js"
+import type { PollOptions, Progress } from "../schemas/Polling.js"
+import type { SseEvent } from "../internal/sse.js"
+import { reconnectingSse, type Step } from "../internal/sseReconnect.js"
 import { mapEffectSequential } from "../internal/stream.js"
-import { DEPLOYMENT_PATHS } from "../schemas/Deployments.js"
-import {
-  DeploymentLogLine,
-  DeploymentState,
-  isTerminalDeploymentStatus,
-  StreamErrorEvent
-} from "../schemas/DeploymentWatch.js"
+import { DEPLOYMENT_PATHS, isTerminalDeploymentStatus } from "../schemas/Deployments.js"
+import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../schemas/DeploymentWatch.js"
 import {
   DecodeError,
   DeploymentFailedError,
@@ -56,7 +58,10 @@ export type DeploymentProgress = Progress<DeploymentState>
 
 /** Options of `watch` and `waitUntilReady`. */
 export interface DeploymentWatchOptions extends Omit<PollOptions, "changesOnly"> {
-  /** `auto` (default): SSE, falling back to polling; `sse`: SSE only (reconnecting); `poll`: polling only. */
+  /**
+   * `auto` (default): SSE, falling back to polling; `sse`: SSE only (reconnecting; where the server
+   * offers no event stream, or after `maxReconnects` drops, it fails); `poll`: polling only.
+   */
   readonly mode?: "auto" | "sse" | "poll" | undefined
   /** Drops in a row without a new status before falling back to polling (default 3). */
   readonly maxReconnects?: number | undefined
@@ -110,9 +115,6 @@ export class DeploymentWatch
   extends Context.Tag("@visgate_ai/client/DeploymentWatch")<DeploymentWatch, Service>()
 {}
 
-/** Stream route statuses that mean "no SSE here": fall back to polling. */
-const NO_SSE_STATUSES: ReadonlySet<number> = new Set([404, 405, 406, 501])
-
 const decodeState = Schema.decodeUnknown(DeploymentState)
 const decodeLog = Schema.decodeUnknown(DeploymentLogLine)
 const decodeStreamError = Schema.decodeUnknown(StreamErrorEvent)
@@ -156,30 +158,16 @@ const streamErrorToVisgate = (deploymentId: string, error: string): VisgateError
       details: { deployment_id: deploymentId, error }
     })
 
-/**
- * After a stream dropped: fail once `drops` (drops in a row without news) exceeds the limit,
- * otherwise wait (the server's `retry:` value, or `reconnectDelay`) and open it again.
- */
-const reconnect = <A, E>(
-  kind: "status" | "log",
-  id: string,
-  drops: number,
-  maxReconnects: number,
-  parser: SseParser,
-  reconnectDelay: Duration.Duration,
-  connect: (drops: number) => Stream.Stream<A, E>
-): Stream.Stream<A, E | VisgateError> => {
-  if (drops > maxReconnects) {
-    return Stream.fail(
-      new VisgateError({
-        message: `The ${kind} stream of deployment ${id} dropped ${drops} times in a row`,
-        errorCode: "STREAM_DROPPED"
-      })
-    )
-  }
-  const delay = parser.retryMs !== undefined ? Duration.millis(parser.retryMs) : reconnectDelay
-  return Stream.unwrap(Effect.as(Effect.sleep(delay), connect(drops)))
-}
+/** The request opening an event stream. */
+const sseSpec = (path: string): RequestSpec => ({
+  method: "GET",
+  path,
+  base: "deployments",
+  headers: { accept: "text/event-stream" }
+})
+
+/** Lines remembered by `logs` to skip what a reconnect replays. */
+const MAX_REMEMBERED_LINES = 5000
 
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => {
@@ -191,167 +179,120 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     )
   }
 
-  const pollState = (id: string, options: DeploymentWatchOptions) =>
-    poll({
-      target: "deployment",
-      id,
-      fetch: getState(id),
-      status: (s) => s.status,
-      isTerminal: isTerminalDeploymentStatus,
-      estimate: (s) => s.estimatedRemainingSeconds
-    }, { schedule: options.schedule, serverHints: options.serverHints })
+  const pollState = (
+    id: string,
+    options: DeploymentWatchOptions
+  ): Stream.Stream<DeploymentState, VisgateApiError | WaitTimeoutError> =>
+    Stream.map(
+      poll({
+        target: "deployment",
+        id,
+        fetch: getState(id),
+        status: (s) => s.status,
+        isTerminal: isTerminalDeploymentStatus,
+        estimate: (s) => s.estimatedRemainingSeconds
+      }, { schedule: options.schedule, serverHints: options.serverHints }),
+      (p) => p.value
+    )
+
+  /**
+   * `status` events until a terminal one. The state is the last status seen (on any connection):
+   * a status other than it is news.
+   */
+  const statusEvents = (
+    id: string,
+    options: DeploymentWatchOptions,
+    fallback: Stream.Stream<DeploymentState, VisgateApiError | WaitTimeoutError> | undefined
+  ): Stream.Stream<DeploymentState, VisgateApiError | WaitTimeoutError> => {
+    const spec = sseSpec(DEPLOYMENT_PATHS.statusStream(id))
+    const endpoint = endpointOf(spec)
+    return reconnectingSse({
+      open: client.stream(spec),
+      name: `status stream of deployment ${id}`,
+      endpoint,
+      initial: undefined as string | undefined,
+      step: (last, event): Effect.Effect<Step<string | undefined, DeploymentState>, VisgateApiError> => {
+        if (event.event === "status") {
+          return Effect.map(decodeData(client, decodeState, event, endpoint), (state) => ({
+            state: state.status,
+            emit: state,
+            fresh: state.status !== last,
+            stop: isTerminalDeploymentStatus(state.status)
+          }))
+        }
+        if (event.event === "error") {
+          return Effect.flatMap(
+            decodeData(client, decodeStreamError, event, endpoint),
+            (e) => Effect.fail(streamErrorToVisgate(id, e.error))
+          )
+        }
+        return Effect.succeed({ state: last })
+      },
+      maxReconnects: options.maxReconnects,
+      reconnectDelay: options.reconnectDelay,
+      fallback
+    })
+  }
 
   const watch = (
     deploymentId: string,
     options: DeploymentWatchOptions = {}
   ): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> =>
-    Stream.unwrap(Effect.map(Effect.zip(checkId(deploymentId), Clock.currentTimeMillis), ([id, start]) => {
-      const mode = options.mode ?? "auto"
-      const maxReconnects = Math.max(0, options.maxReconnects ?? 3)
-      const reconnectDelay = Duration.decode(options.reconnectDelay ?? "1 second")
-      const path = DEPLOYMENT_PATHS.statusStream(id)
-      const spec: RequestSpec = { method: "GET", path, base: "deployments", headers: { accept: "text/event-stream" } }
-      const endpoint = endpointOf(spec)
-      let updates = 0
-      let lastStatus: string | undefined
-      let terminal = false
-
-      /** Stamps a state with elapsed time and count; all updates (SSE or polled) go through here. */
-      const stamp = (state: DeploymentState) =>
-        Effect.map(Clock.currentTimeMillis, (now) => {
-          updates++
-          return makeProgress(state, state.status, now - start, updates, state.estimatedRemainingSeconds)
-        })
-      const seen = (p: DeploymentProgress) =>
-        Effect.sync(() => {
-          if (isTerminalDeploymentStatus(p.status)) terminal = true
-        })
-
-      const polling: Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> = mapEffectSequential(
-        pollState(id, options),
-        (p) => stamp(p.value)
-      )
-
-      const connect = (drops: number): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> =>
-        Stream.unwrap(
-          Effect.matchEffect(client.stream(spec), {
-            onFailure: (error) =>
-              mode === "auto" && error.statusCode !== undefined && NO_SSE_STATUSES.has(error.statusCode)
-                ? Effect.succeed(polling)
-                : Effect.fail(error),
-            onSuccess: (body) => Effect.succeed(session(body, drops))
-          })
+    Stream.unwrap(Effect.map(
+      Effect.all([checkId(deploymentId), Clock.currentTimeMillis, Ref.make(0)]),
+      ([id, start, seen]) => {
+        const mode = options.mode ?? "auto"
+        const polling = pollState(id, options)
+        const states = mode === "poll" ? polling : statusEvents(id, options, mode === "auto" ? polling : undefined)
+        // Every state seen (event or poll, repeats included) is stamped with the elapsed time and
+        // how many came so far; then only changes go on.
+        const updates = mapEffectSequential(states, (state) =>
+          Effect.zipWith(
+            Ref.updateAndGet(seen, (n) => n + 1),
+            Clock.currentTimeMillis,
+            (n, now) => makeProgress(state, state.status, now - start, n, state.estimatedRemainingSeconds)
+          ))
+        return bounded(
+          Stream.changesWith(updates, (a, b) => a.status === b.status),
+          { target: "deployment", id, isTerminal: isTerminalDeploymentStatus },
+          options.timeout
         )
-
-      const session = (
-        body: Stream.Stream<Uint8Array, VisgateApiError>,
-        drops: number
-      ): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> =>
-        Stream.suspend(() => {
-          const parser = new SseParser()
-          let statuses = 0
-          let changed = false
-          const events = decodeSse(
-            // A body cut off mid-stream is a drop, handled below like a clean close.
-            Stream.catchTag(body, "ConnectionError", () => Stream.empty),
-            parser
-          ).pipe(
-            mapEffectSequential((event): Effect.Effect<Option.Option<DeploymentState>, VisgateApiError> => {
-              if (event.event === "status") {
-                return Effect.map(decodeData(client, decodeState, event, endpoint), (state) => {
-                  statuses++
-                  if (state.status !== lastStatus) changed = true
-                  lastStatus = state.status
-                  return Option.some(state)
-                })
-              }
-              if (event.event === "error") {
-                return Effect.flatMap(
-                  decodeData(client, decodeStreamError, event, endpoint),
-                  (e) => Effect.fail(streamErrorToVisgate(id, e.error))
-                )
-              }
-              return Effect.succeedNone
-            }),
-            Stream.filterMap((o) => o),
-            mapEffectSequential(stamp),
-            Stream.tap(seen)
-          )
-          const after = Stream.suspend((): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> => {
-            if (terminal) return Stream.empty
-            // Not an event stream (JSON, HTML, empty): the server does not offer SSE here.
-            if (statuses === 0 && parser.recognized === 0 && mode === "auto") return polling
-            const nextDrops = changed ? 1 : drops + 1
-            if (nextDrops > maxReconnects && mode === "auto") return polling
-            return reconnect("status", id, nextDrops, maxReconnects, parser, reconnectDelay, connect)
-          })
-          return Stream.concat(events, after)
-        })
-
-      const source = mode === "poll" ? polling : connect(0)
-      return bounded(
-        Stream.changesWith(source, (a, b) => a.status === b.status),
-        { target: "deployment", id, isTerminal: isTerminalDeploymentStatus },
-        options.timeout
-      )
-    }))
+      }
+    ))
 
   const logs = (
     deploymentId: string,
     options: DeploymentLogsOptions = {}
   ): Stream.Stream<DeploymentLogLine, VisgateApiError> =>
     Stream.unwrap(Effect.map(checkId(deploymentId), (id) => {
-      const maxReconnects = Math.max(0, options.maxReconnects ?? 3)
-      const reconnectDelay = Duration.decode(options.reconnectDelay ?? "1 second")
-      const path = DEPLOYMENT_PATHS.logsStream(id)
-      const spec: RequestSpec = { method: "GET", path, base: "deployments", headers: { accept: "text/event-stream" } }
+      const spec = sseSpec(DEPLOYMENT_PATHS.logsStream(id))
       const endpoint = endpointOf(spec)
-      // A reconnect replays the server's buffer: remember what was emitted, bounded.
-      const seenKeys = new Set<string>()
-      const remember = (line: DeploymentLogLine): boolean => {
+      // A reconnect replays the server's buffer: the lines emitted so far, the most recent ones
+      // only (insertion order makes the first key the oldest). Local to this run of the stream.
+      const seen = new Set<string>()
+      const isNew = (line: DeploymentLogLine): boolean => {
         const key = `${line.timestamp}|${line.level}|${line.message}`
-        if (seenKeys.has(key)) return false
-        seenKeys.add(key)
-        if (seenKeys.size > 5000) seenKeys.delete(seenKeys.values().next().value!)
+        if (seen.has(key)) return false
+        seen.add(key)
+        if (seen.size > MAX_REMEMBERED_LINES) seen.delete(seen.values().next().value!)
         return true
       }
-      let done = false
-
-      const connect = (drops: number): Stream.Stream<DeploymentLogLine, VisgateApiError> =>
-        Stream.unwrap(Effect.map(client.stream(spec), (body) =>
-          Stream.suspend(() => {
-            const parser = new SseParser()
-              let fresh = false
-            const lines = decodeSse(Stream.catchTag(body, "ConnectionError", () => Stream.empty), parser).pipe(
-              Stream.takeWhile((event) => {
-                if (event.event === "done") done = true
-                return !done
-              }),
-              mapEffectSequential((event): Effect.Effect<Option.Option<DeploymentLogLine>, VisgateApiError> => {
-                  if (event.event !== "log") return Effect.succeedNone
-                return Effect.map(decodeData(client, decodeLog, event, endpoint), (line) => {
-                  if (!remember(line)) return Option.none()
-                  fresh = true
-                  return Option.some(line)
-                })
-              }),
-              Stream.filterMap((o) => o)
-            )
-            const after = Stream.suspend((): Stream.Stream<DeploymentLogLine, VisgateApiError> => {
-              if (done) return Stream.empty
-              if (parser.recognized === 0 && !fresh && drops === 0) {
-                return Stream.fail(
-                  new VisgateError({
-                    message: `${endpoint} did not answer with an event stream`,
-                    errorCode: "SSE_UNAVAILABLE"
-                  })
-                )
-              }
-              return reconnect("log", id, fresh ? 1 : drops + 1, maxReconnects, parser, reconnectDelay, connect)
-            })
-            return Stream.concat(lines, after)
-          })))
-      return connect(0)
+      return reconnectingSse({
+        open: client.stream(spec),
+        name: `log stream of deployment ${id}`,
+        endpoint,
+        initial: undefined,
+        step: (_, event): Effect.Effect<Step<undefined, DeploymentLogLine>, VisgateApiError> => {
+          if (event.event === "done") return Effect.succeed({ state: undefined, stop: true })
+          if (event.event !== "log") return Effect.succeed({ state: undefined })
+          return Effect.map(
+            decodeData(client, decodeLog, event, endpoint),
+            (line) => (isNew(line) ? { state: undefined, emit: line, fresh: true } : { state: undefined })
+          )
+        },
+        maxReconnects: options.maxReconnects,
+        reconnectDelay: options.reconnectDelay
+      })
     }))
 
   const waitUntilReady = (

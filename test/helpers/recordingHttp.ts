@@ -8,7 +8,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as VisgateLayer from "../../src/layers/Live.js"
+import * as VisgateLayer from "../../src/layers/VisgateLayer.js"
 import type { VisgateClientOptions } from "../../src/services/VisgateConfig.js"
 
 export interface Recorded {

@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { AbortError, Client } from "../../src/index.js"
-import * as VisgateLayer from "../../src/layers/Live.js"
+import * as VisgateLayer from "../../src/layers/VisgateLayer.js"
 import type { ImageResult } from "../../src/schemas/Images.js"
 import type { AcceptedResult, RequestStatus } from "../../src/schemas/Requests.js"
 import { Health } from "../../src/services/Health.js"
@@ -257,7 +257,7 @@ describe.each([promiseDriver, effectDriver])("core over loopback HTTP: $name", (
   it("aborts through an AbortSignal; the server sees the request dropped and never runs it", async () => {
     const billed = fake.billedCount
     const n = fake.requests.length
-    const latencyMs = 3_000
+    const latencyMs = 1_200
     fake.faults.add({ route: "POST /images/generate", times: 1, fault: { kind: "latency", ms: latencyMs } })
     const controller = new AbortController()
     let abortedAt = 0

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { DeploymentFailedError, VisgateError, WaitTimeoutError } from "../../src/schemas/Errors.js"
+import { DecodeError, DeploymentFailedError, VisgateError, WaitTimeoutError } from "../../src/schemas/Errors.js"
 import { DeploymentWatch } from "../../src/services/DeploymentWatch.js"
 import { json, recordingHttp, servicesWith } from "../helpers/recordingHttp.js"
 import { sseResponse, statusEvent, timedBody } from "../helpers/sseBody.js"
@@ -179,6 +179,121 @@ describe("DeploymentWatch.watch over SSE", () => {
       expect(http.calls.every((c) => !c.path.endsWith("/stream"))).toBe(true)
       expect(http.calls.length).toBe(2)
     }))
+
+  it.effect("stamps each update with the elapsed time and the status events seen, repeats included", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp((_req, i) =>
+        i === 0
+          ? sseResponse([statusEvent("validating"), statusEvent("creating_endpoint")], "error")
+          : sseResponse([statusEvent("creating_endpoint"), statusEvent("ready")])
+      )
+      const fiber = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Stream.runCollect(w.watch(DEP))),
+        Effect.provide(servicesWith(http)),
+        Effect.fork
+      )
+      yield* TestClock.adjust("1 second")
+      const updates = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
+      expect(updates.map((p) => [p.status, p.polls, p.elapsedMs])).toEqual([
+        ["validating", 1, 0],
+        ["creating_endpoint", 2, 0],
+        ["ready", 4, 1000]
+      ])
+    }))
+
+  it.effect("a connection that brings a new status starts the drop count again", () =>
+    Effect.gen(function*() {
+      const statuses = ["validating", "selecting_gpu", "creating_endpoint"]
+      const http = recordingHttp((_req, i) =>
+        i < statuses.length ? sseResponse([statusEvent(statuses[i]!)], "error") : sseResponse([statusEvent("ready")])
+      )
+      const fiber = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Stream.runCollect(w.watch(DEP, { mode: "sse", maxReconnects: 1 }))),
+        Effect.provide(servicesWith(http)),
+        Effect.fork
+      )
+      yield* TestClock.adjust("10 seconds")
+      expect(statusesOf(yield* Fiber.join(fiber))).toEqual([...statuses, "ready"])
+      expect(http.calls.map((c) => c.at)).toEqual([0, 1000, 2000, 3000])
+    }))
+
+  it.effect("mode: sse gives up with STREAM_DROPPED after maxReconnects drops that brought nothing new", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp(() => sseResponse([statusEvent("creating_endpoint")], "error"))
+      const seen: Array<string> = []
+      const fiber = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) =>
+          Effect.flip(Stream.runDrain(Stream.tap(
+            w.watch(DEP, { mode: "sse", maxReconnects: 2, reconnectDelay: "250 millis" }),
+            (p) => Effect.sync(() => seen.push(p.status))
+          )))
+        ),
+        Effect.provide(servicesWith(http)),
+        Effect.fork
+      )
+      yield* TestClock.adjust("10 seconds")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toBeInstanceOf(VisgateError)
+      expect((error as VisgateError).errorCode).toBe("STREAM_DROPPED")
+      expect(error.message).toBe(`The status stream of deployment ${DEP} dropped 3 times in a row`)
+      expect(seen).toEqual(["creating_endpoint"])
+      // the first connection brought news (1), the next two did not (2, 3 > 2): no polling
+      expect(http.calls.map((c) => `${c.path}@${c.at}`)).toEqual(
+        [0, 250, 500].map((at) => `/v1/deployments/${DEP}/stream@${at}`)
+      )
+    }))
+
+  it.effect("mode: sse fails with SSE_UNAVAILABLE when the first answer is not an event stream", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp(() => json({ deployment_id: DEP, status: "validating" }))
+      const error = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Effect.flip(Stream.runDrain(w.watch(DEP, { mode: "sse" })))),
+        Effect.provide(servicesWith(http))
+      )
+      expect((error as VisgateError).errorCode).toBe("SSE_UNAVAILABLE")
+      expect(error.message).toBe(`GET /deployments/${DEP}/stream did not answer with an event stream`)
+      expect(http.calls.length).toBe(1)
+    }))
+
+  it.effect("mode: sse does not fall back when the stream route is missing: the mapped error", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp(() => json({ detail: "Method Not Allowed" }, 405))
+      const error = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Effect.flip(Stream.runDrain(w.watch(DEP, { mode: "sse" })))),
+        Effect.provide(servicesWith(http))
+      )
+      expect((error as VisgateError).statusCode).toBe(405)
+      expect(http.calls.every((c) => c.path.endsWith("/stream"))).toBe(true)
+    }))
+
+  it.effect("event: error with another reason fails with DEPLOYMENT_STREAM_ERROR", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp(() =>
+        sseResponse([
+          statusEvent("validating"),
+          `event: error\ndata: {"deployment_id":"${DEP}","error":"internal"}\n\n`
+        ])
+      )
+      const error = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Effect.flip(Stream.runDrain(w.watch(DEP)))),
+        Effect.provide(servicesWith(http))
+      )
+      expect((error as VisgateError).errorCode).toBe("DEPLOYMENT_STREAM_ERROR")
+      expect((error as VisgateError).details).toEqual({ deployment_id: DEP, error: "internal" })
+      expect(http.calls.length).toBe(1)
+    }))
+
+  it.effect("a status event whose data is not JSON fails with DecodeError naming the endpoint", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp(() => sseResponse(["event: status\ndata: {not json\n\n"]))
+      const error = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Effect.flip(Stream.runDrain(w.watch(DEP)))),
+        Effect.provide(servicesWith(http))
+      )
+      expect(error).toBeInstanceOf(DecodeError)
+      expect((error as DecodeError).endpoint).toBe(`GET /deployments/${DEP}/stream`)
+      expect(http.calls.length).toBe(1)
+    }))
 })
 
 describe("DeploymentWatch.waitUntilReady", () => {
@@ -270,6 +385,74 @@ describe("DeploymentWatch.logs", () => {
       const lines = yield* Fiber.join(fiber)
       expect(Chunk.toReadonlyArray(lines).map((l) => l.message)).toEqual(["a", "b", "c"])
       expect(http.calls.length).toBe(2)
+    }))
+
+  it.effect("stops at done even if the server keeps the stream open", () =>
+    Effect.gen(function*() {
+      const runtime = yield* Effect.runtime<never>()
+      const http = recordingHttp(() =>
+        new Response(
+          timedBody(runtime, [[0, log(1, "a")], [500, "event: done\ndata: {}\n\n"], [600_000, log(2, "late")]])
+        )
+      )
+      const fiber = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Stream.runCollect(w.logs(DEP))),
+        Effect.provide(servicesWith(http)),
+        Effect.fork
+      )
+      yield* TestClock.adjust("1 second")
+      const lines = yield* Fiber.join(fiber)
+      expect(Chunk.toReadonlyArray(lines).map((l) => l.message)).toEqual(["a"])
+      expect(http.calls.length).toBe(1)
+    }))
+
+  it.effect("gives up with STREAM_DROPPED after maxReconnects drops that brought no new line", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp(() => sseResponse(["retry: 200\n\n", log(1, "a")]))
+      const seen: Array<string> = []
+      const fiber = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) =>
+          Effect.flip(Stream.runDrain(Stream.tap(
+            w.logs(DEP, { maxReconnects: 2 }),
+            (l) => Effect.sync(() => seen.push(l.message))
+          )))
+        ),
+        Effect.provide(servicesWith(http)),
+        Effect.fork
+      )
+      yield* TestClock.adjust("10 seconds")
+      const error = yield* Fiber.join(fiber)
+      expect((error as VisgateError).errorCode).toBe("STREAM_DROPPED")
+      expect(error.message).toBe(`The log stream of deployment ${DEP} dropped 3 times in a row`)
+      expect(seen).toEqual(["a"])
+      expect(http.calls.map((c) => c.at)).toEqual([0, 200, 400])
+    }))
+
+  it.effect("reconnects after reconnectDelay when the server sent no retry:", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp((_req, i) =>
+        i === 0 ? sseResponse([log(1, "a")]) : sseResponse([log(1, "a"), log(2, "b"), "event: done\ndata: {}\n\n"])
+      )
+      const fiber = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Stream.runCollect(w.logs(DEP, { reconnectDelay: "3 seconds" }))),
+        Effect.provide(servicesWith(http)),
+        Effect.fork
+      )
+      yield* TestClock.adjust("10 seconds")
+      expect(Chunk.toReadonlyArray(yield* Fiber.join(fiber)).map((l) => l.message)).toEqual(["a", "b"])
+      expect(http.calls.map((c) => c.at)).toEqual([0, 3000])
+    }))
+
+  it.effect("a first answer that is not an event stream fails with SSE_UNAVAILABLE", () =>
+    Effect.gen(function*() {
+      const http = recordingHttp(() => json({ logs: [] }))
+      const error = yield* DeploymentWatch.pipe(
+        Effect.flatMap((w) => Effect.flip(Stream.runDrain(w.logs(DEP)))),
+        Effect.provide(servicesWith(http))
+      )
+      expect((error as VisgateError).errorCode).toBe("SSE_UNAVAILABLE")
+      expect(error.message).toBe(`GET /deployments/${DEP}/logs/stream did not answer with an event stream`)
+      expect(http.calls.length).toBe(1)
     }))
 
   it.effect("a 404 fails with the mapped error before streaming", () =>

@@ -1,6 +1,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -9,11 +10,12 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as FetchClient from "../../src/internal/fetchClient.js"
-import * as Live from "../../src/layers/Live.js"
+import * as Live from "../../src/layers/VisgateLayer.js"
 import { Health } from "../../src/services/Health.js"
 import { Images } from "../../src/services/Images.js"
 import { Requests } from "../../src/services/Requests.js"
 import { VisgateClient } from "../../src/services/VisgateClient.js"
+import { DEFAULT_TIMEOUT_MS } from "../../src/services/VisgateConfig.js"
 import { json, mockHttp, text } from "../support/http.js"
 
 const imageBody = { id: "img-1", images: ["https://img.test/a.png"], model: "flux", provider: "fal", cost: 0.002 }
@@ -289,7 +291,14 @@ describe("VisgateClient: retries", () => {
     return { mock, run: Effect.provide(Effect.flatMap(Health, (h) => h.check()), mock.layer({ maxRetries })) }
   }
 
-  /** Advances the TestClock in 10 ms steps until `fiber` is done, recording request times. */
+  const realTurn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
+  /**
+   * Runs a health check over `handler` in a fiber, recording request times, and moves the TestClock
+   * straight to each backoff sleep: a pending sleep sooner than the per-attempt timeout. While an
+   * attempt is in flight (its response body is read on a real turn) only that timeout is pending,
+   * and the clock stays put.
+   */
   const timed = (handler: (i: number) => Response, maxRetries: number) =>
     Effect.gen(function*() {
       const times: Array<number> = []
@@ -302,7 +311,12 @@ describe("VisgateClient: retries", () => {
       const fiber = yield* Effect.fork(
         Effect.either(Effect.provide(Effect.flatMap(Health, (h) => h.check()), mock.layer({ maxRetries })))
       )
-      for (let step = 0; step < 10_000 && fiber.unsafePoll() === null; step++) yield* TestClock.adjust("10 millis")
+      for (let turn = 0; turn < 10_000 && fiber.unsafePoll() === null; turn++) {
+        yield* realTurn
+        const now = yield* Clock.currentTimeMillis
+        const backoffs = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((at) => at < now + DEFAULT_TIMEOUT_MS)
+        if (backoffs.length > 0) yield* TestClock.setTime(Math.min(...backoffs))
+      }
       const result = yield* Fiber.join(fiber)
       const delays = times.slice(1).map((t, i) => t - times[i]!)
       return { result, delays, requests: mock.requests }

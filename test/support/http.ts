@@ -7,7 +7,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as VisgateLayer from "../../src/layers/Live.js"
+import * as VisgateLayer from "../../src/layers/VisgateLayer.js"
 import type { VisgateClientOptions } from "../../src/services/VisgateConfig.js"
 
 export interface Recorded {

@@ -50,22 +50,73 @@ const known: ReadonlyArray<Seed> = [
   { id: "fal-ai/flux-pro/v1.1", name: "FLUX1.1 [pro]", media: "image", cost: 40_000, runs: 5_100_000 },
   { id: "fal-ai/flux-pro/v1.1-ultra", name: "FLUX1.1 [pro] ultra", media: "image", cost: 60_000, runs: 3_300_000 },
   { id: "fal-ai/recraft-v3", name: "Recraft V3", media: "image", cost: 40_000, runs: 2_900_000 },
-  { id: "fal-ai/stable-diffusion-v35-large", name: "Stable Diffusion 3.5 Large", media: "image", cost: 65_000, runs: 1_400_000 },
+  {
+    id: "fal-ai/stable-diffusion-v35-large",
+    name: "Stable Diffusion 3.5 Large",
+    media: "image",
+    cost: 65_000,
+    runs: 1_400_000
+  },
   { id: "fal-ai/ideogram/v2", name: "Ideogram V2", media: "image", cost: 80_000, runs: 1_100_000 },
   { id: "fal-ai/aura-flow", name: "AuraFlow", media: "image", cost: 20_000, runs: 600_000 },
   { id: "fal-ai/fast-sdxl", name: "Fast SDXL", media: "image", cost: 2_500, runs: 4_000_000, i2x: true },
-  { id: "fal-ai/kling-video/v1.6/standard/text-to-video", name: "Kling 1.6 Standard", media: "video", cost: 45_000, runs: 2_100_000 },
-  { id: "fal-ai/kling-video/v1.6/standard/image-to-video", name: "Kling 1.6 Standard I2V", media: "video", cost: 45_000, runs: 1_900_000, i2x: true },
+  {
+    id: "fal-ai/kling-video/v1.6/standard/text-to-video",
+    name: "Kling 1.6 Standard",
+    media: "video",
+    cost: 45_000,
+    runs: 2_100_000
+  },
+  {
+    id: "fal-ai/kling-video/v1.6/standard/image-to-video",
+    name: "Kling 1.6 Standard I2V",
+    media: "video",
+    cost: 45_000,
+    runs: 1_900_000,
+    i2x: true
+  },
   { id: "fal-ai/minimax/video-01", name: "MiniMax Video-01", media: "video", cost: 100_000, runs: 1_700_000 },
-  { id: "fal-ai/luma-dream-machine", name: "Luma Dream Machine", media: "video", cost: 100_000, runs: 1_200_000, i2x: true },
+  {
+    id: "fal-ai/luma-dream-machine",
+    name: "Luma Dream Machine",
+    media: "video",
+    cost: 100_000,
+    runs: 1_200_000,
+    i2x: true
+  },
   { id: "fal-ai/hunyuan-video", name: "Hunyuan Video", media: "video", cost: 80_000, runs: 800_000 },
   { id: "fal-ai/ltx-video", name: "LTX Video", media: "video", cost: 4_000, runs: 700_000, i2x: true },
   { id: "fal-ai/wan/v2.1/1.3b/text-to-video", name: "Wan 2.1 1.3B", media: "video", cost: 40_000, runs: 500_000 },
-  { id: "replicate/black-forest-labs/flux-schnell", name: "flux-schnell", media: "image", cost: 3_000, runs: 8_900_000 },
-  { id: "replicate/black-forest-labs/flux-dev", name: "flux-dev", media: "image", cost: 25_000, runs: 6_100_000, i2x: true },
-  { id: "replicate/black-forest-labs/flux-1.1-pro", name: "flux-1.1-pro", media: "image", cost: 40_000, runs: 4_400_000 },
+  {
+    id: "replicate/black-forest-labs/flux-schnell",
+    name: "flux-schnell",
+    media: "image",
+    cost: 3_000,
+    runs: 8_900_000
+  },
+  {
+    id: "replicate/black-forest-labs/flux-dev",
+    name: "flux-dev",
+    media: "image",
+    cost: 25_000,
+    runs: 6_100_000,
+    i2x: true
+  },
+  {
+    id: "replicate/black-forest-labs/flux-1.1-pro",
+    name: "flux-1.1-pro",
+    media: "image",
+    cost: 40_000,
+    runs: 4_400_000
+  },
   { id: "replicate/stability-ai/sdxl", name: "sdxl", media: "image", cost: 9_000, runs: 7_700_000, i2x: true },
-  { id: "replicate/bytedance/sdxl-lightning-4step", name: "sdxl-lightning-4step", media: "image", cost: 2_000, runs: 6_800_000 },
+  {
+    id: "replicate/bytedance/sdxl-lightning-4step",
+    name: "sdxl-lightning-4step",
+    media: "image",
+    cost: 2_000,
+    runs: 6_800_000
+  },
   { id: "replicate/ideogram-ai/ideogram-v2", name: "ideogram-v2", media: "image", cost: 80_000, runs: 900_000 },
   { id: "replicate/lucataco/cogvideox-5b", name: "cogvideox-5b", media: "video", cost: 30_000, runs: 300_000 },
   { id: "replicate/minimax/video-01", name: "video-01", media: "video", cost: 100_000, runs: 1_000_000, i2x: true },
@@ -108,7 +159,9 @@ const build = (seed: Seed, index: number, rng: Prng): FakeModel => {
     name: seed.name,
     provider,
     media_type: seed.media,
-    description: `${seed.name}: ${video ? "video" : "image"} generation on ${provider} (fake catalog entry ${index + 1}).`,
+    description: `${seed.name}: ${video ? "video" : "image"} generation on ${provider} (fake catalog entry ${
+      index + 1
+    }).`,
     category: capabilities[0]!,
     cover_image_url: null,
     author,
@@ -177,10 +230,12 @@ export const findModel = (id: string): FakeModel | undefined => byId.get(id) ?? 
 /** Prefixes of model ids that generation accepts even when they are not in the catalog. */
 export const KNOWN_PREFIXES = ["fal-ai/", "replicate/", "runway/"] as const
 
-const VIDEO_HINT = /(video|veo|gen3|gen4_turbo|gen4_aleph|kling|cogvideo|luma|mochi|hunyuan|wan\/|ltx|minimax|sora|pika)/i
+const VIDEO_HINT =
+  /(video|veo|gen3|gen4_turbo|gen4_aleph|kling|cogvideo|luma|mochi|hunyuan|wan\/|ltx|minimax|sora|pika)/i
 
 /** Media type of a model id: from the catalog, else guessed from its name. */
-export const mediaTypeOf = (id: string): "image" | "video" => findModel(id)?.media_type ?? (VIDEO_HINT.test(id) ? "video" : "image")
+export const mediaTypeOf = (id: string): "image" | "video" =>
+  findModel(id)?.media_type ?? (VIDEO_HINT.test(id) ? "video" : "image")
 
 /** Provider of a model id. */
 export const providerOfModel = (id: string): FakeModel["provider"] => findModel(id)?.provider ?? providerOf(id)

@@ -219,7 +219,11 @@ export const faultResponse = (fault: Fault): Response | undefined => {
     }
     if (fault.body !== undefined) {
       const isString = typeof fault.body === "string"
-      const contentType = type === "html" ? "text/html; charset=utf-8" : type === "text" ? "text/plain; charset=utf-8" : "application/json"
+      const contentType = type === "html"
+        ? "text/html; charset=utf-8"
+        : type === "text"
+        ? "text/plain; charset=utf-8"
+        : "application/json"
       return new Response(isString ? (fault.body as string) : JSON.stringify(fault.body), {
         status,
         headers: { "content-type": contentType, ...headers }
@@ -227,7 +231,8 @@ export const faultResponse = (fault: Fault): Response | undefined => {
     }
     if (type === "html") {
       return new Response(
-        `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`,
+        `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n` +
+          `<center><h1>${status} ${text}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`,
         { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } }
       )
     }
@@ -246,7 +251,11 @@ export const faultResponse = (fault: Fault): Response | undefined => {
   }
   if (fault.kind === "rateLimit") {
     const header = retryAfterHeader(fault.retryAfter)
-    const seconds = typeof fault.retryAfter === "number" ? fault.retryAfter : fault.retryAfter instanceof Date ? null : Number(header)
+    const seconds = typeof fault.retryAfter === "number"
+      ? fault.retryAfter
+      : fault.retryAfter instanceof Date
+      ? null
+      : Number(header)
     const body = fault.body ?? {
       error: "RATE_LIMIT_EXCEEDED",
       message: "Rate limit exceeded. Try again later.",
@@ -254,7 +263,10 @@ export const faultResponse = (fault: Fault): Response | undefined => {
     }
     return new Response(typeof body === "string" ? body : JSON.stringify(body), {
       status: 429,
-      headers: { "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json", "retry-after": header }
+      headers: {
+        "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json",
+        "retry-after": header
+      }
     })
   }
   return undefined

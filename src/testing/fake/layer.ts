@@ -15,8 +15,8 @@ import * as Option from "effect/Option"
 import type * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import { connectionResetError, damageResponse, faultResponse } from "./faults.js"
-import type { FakeVisgate } from "./FakeVisgate.js"
 import type { SseDriver, SseSource } from "./sse.js"
+import type { FakeEndpoint } from "./types.js"
 
 export interface FakeHttpClientOptions {
   /** Poll interval of SSE streams, on Effect's clock. Default 100 ms. */
@@ -52,7 +52,12 @@ const toBody = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Bod
 }
 
 /** An SSE driver whose polling sleeps on Effect's clock (TestClock-friendly). */
-const effectSseDriver = <R>(runtime: Runtime.Runtime<R>, pollMs: number, fake: FakeVisgate): SseDriver => (source: SseSource) => {
+const effectSseDriver = <R>(
+  runtime: Runtime.Runtime<R>,
+  pollMs: number,
+  fake: FakeEndpoint
+): SseDriver =>
+(source: SseSource) => {
   const encoder = new TextEncoder()
   let first = true
   let done = false
@@ -75,7 +80,7 @@ const effectSseDriver = <R>(runtime: Runtime.Runtime<R>, pollMs: number, fake: F
  * `Effect.sleep`, hangs are `Effect.never` (interruptible), resets fail with a transport
  * `RequestError`.
  */
-export const makeHttpClient = (fake: FakeVisgate, options: FakeHttpClientOptions = {}): HttpClient.HttpClient =>
+export const makeHttpClient = (fake: FakeEndpoint, options: FakeHttpClientOptions = {}): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
       const body = yield* toBody(request)
@@ -93,7 +98,12 @@ export const makeHttpClient = (fake: FakeVisgate, options: FakeHttpClientOptions
         switch (fault.kind) {
           case "reset":
             return yield* Effect.fail(
-              new HttpClientError.RequestError({ request, reason: "Transport", cause: connectionResetError(), description: "fetch failed" })
+              new HttpClientError.RequestError({
+                request,
+                reason: "Transport",
+                cause: connectionResetError(),
+                description: "fetch failed"
+              })
             )
           case "hang":
             return yield* Effect.never
@@ -115,6 +125,9 @@ export const makeHttpClient = (fake: FakeVisgate, options: FakeHttpClientOptions
     })
   )
 
-/** A layer providing `HttpClient.HttpClient` backed by `fake`. */
-export const layerHttpClient = (fake: FakeVisgate, options: FakeHttpClientOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
+/** A layer providing `HttpClient.HttpClient` backed by `fake` (a `FakeVisgate`). */
+export const layerHttpClient = (
+  fake: FakeEndpoint,
+  options: FakeHttpClientOptions = {}
+): Layer.Layer<HttpClient.HttpClient> =>
   Layer.succeed(HttpClient.HttpClient, makeHttpClient(fake, options))

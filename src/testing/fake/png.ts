@@ -84,7 +84,8 @@ export const renderPng = (spec: PictureSpec): Uint8Array<ArrayBuffer> => {
       data[i + 2] = Math.round(b)
     }
   }
-  const png = encode({ width, height, data, channels: 3, depth: 8, text: { Description: spec.prompt.slice(0, 200).replace(/[^\x20-\x7e]/g, "?"), Software: "visgate fake" } })
+  const text = { Description: spec.prompt.slice(0, 200).replace(/[^\x20-\x7e]/g, "?"), Software: "visgate fake" }
+  const png = encode({ width, height, data, channels: 3, depth: 8, text })
   return new Uint8Array(png)
 }
 

@@ -1,85 +1,12 @@
 /**
  * A tiny router for the fake: method + segment patterns (`:name` captures one segment,
- * `*rest` captures the remainder, slashes included).
+ * `*rest` captures the remainder, slashes included), and the context a handler receives.
  *
  * @internal
  */
+import { errorResponse, notFound } from "./http.js"
+import type { OrgState } from "./orgs.js"
 import type { SseDriver } from "./sse.js"
-
-export interface OrgState {
-  readonly id: string
-  readonly name: string
-  tier: string
-  readonly cache: Map<string, CacheEntry>
-  readonly idempotency: Map<string, IdempotencyEntry>
-  readonly usage: Array<UsageRecord>
-  readonly jobs: Map<string, AsyncJob>
-  readonly providerKeys: Map<string, StoredProviderKey>
-  readonly downloads: Array<Record<string, unknown>>
-  readonly checkouts: Array<Record<string, unknown>>
-  readonly balanceMicro: number
-}
-
-export interface CacheEntry {
-  readonly outputs: ReadonlyArray<string>
-  readonly providerCostMicro: number
-  readonly billedMicro: number
-  readonly provider: string
-  readonly createdAt: number
-}
-
-export interface IdempotencyEntry {
-  readonly fingerprint: string
-  readonly status: number
-  readonly headers: ReadonlyArray<[string, string]>
-  readonly body: string
-}
-
-export interface UsageRecord {
-  readonly id: string
-  readonly requestId: string
-  readonly endpoint: string
-  readonly mediaType: "image" | "video"
-  readonly model: string
-  readonly provider: string
-  readonly mode: "managed" | "byok"
-  readonly status: "completed" | "failed"
-  readonly cacheHit: boolean
-  readonly providerCostMicro: number
-  readonly billedMicro: number
-  readonly savedMicro: number
-  readonly latencyMs: number
-  readonly at: number
-  readonly outputs: number
-}
-
-export interface StoredProviderKey {
-  readonly provider: string
-  readonly key: string
-  readonly validated: boolean
-  readonly validatedAt: number | null
-}
-
-export interface AsyncJob {
-  readonly id: string
-  readonly endpoint: string
-  readonly mediaType: "image" | "video"
-  readonly model: string
-  readonly provider: string
-  readonly mode: "managed" | "byok"
-  readonly prompt: string
-  readonly createdAt: number
-  readonly pendingMs: number
-  readonly processingMs: number
-  readonly fails: boolean
-  /** builds the final result at completion */
-  readonly complete: (at: number) => { outputUrl: string; result: Record<string, unknown>; record: UsageRecord }
-  status: "pending" | "processing" | "completed" | "failed"
-  completedAt: number | null
-  outputUrl: string | null
-  errorMessage: string | null
-  result: Record<string, unknown> | null
-}
 
 export interface RouteContext {
   readonly request: Request
@@ -113,7 +40,12 @@ export interface Route {
   readonly stream?: boolean
 }
 
-export const route = (method: string, path: string, handler: Handler, opts: { auth?: boolean; stream?: boolean } = {}): Route => ({
+export const route = (
+  method: string,
+  path: string,
+  handler: Handler,
+  opts: { auth?: boolean; stream?: boolean } = {}
+): Route => ({
   method,
   segments: path.split("/").filter((s) => s !== ""),
   auth: opts.auth ?? true,
@@ -139,10 +71,47 @@ export const matchRoute = (segments: ReadonlyArray<string>, path: string): Recor
   return parts.length === segments.length ? params : undefined
 }
 
+/**
+ * The first route for `method` and `path` (`HEAD` also finds `GET` routes) with its params;
+ * otherwise 405 `METHOD_NOT_ALLOWED` with `Allow` when the path is known, else 404 `NOT_FOUND`.
+ */
+export const findRoute = (
+  routes: ReadonlyArray<Route>,
+  method: string,
+  path: string
+): { readonly route: Route; readonly params: Record<string, string> } | Response => {
+  const allowed: Array<string> = []
+  for (const r of routes) {
+    const params = matchRoute(r.segments, path)
+    if (!params) continue
+    if (r.method === method || (method === "HEAD" && r.method === "GET")) return { route: r, params }
+    allowed.push(r.method)
+  }
+  if (allowed.length > 0) {
+    const allow = [...new Set(allowed)].join(", ")
+    return errorResponse(405, "METHOD_NOT_ALLOWED", `Method ${method} not allowed on ${path}`, { allowed }, { allow })
+  }
+  return notFound("NOT_FOUND", `No route for ${method} ${path}`, { path })
+}
+
 const safeDecode = (s: string): string => {
   try {
     return decodeURIComponent(s)
   } catch {
     return s
   }
+}
+
+/**
+ * Splits a URL path into the mount prefix and the path relative to the API base: routes answer
+ * at `<any prefix><basePath>/…`, at `/v1/…` (Deploy API style) and at the root.
+ */
+export const splitPath = (basePath: string, pathname: string): { path: string; prefix: string } => {
+  if (basePath !== "") {
+    const i = pathname.indexOf(`${basePath}/`)
+    if (i !== -1) return { prefix: pathname.slice(0, i + basePath.length), path: pathname.slice(i + basePath.length) }
+    if (pathname.endsWith(basePath)) return { prefix: pathname, path: "/" }
+  }
+  if (pathname.startsWith("/v1/")) return { prefix: "/v1", path: pathname.slice(3) }
+  return { prefix: "", path: pathname === "" ? "/" : pathname }
 }

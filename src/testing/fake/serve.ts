@@ -64,7 +64,15 @@ interface NodeHttp {
   createServer(handler: (req: NodeIncoming, res: NodeOutgoing) => void): NodeServer
 }
 
-const SKIP_REQUEST_HEADERS = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade", "expect"])
+const SKIP_REQUEST_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+  "expect"
+])
 
 /**
  * Starts the fake on a real HTTP server (Node). Faults apply as on the wire: `reset`

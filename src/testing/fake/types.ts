@@ -1,9 +1,15 @@
 /**
  * Public option and record types of the fake Visgate API.
  */
+import type { Fault } from "./faults.js"
 import type { SseDriver } from "./sse.js"
 
-export type DeploymentPhase = "validating" | "selecting_gpu" | "creating_endpoint" | "downloading_model" | "loading_model"
+export type DeploymentPhase =
+  | "validating"
+  | "selecting_gpu"
+  | "creating_endpoint"
+  | "downloading_model"
+  | "loading_model"
 
 /** How long simulated work takes, in milliseconds of the fake's clock. */
 export interface FakeTimings {
@@ -144,4 +150,29 @@ export interface FakeUsageTotals {
   readonly billedCostUsd: number
   readonly providerCostUsd: number
   readonly savingsUsd: number
+}
+
+/** The prepared request a transport hands from `receive` to `respond`. */
+export interface ReceivedRequest {
+  readonly request: Request
+  readonly url: URL
+  readonly path: string
+  readonly prefix: string
+  readonly rawBody: string
+  readonly body: unknown
+  /** the fault picked for this request, if a rule hit */
+  readonly fault: Fault | undefined
+}
+
+/**
+ * What a transport needs from the fake (`FakeVisgate` is one): `receive` reads, logs and picks
+ * the fault; the transport applies the fault its own way; `respond` runs the route. The Effect
+ * layer takes this shape, not the class, so no module imports `FakeVisgate` back.
+ */
+export interface FakeEndpoint {
+  readonly options: Readonly<FakeVisgateOptions>
+  receive(request: Request): Promise<ReceivedRequest>
+  respond(received: ReceivedRequest, ctx: FakeRequestContext & { readonly sseDriver: SseDriver }): Promise<Response>
+  /** The fake's time for a transport's clock reading. */
+  timeAt(baseNow?: number): number
 }

@@ -1,0 +1,24 @@
+/**
+ * `@visgate_ai/ai-sdk-provider`: the Visgate provider for the Vercel AI SDK (`ai`).
+ *
+ * ```ts
+ * import { visgate } from "@visgate_ai/ai-sdk-provider"
+ * import { generateImage } from "ai"
+ *
+ * const { image, providerMetadata } = await generateImage({
+ *   model: visgate.image("fal-ai/flux/schnell"),
+ *   prompt: "a lighthouse at dawn"
+ * })
+ * ```
+ */
+export { createVisgate, visgate } from "./provider.js"
+export type { VisgateProvider, VisgateProviderSettings } from "./provider.js"
+export { IMAGES_PER_REQUEST, MAX_IMAGES_PER_CALL, VisgateImageModel } from "./image-model.js"
+export { VisgateVideoModel } from "./video-model.js"
+export type { VisgateImageProviderOptions, VisgateVideoProviderOptions } from "./options.js"
+export type {
+  VisgateImageFileMetadata,
+  VisgateImageMetadata,
+  VisgateImageRequestMetadata,
+  VisgateVideoMetadata
+} from "./metadata.js"

@@ -1,0 +1,1 @@
+import { visgate } from "@visgate_ai/ai-sdk-provider"

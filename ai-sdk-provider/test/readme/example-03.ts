@@ -1,0 +1,3 @@
+import { createVisgate } from "@visgate_ai/ai-sdk-provider"
+
+const visgate = createVisgate({ proxyUrl: "/api/visgate" })

@@ -1,0 +1,81 @@
+/**
+ * The options every Promise method takes (`signal`; `timeout`, `schedule`, `onStatus` on the
+ * waiting ones) and their one translation to the Effect services' options.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Schedule from "effect/Schedule"
+import { toPlain } from "../internal/plain.js"
+import { ValidationError } from "../schemas/Errors.js"
+
+/** Accepted by every method: an `AbortSignal` that cancels the call (rejecting with `AbortError`). */
+export interface RequestOptions {
+  readonly signal?: AbortSignal | undefined
+}
+
+/** Options of the Promise `watch` methods. */
+export interface WatchOptions extends RequestOptions {
+  /** Overall deadline in ms; past it the iteration rejects with `WaitTimeoutError`. */
+  readonly timeout?: number | undefined
+  /**
+   * Spacing between status requests (an Effect `Schedule`); default 1 s growing x1.5 to 10 s,
+   * replaced by the server's `poll_interval_seconds` / `Retry-After` hint when present.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+}
+
+/** Options of the Promise `wait` methods. */
+export interface WaitOptions<P> extends WatchOptions {
+  /** Called with each status change (elapsed time and the server's estimate included). */
+  readonly onStatus?: ((progress: P) => void) | undefined
+}
+
+/** {@link WaitOptions} as the Effect services take them. */
+export interface EffectWaitOptions<P> {
+  readonly timeout?: Duration.Duration
+  readonly schedule?: Schedule.Schedule<unknown, unknown>
+  readonly onStatus?: (progress: P) => Effect.Effect<void>
+}
+
+/** The options without `signal`, for the service call (the signal goes to the runtime). */
+export const withoutSignal = <O extends RequestOptions>(options: O | undefined): Omit<O, "signal"> | undefined => {
+  if (options === undefined) return undefined
+  const { signal: _signal, ...rest } = options
+  return rest
+}
+
+/** The options without the wait options (`signal`, `timeout`, `schedule`, `onStatus`). */
+export const withoutWaitOptions = <O extends WaitOptions<never>>(
+  options: O | undefined
+): Omit<O, "signal" | "timeout" | "schedule" | "onStatus"> | undefined => {
+  if (options === undefined) return undefined
+  const { onStatus: _o, schedule: _s, signal: _signal, timeout: _t, ...rest } = options
+  return rest
+}
+
+/**
+ * Promise wait/watch options to the Effect ones: ms to `Duration` (a non-positive or non-finite
+ * `timeout` is a `ValidationError`), the callback made an Effect that sees plain objects.
+ */
+export const toEffectWaitOptions = <P>(
+  options: WaitOptions<P> | undefined
+): Effect.Effect<EffectWaitOptions<P>, ValidationError> => {
+  if (options === undefined) return Effect.succeed({})
+  const { onStatus, schedule, timeout } = options
+  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
+    return Effect.fail(
+      new ValidationError({
+        message: `timeout must be a positive number of milliseconds, got ${String(timeout)}`,
+        errorCode: "INVALID_ARGUMENT",
+        field: "timeout"
+      })
+    )
+  }
+  return Effect.succeed({
+    ...(timeout !== undefined ? { timeout: Duration.millis(timeout) } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
+    ...(onStatus !== undefined ? { onStatus: (p: P) => Effect.sync(() => onStatus(toPlain(p))) } : {})
+  })
+}

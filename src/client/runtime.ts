@@ -1,0 +1,52 @@
+/**
+ * What a Promise resource's wiring (`client/*.ts`) may ask of its client: run a service call,
+ * wait, watch or iterate, each with the caller's `AbortSignal`. `Client.ts` implements it on
+ * the client's `ManagedRuntime`.
+ *
+ * @since 0.1.0
+ */
+import type * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
+import type { VisgateServices } from "../layers/VisgateServices.js"
+import type { EffectWaitOptions, RequestOptions, WaitOptions } from "./options.js"
+
+/** The runtime of one Promise client: the only ways its resources reach the services. */
+export interface ClientRuntime {
+  /** Runs `f` on one of the services, cancelled by `options.signal`. */
+  readonly call: <I extends VisgateServices, S, A, E>(
+    tag: Context.Tag<I, S>,
+    f: (service: S) => Effect.Effect<A, E, VisgateServices>,
+    options: RequestOptions | undefined
+  ) => Promise<A>
+  /**
+   * The waiting methods: `options` checked and translated (`toEffectWaitOptions`), then
+   * `f` run on the service with them, cancelled by `options.signal`.
+   */
+  readonly wait: <I extends VisgateServices, S, P, A, E>(
+    tag: Context.Tag<I, S>,
+    options: WaitOptions<P> | undefined,
+    f: (service: S, wait: EffectWaitOptions<P>) => Effect.Effect<A, E, VisgateServices>
+  ) => Promise<A>
+  /** The watching methods: as `wait`, for a stream read as an async iterable (as `iterate`). */
+  readonly watch: <I extends VisgateServices, S, P, A, E>(
+    tag: Context.Tag<I, S>,
+    options: WaitOptions<P> | undefined,
+    f: (service: S, wait: EffectWaitOptions<P>) => Stream.Stream<A, E, VisgateServices>
+  ) => AsyncIterable<A>
+  /**
+   * A stream of one of the services as an async iterable. Pull-based: the stream runs only
+   * while `next()` is pending (nothing is polled ahead of the consumer). Aborting
+   * `options.signal` interrupts the pull in flight (a sleep or a request) and closes the stream,
+   * so no request is made after it; the pending or next `next()` rejects with `AbortError`.
+   * `break` / `return()` closes it too. Failures reject as `call` rejects.
+   */
+  readonly iterate: <I extends VisgateServices, S, A, E>(
+    tag: Context.Tag<I, S>,
+    f: (service: S) => Stream.Stream<A, E, VisgateServices>,
+    options: RequestOptions | undefined
+  ) => AsyncIterable<A>
+  /** Releases the runtime. Idempotent; calls made afterwards reject with `CLIENT_CLOSED`. */
+  readonly close: () => Promise<void>
+}
+
