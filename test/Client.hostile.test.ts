@@ -347,3 +347,63 @@ describe("redirects are never followed (issue 13, item 6)", () => {
     expect(error.errorCode).toBe("UNEXPECTED_REDIRECT")
   })
 })
+
+describe("close() stops work in flight (issue 13, item 7)", () => {
+  const closedError = (error: any) => {
+    expect(error).toBeInstanceOf(VisgateError)
+    expect(error.errorCode).toBe("CLIENT_CLOSED")
+  }
+  /** Lets pending callbacks run (no timer). */
+  const settle = () => new Promise((resolve) => setImmediate(resolve))
+
+  it("a call waiting out a 429's Retry-After ends with CLIENT_CLOSED and never sends again", async () => {
+    let sent!: () => void
+    const first = new Promise<void>((resolve) => (sent = resolve))
+    const { calls, fetch } = recordingFetch(() => {
+      sent()
+      return new Response("{}", { status: 429, headers: { "retry-after": "60" } })
+    })
+    const c = client(fetch, { maxRetries: 2 })
+    const pending = failure(c.health())
+    await first
+    await settle()
+    await c.close()
+    closedError(await pending)
+    await settle()
+    expect(calls).toHaveLength(1)
+  })
+
+  it("a request in flight is aborted", async () => {
+    let signal: AbortSignal | undefined
+    const fetch = ((_: unknown, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        signal = init?.signal ?? undefined
+        signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")))
+      })) as typeof globalThis.fetch
+    const c = client(fetch)
+    const pending = failure(c.health())
+    await settle()
+    await c.close()
+    expect(signal?.aborted).toBe(true)
+    closedError(await pending)
+  })
+
+  it("a pending requests.watch next() and a polling requests.wait end with CLIENT_CLOSED; nothing is polled after", async () => {
+    const { calls, fetch } = recordingFetch(() => json({ request_id: "req_1", status: "processing", poll_interval_seconds: 30 }))
+    const c = client(fetch)
+    const iterator = c.requests.watch("req_1")[Symbol.asyncIterator]()
+    expect((await iterator.next()).value).toMatchObject({ status: "processing" })
+    const next = failure(iterator.next())
+    const wait = failure(c.requests.wait("req_1"))
+    while (calls.length < 2) await settle()
+    await c.close()
+    closedError(await next)
+    closedError(await wait)
+    const count = calls.length
+    await settle()
+    expect(calls).toHaveLength(count)
+    expect(await iterator.next()).toEqual({ done: true, value: undefined })
+    closedError(await failure(c.health()))
+    expect(calls).toHaveLength(count)
+  })
+})
