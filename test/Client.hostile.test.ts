@@ -193,6 +193,20 @@ describe("errors never show a secret (issue 13, item 3)", () => {
     })
   }
 
+  it("a deployment status stream's error event echoing the key is scrubbed", async () => {
+    const event = `event: error\ndata: ${JSON.stringify({ deployment_id: "dep_1", error: `bad key ${KEY}` })}\n\n`
+    const { fetch } = recordingFetch(() => new Response(event, { status: 200, headers: { "content-type": "text/event-stream" } }))
+    const c = client(fetch)
+    let error: any
+    try {
+      for await (const _ of c.deployments.watch("dep_1")) break
+    } catch (e) {
+      error = e
+    }
+    expect(error?.errorCode).toBe("DEPLOYMENT_STREAM_ERROR")
+    expect(shown(error)).not.toContain(KEY)
+  })
+
   it("a platform error quoting the key (fetch's own message) is scrubbed", async () => {
     const fetch = (async () => {
       throw new TypeError(`Headers.append: "Bearer ${KEY}" is an invalid header value.`)

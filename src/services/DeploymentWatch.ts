@@ -322,7 +322,13 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     )
   }
 
-  return { watch, logs, waitUntilReady } satisfies Service
+  // Errors built from event payloads (stream `error` events, a failed deployment's reason) are
+  // scrubbed of the client's secrets, like every error of the core client.
+  return {
+    watch: (id, options) => Stream.mapError(watch(id, options), client.scrub),
+    logs: (id, options) => Stream.mapError(logs(id, options), client.scrub),
+    waitUntilReady: (id, options) => Effect.mapError(waitUntilReady(id, options), client.scrub)
+  } satisfies Service
 })
 
 /** The `DeploymentWatch` layer. */
