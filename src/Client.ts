@@ -62,6 +62,16 @@ const closedError = () => new VisgateError({ message: "This client has been clos
  * The client runtime over `runtime`. Every call resolves with plain objects (`toPlain`) and
  * rejects with the squashed cause; interruption by the caller's signal is `AbortError`.
  */
+/**
+ * The error's stack re-taken here, after the await: V8-family runtimes then list the awaiting
+ * caller's frames (`at async main (app.ts:12)`) instead of the fiber's scheduler frames.
+ */
+const withCallerStack = (error: unknown): unknown => {
+  const capture = (Error as { captureStackTrace?: (e: object, above?: Function) => void }).captureStackTrace
+  if (capture !== undefined && error instanceof Error) capture(error, withCallerStack)
+  return error
+}
+
 const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>): ClientRuntime => {
   let closing: Promise<void> | undefined
   // Everything running on the runtime (calls, iterator pulls and scope closes), with the
@@ -88,7 +98,7 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
       if (closing !== undefined && !signal?.aborted) throw closedError()
       throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
     }
-    throw Cause.squash(exit.cause)
+    throw withCallerStack(Cause.squash(exit.cause))
   }
 
   const toAsyncIterable = <A, E>(
@@ -292,9 +302,14 @@ export class Client {
   }
 }
 
+// The type of the method defined below (where the runtime has the symbol).
+export interface Client {
+  /** `await using client = new Client()` closes the client at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>
+}
+
 // `await using client = new Client()` closes the client at the end of the block, where the runtime
-// has `Symbol.asyncDispose` (Node 20+, modern browsers). Defined at run time so the published types
-// do not require the `esnext.disposable` lib.
+// has `Symbol.asyncDispose` (Node 20+, modern browsers). Defined at run time: Node 18 has no such symbol.
 const asyncDispose = (Symbol as { readonly asyncDispose?: symbol }).asyncDispose
 if (asyncDispose !== undefined) {
   Object.defineProperty(Client.prototype, asyncDispose, {

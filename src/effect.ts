@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import "./internal/effectVersion.js" // first: fails at once on an unsupported effect
 export * as VisgateConfig from "./services/VisgateConfig.js"
 export * as VisgateClient from "./services/VisgateClient.js"
 export * as RetryPolicy from "./services/RetryPolicy.js"
