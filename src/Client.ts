@@ -75,13 +75,28 @@ const withCallerStack = (error: unknown): unknown => {
 
 const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>): ClientRuntime => {
   let closing: Promise<void> | undefined
+  // Everything running on the runtime (calls, iterator pulls and scope closes), with the
+  // controller that interrupts it: `close()` interrupts all of it and waits for it to end.
+  const running = new Set<readonly [AbortController, Promise<unknown>]>()
+  const exec = <A, E>(effect: Effect.Effect<A, E, VisgateServices>, controller = new AbortController()) => {
+    const done = runtime.runPromiseExit(effect, { signal: controller.signal })
+    const entry = [controller, done] as const
+    running.add(entry)
+    return done.finally(() => running.delete(entry))
+  }
 
   const run = async <A, E>(effect: Effect.Effect<A, E, VisgateServices>, signal: AbortSignal | undefined): Promise<A> => {
     if (closing !== undefined) throw closedError()
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
-    const exit = await runtime.runPromiseExit(effect, signal !== undefined ? { signal } : undefined)
+    const controller = new AbortController()
+    const onAbort = () => controller.abort()
+    signal?.addEventListener("abort", onAbort, { once: true })
+    const exit = await exec(effect, controller)
+    signal?.removeEventListener("abort", onAbort)
     if (Exit.isSuccess(exit)) return toPlain(exit.value)
     if (Cause.isInterruptedOnly(exit.cause)) {
+      // Interrupted by `close()` (not by the caller): the client-closed error.
+      if (closing !== undefined && !signal?.aborted) throw closedError()
       throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
     }
     throw withCallerStack(Cause.squash(exit.cause))
@@ -102,7 +117,7 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
         signal?.removeEventListener("abort", onAbort)
         const s = scope
         scope = undefined
-        if (s !== undefined) runtime.runFork(Scope.close(s, Exit.void))
+        if (s !== undefined) exec(Scope.close(s, Exit.void))
       }
       const onAbort = () => {
         if (inFlight !== undefined) inFlight.abort() // `next()` closes once the pull has stopped
@@ -130,11 +145,15 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
           for (;;) {
             const controller = new AbortController()
             inFlight = controller
-            const exit = await runtime.runPromiseExit(pull, { signal: controller.signal })
+            const exit = await exec(pull, controller)
             inFlight = undefined
             if (signal?.aborted) {
               close()
               throw aborted()
+            }
+            if (closing !== undefined && Exit.isFailure(exit)) {
+              close()
+              throw closedError()
             }
             if (Exit.isSuccess(exit)) {
               const values = Array.from(exit.value)
@@ -168,7 +187,16 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
     watch: (tag, options, f) =>
       toAsyncIterable(Stream.unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options?.signal),
     iterate: (tag, f, options) => toAsyncIterable(Stream.unwrap(Effect.map(service(tag), f)), options?.signal),
-    close: () => (closing ??= runtime.dispose())
+    // Interrupts everything in flight (each pending call and `next()` rejects with CLIENT_CLOSED)
+    // and waits for it to stop, so no request goes out after `close()` resolves.
+    close: () =>
+      (closing ??= (async () => {
+        while (running.size > 0) {
+          for (const [controller] of running) controller.abort()
+          await Promise.all(Array.from(running, ([, done]) => done))
+        }
+        await runtime.dispose()
+      })())
   }
 }
 
@@ -258,7 +286,12 @@ export class Client {
     return this.#runtime.call(Health, (s) => s.check(), options)
   }
 
-  /** Releases the client's resources. Idempotent; calls made afterwards reject. */
+  /**
+   * Releases the client's resources. Idempotent. Everything in flight (a request, a retry's
+   * backoff, a `wait`, a pending `watch` / `logs` `next()`) is stopped and rejects with
+   * `VisgateError` `CLIENT_CLOSED`; once the promise resolves no request goes out, and calls made
+   * afterwards reject the same way.
+   */
   close(): Promise<void> {
     return this.#runtime.close()
   }

@@ -46,7 +46,10 @@ export interface ClientRuntime {
     f: (service: S) => Stream.Stream<A, E, VisgateServices>,
     options: RequestOptions | undefined
   ) => AsyncIterable<A>
-  /** Releases the runtime. Idempotent; calls made afterwards reject with `CLIENT_CLOSED`. */
+  /**
+   * Releases the runtime. Idempotent. Everything in flight is interrupted and rejects with
+   * `CLIENT_CLOSED`; when it resolves, no request goes out; calls made afterwards reject the same way.
+   */
   readonly close: () => Promise<void>
 }
 

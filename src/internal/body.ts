@@ -54,6 +54,52 @@ export const nonBlank = (field: string, value: unknown): Effect.Effect<string, V
     ? Effect.succeed(value.trim())
     : invalid(field, `${field} must be a non-empty string`)
 
+/** Printable ASCII (space to `~`): what every HTTP stack carries in a header value unchanged. */
+export const headerSafe = (value: string): boolean => /^[\x20-\x7e]*$/.test(value)
+
+/** The end of a message for a value `headerSafe` refuses (never quoting it). */
+export const NOT_HEADER_SAFE = " must be printable ASCII (no CR, LF or NUL)"
+
+/**
+ * Whether `segment` could move a URL out of the place it names: empty, `.` or `..`, also once
+ * percent-decoded (up to three times, for stacks that decode again) or split at `/` or `\`.
+ */
+const unsafeSegment = (segment: string): boolean => {
+  if (!/[%./\\]/.test(segment)) return segment.trim() === ""
+  let s = segment
+  for (let i = 0; i < 3; i++) {
+    try {
+      s = decodeURIComponent(s)
+    } catch {
+      break
+    }
+  }
+  return s.trim() === "" || s.split(/[/\\]/).some((p) => /^\s*\.\.?\s*$/.test(p))
+}
+
+/**
+ * An id that goes into a URL path (`requestId`, `deploymentId`, a provider name; each segment of a
+ * model id, or of a whole path, with `segments`): a non-blank string, trimmed, no segment of which
+ * is empty, `.` or `..` (also percent-encoded). The id, or the `ValidationError` naming `field`.
+ */
+export const checkPathId = (field: string, value: unknown, segments?: boolean): string | ValidationError => {
+  const id = typeof value === "string" ? value.trim() : ""
+  const path = segments ? id.replace(/^\/+|\/+$/g, "") : id
+  return (segments ? path.split("/") : [path]).some(unsafeSegment)
+    ? new ValidationError({
+      message: `${field} must not be empty, "." or ".." (nor have such a segment)`,
+      errorCode: "INVALID_ARGUMENT",
+      field
+    })
+    : path
+}
+
+/** {@link checkPathId} as an Effect, for the services. */
+export const pathId = (field: string, value: unknown, segments?: boolean): Effect.Effect<string, ValidationError> => {
+  const id = checkPathId(field, value, segments)
+  return typeof id === "string" ? Effect.succeed(id) : Effect.fail(id)
+}
+
 /**
  * Checks an optional integer option (`limit`, `offset`, ...): absent or `null` passes, else it must
  * be an integer of at least `min`. The failure to return, or `undefined` when the value is fine.

@@ -27,6 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as FetchTransport from "./fetchTransport.js"
+import { parseJson } from "./plain.js"
 import type * as Transport from "./transport.js"
 
 /**
@@ -89,7 +90,7 @@ class FetchResponse implements HttpClientResponse.HttpClientResponse {
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
       Effect.try({
-        try: () => (text === "" ? null : JSON.parse(text) as unknown),
+        try: () => (text === "" ? null : parseJson(text)),
         catch: (cause) =>
           new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
       }))
@@ -156,6 +157,7 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
                   headers,
                   body,
                   ...(request.body._tag === "Stream" ? { duplex: "half" } : {}),
+                  redirect: "manual",
                   signal: controller.signal
                 } as globalThis.RequestInit)
               } catch (cause) {

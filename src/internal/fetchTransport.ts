@@ -56,6 +56,8 @@ const fetchWire = (
       method: wire.method,
       headers: options.headers ? { ...Headers.fromInput(options.headers), ...wire.headers } : wire.headers,
       body: wire.body,
+      // Never followed: a redirect is an error (UNEXPECTED_REDIRECT), so no key or body reaches another origin.
+      redirect: "manual",
       signal
     } as globalThis.RequestInit)
   } catch (cause) {
@@ -101,9 +103,14 @@ export const make = (fetch: typeof globalThis.fetch | undefined): Transport.Tran
           }
           fetchWire(fiber.currentContext, fetch, url.right, wire, controller.signal).then(
             (source) => {
-              const done = (text: string) => {
+              const done = (text: string, status = source.status) => {
                 clearTimeout(timer)
-                resume(Effect.succeed(new Transport.LazyHeadersResponse(source.status, text, source.headers)))
+                resume(Effect.succeed(new Transport.LazyHeadersResponse(status, text, source.headers)))
+              }
+              // A redirect (or a response a custom fetch reached by following one) is never read.
+              if (source.redirected || Transport.isRedirect(source.status)) {
+                source.body?.cancel().catch(() => {})
+                return done("", source.redirected ? 0 : source.status)
               }
               // An error status stays that error when its body cannot be read (as an empty body).
               source.text().then(done, source.status >= 400 && !timedOut ? () => done("") : fail("Body"))
@@ -136,6 +143,17 @@ export const make = (fetch: typeof globalThis.fetch | undefined): Transport.Tran
       >((resume) => {
         fetchWire(fiber.currentContext, fetch, url.right, wire, controller.signal).then(
           (source) => {
+            if (source.redirected || Transport.isRedirect(source.status)) {
+              source.body?.cancel().catch(() => {})
+              resume(Effect.fail(
+                new Transport.HttpStatusFailure({
+                  status: source.redirected ? 0 : source.status,
+                  headers: Headers.fromInput(source.headers),
+                  text: ""
+                })
+              ))
+              return
+            }
             if (source.status >= 400) {
               // An error status stays that error when its body cannot be read (as an empty body).
               const failed = (text: string) =>

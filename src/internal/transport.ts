@@ -9,6 +9,7 @@
  *
  * @internal
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -89,6 +90,27 @@ export interface OpenResponse {
  */
 export class TransportService extends Context.Tag("@visgate_ai/client/internal/Transport")<TransportService, Transport>() {}
 
+/**
+ * Whether a response is a redirect: a 3xx, or status 0 (a browser's opaque redirect under
+ * `redirect: "manual"`, or a response a custom fetch reached by following one). The client never
+ * follows redirects: a redirect is an error (`UNEXPECTED_REDIRECT`), so no key or body is sent to
+ * another origin and no other host's answer is taken for the result.
+ */
+export const isRedirect = (status: number): boolean => status === 0 || (status >= 300 && status < 400)
+
+/**
+ * Runs `effect` with `redirect: "manual"` in the fetch options a fetch-based `HttpClient` reads
+ * from the context (`FetchHttpClient.RequestInit`, the platform's and ours), the caller's other
+ * options kept: a 30x comes back as it is instead of being followed.
+ */
+export const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.withFiberRuntime<A, E, R>((fiber) => {
+    const init = Context.getOrElse(fiber.currentContext, FetchHttpClient.RequestInit, () => undefined)
+    return init?.redirect === "manual"
+      ? effect
+      : Effect.provideService(effect, FetchHttpClient.RequestInit, { ...init, redirect: "manual" })
+  })
+
 /** The platform request for a wire request (JSON body as `application/json`). */
 export const toHttpRequest = (wire: WireRequest): HttpClientRequest.HttpClientRequest => {
   const request = HttpClientRequest.make(wire.method)(wire.url, { urlParams: wire.query, headers: wire.headers })
@@ -104,12 +126,14 @@ export const fromHttpClientError = (error: HttpClientError.HttpClientError): Tra
 
 /**
  * A platform response's body as text. An error status stays that error when its body cannot be
- * read (as an empty body); otherwise that is a `Body` failure.
+ * read (as an empty body); otherwise that is a `Body` failure. A redirect's body is not read.
  */
 export const readText = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<string, TransportFailure> =>
-  response.status >= 400
+  isRedirect(response.status)
+    ? Effect.succeed("")
+    : response.status >= 400
     ? Effect.orElseSucceed(response.text, () => "")
     : Effect.mapError(response.text, fromHttpClientError)
 
@@ -122,9 +146,9 @@ export const fromHttpClient = (
 ): Transport => ({
   open: (wire) =>
     Effect.flatMap(
-      Effect.mapError(execute(toHttpRequest(wire)), fromHttpClientError),
+      Effect.mapError(manualRedirects(execute(toHttpRequest(wire))), fromHttpClientError),
       (response) =>
-        response.status >= 400
+        response.status >= 400 || isRedirect(response.status)
           ? Effect.flatMap(
             readText(response),
             (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
@@ -137,7 +161,7 @@ export const fromHttpClient = (
   send: (wire, timeoutMs) =>
     timeoutFail(
       Effect.flatMap(
-        Effect.mapError(execute(toHttpRequest(wire)), fromHttpClientError),
+        Effect.mapError(manualRedirects(execute(toHttpRequest(wire))), fromHttpClientError),
         (response: HttpClientResponse.HttpClientResponse) =>
           Effect.map(readText(response), (text): WireResponse => ({
             status: response.status,

@@ -34,7 +34,8 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { nonBlank } from "../internal/body.js"
+import { pathId } from "../internal/body.js"
+import { parseJson } from "../internal/plain.js"
 import { bounded, hintFromSeconds, makeProgress, poll } from "../internal/poll.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 import type { SseEvent } from "../internal/sse.js"
@@ -118,7 +119,7 @@ const decodeState = Schema.decodeUnknown(DeploymentState)
 const decodeLog = Schema.decodeUnknown(DeploymentLogLine)
 const decodeStreamError = Schema.decodeUnknown(StreamErrorEvent)
 
-const checkId = (deploymentId: string): Effect.Effect<string, ValidationError> => nonBlank("deploymentId", deploymentId)
+const checkId = (deploymentId: string): Effect.Effect<string, ValidationError> => pathId("deploymentId", deploymentId)
 
 /** Decodes the JSON `data` of an event. */
 const decodeData = <A>(
@@ -130,7 +131,7 @@ const decodeData = <A>(
   Effect.suspend(() => {
     let json: unknown
     try {
-      json = JSON.parse(event.data)
+      json = parseJson(event.data)
     } catch {
       return Effect.fail(
         new DecodeError({
@@ -321,7 +322,13 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     )
   }
 
-  return { watch, logs, waitUntilReady } satisfies Service
+  // Errors built from event payloads (stream `error` events, a failed deployment's reason) are
+  // scrubbed of the client's secrets, like every error of the core client.
+  return {
+    watch: (id, options) => Stream.mapError(watch(id, options), client.scrub),
+    logs: (id, options) => Stream.mapError(logs(id, options), client.scrub),
+    waitUntilReady: (id, options) => Effect.mapError(waitUntilReady(id, options), client.scrub)
+  } satisfies Service
 })
 
 /** The `DeploymentWatch` layer. */

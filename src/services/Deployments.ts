@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { badInt, bodyEncoder, invalid, nonBlank, omitNullish } from "../internal/body.js"
+import { badInt, bodyEncoder, invalid, omitNullish, pathId } from "../internal/body.js"
 import {
   CreateDeploymentBody,
   Deployment,
@@ -124,7 +124,7 @@ const decodeLogs = Schema.decodeUnknown(DeploymentLogsFromWire)
 const decodeJob = Schema.decodeUnknown(InferenceJobFromWire)
 const encodeCreate = bodyEncoder(CreateDeploymentBody, "deployments.create options")
 
-const checkId = (deploymentId: unknown): Effect.Effect<string, VisgateApiError> => nonBlank("deploymentId", deploymentId)
+const checkId = (deploymentId: unknown): Effect.Effect<string, VisgateApiError> => pathId("deploymentId", deploymentId)
 
 const isPlainObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)

@@ -20,9 +20,11 @@ import {
   RateLimitError,
   TimeoutError,
   ValidationError,
+  isVisgateError,
   VisgateError
 } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
+import { MAX_JSON_DEPTH, parseJson } from "../internal/plain.js"
 import type { HttpStatusFailure, RawFailure } from "../internal/transport.js"
 import { parseRetryAfterMs } from "./RetryPolicy.js"
 
@@ -31,15 +33,51 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 const safeJson = (text: string): unknown => {
   if (text.trim() === "") return undefined
   try {
-    return JSON.parse(text)
+    return parseJson(text)
   } catch {
     return undefined
   }
 }
 
-const summarizeText = (text: string): string => {
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()
+/**
+ * A body (an HTML error page, say) as one line: tags dropped, whitespace collapsed, at most 300
+ * characters kept, from the first 16 KB. Linear: a tag match cannot cross a `<`, so each
+ * character is scanned at most twice.
+ */
+export const summarizeText = (text: string): string => {
+  const plain = text.slice(0, 16_384).replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim()
   return plain.length > 300 ? `${plain.slice(0, 300)}...` : plain
+}
+
+/** What a secret becomes in an error. */
+export const REDACTED = "<redacted>"
+
+const scrubValue = (value: unknown, secrets: ReadonlyArray<string>, depth: number): unknown => {
+  if (typeof value === "string") {
+    for (const secret of secrets) value = (value as string).split(secret).join(REDACTED)
+    return value
+  }
+  if (typeof value !== "object" || value === null) return value
+  if (depth > MAX_JSON_DEPTH) return REDACTED
+  if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    if (key !== "__proto__") out[scrubValue(key, secrets, 0) as string] = scrubValue((value as Record<string, unknown>)[key], secrets, depth + 1)
+  }
+  return out
+}
+
+/**
+ * The one scrub: `error` rebuilt (stack included) with every secret the client holds (`secrets`:
+ * its keys, `getToken` results, a key being stored) replaced by `<redacted>` in its message and
+ * every other field (`details` deeply, keys included), so neither the message, `String(err)`,
+ * `JSON.stringify(err)` nor `util.inspect(err)` can show one.
+ */
+export const scrubError = <E>(error: E, secrets: ReadonlyArray<string>): E => {
+  if (secrets.length === 0 || !isVisgateError(error)) return error
+  const props = scrubValue({ ...error, message: error.message }, secrets, 0) as Record<string, unknown>
+  delete props._tag
+  return new (error.constructor as new(props: unknown) => E)(props)
 }
 
 interface Envelope {
@@ -79,8 +117,17 @@ const requestIdOf = (headers: Headers.Headers): string | undefined =>
   headers["x-request-id"] ?? headers["request-id"] ?? headers["x-visgate-request-id"]
 
 /** Maps an HTTP status failure to the typed error hierarchy. */
-export const fromHttpFailure = (failure: HttpStatusFailure, now: number): VisgateApiError => {
+export const fromHttpFailure = (failure: HttpStatusFailure, now: number, endpoint = "The request"): VisgateApiError => {
   const { headers, status, text } = failure
+  if (status < 400) {
+    return new VisgateError({
+      message: `${endpoint}: redirect (HTTP ${status}) to ${
+        summarizeText(headers.location ?? "?")
+      } not followed; set baseUrl to the final URL`,
+      errorCode: "UNEXPECTED_REDIRECT",
+      statusCode: status
+    })
+  }
   const json = safeJson(text)
   const env = readEnvelope(json)
   const fallbackMessage = json === undefined && text.trim() !== ""
@@ -149,7 +196,7 @@ export const toVisgateError = (
 ): VisgateApiError => {
   switch (failure._tag) {
     case "HttpStatusFailure":
-      return fromHttpFailure(failure, now)
+      return fromHttpFailure(failure, now, endpoint)
     case "AttemptTimeout":
       return new TimeoutError({
         message: `${endpoint} timed out after ${failure.timeoutMs} ms (${attempts} attempt${attempts === 1 ? "" : "s"})`,

@@ -10,7 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { badInt, invalid, nonBlank } from "../internal/body.js"
+import { badInt, invalid, nonBlank, pathId } from "../internal/body.js"
 import { encodeSegments } from "../internal/wire.js"
 import { VisgateError } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
@@ -120,8 +120,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     Effect.flatMap(buildQuery(options), (query) => client.request({ method: "GET", path: "/models", query }, decodeList))
 
   const get = (modelId: string): Effect.Effect<ModelInfo, VisgateApiError> =>
-    Effect.flatMap(nonBlank("modelId", modelId), (id) =>
-      client.request({ method: "GET", path: `/models/${encodeSegments(id.replace(/^\/+|\/+$/g, ""))}` }, decodeModel))
+    Effect.flatMap(pathId("modelId", modelId, true), (id) =>
+      client.request({ method: "GET", path: `/models/${encodeSegments(id)}` }, decodeModel))
 
   const search = (query: string, options: SearchModelsOptions = {}): Effect.Effect<ModelsResponse, VisgateApiError> =>
     Effect.flatMap(nonBlank("query", query), (search) =>

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { invalid } from "../internal/body.js"
+import { invalid, pathId } from "../internal/body.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import {
   KeyValidation,
@@ -48,9 +48,7 @@ const decodeValidation = Schema.decodeUnknown(KeyValidation)
 const decodeBalances = Schema.decodeUnknown(ProviderBalances)
 
 const checkProvider = (provider: unknown): Effect.Effect<string, VisgateApiError> =>
-  typeof provider === "string" && provider.trim() !== ""
-    ? Effect.succeed(provider.trim().toLowerCase())
-    : invalid("provider", "provider must be a non-empty string (e.g. \"fal\")")
+  Effect.map(pathId("provider", provider), (p) => p.toLowerCase())
 
 /** Wraps the key in `Redacted` at once; the error never echoes it. */
 const checkKey = (apiKey: unknown): Effect.Effect<Redacted.Redacted<string>, VisgateApiError> => {
@@ -77,14 +75,22 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
   const withKey = <A>(
     provider: unknown,
     apiKey: unknown,
-    send: (body: ReturnType<typeof keyBody>) => Effect.Effect<A, VisgateApiError>
+    send: (body: ReturnType<typeof keyBody>, secrets: ReadonlyArray<string>) => Effect.Effect<A, VisgateApiError>
   ) =>
-    Effect.flatMap(checkProvider(provider), (p) => Effect.flatMap(checkKey(apiKey), (key) => send(keyBody(p, key))))
+    Effect.flatMap(checkProvider(provider), (p) =>
+      Effect.flatMap(checkKey(apiKey), (key) => {
+        const body = keyBody(p, key)
+        return send(body, [body.api_key])
+      }))
 
   return {
     listKeys: () => client.request({ method: "GET", path: "/providers/keys" }, decodeKeys),
     setKey: (provider, apiKey) =>
-      withKey(provider, apiKey, (body) => client.request({ method: "PUT", path: "/providers/keys", body }, decodeKey)),
+      withKey(
+        provider,
+        apiKey,
+        (body, secrets) => client.request({ method: "PUT", path: "/providers/keys", body, secrets }, decodeKey)
+      ),
     deleteKey: (provider) =>
       Effect.flatMap(checkProvider(provider), (p) => {
         const path = `/providers/keys/${encodeURIComponent(p)}`
@@ -99,7 +105,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       withKey(
         provider,
         apiKey,
-        (body) => client.request({ method: "POST", path: "/providers/validate", body }, decodeValidation)
+        (body, secrets) => client.request({ method: "POST", path: "/providers/validate", body, secrets }, decodeValidation)
       ),
     balances: () => client.request({ method: "GET", path: "/providers/balances" }, decodeBalances)
   }

@@ -17,7 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { nonBlank } from "../internal/body.js"
+import { pathId } from "../internal/body.js"
 import { hintFromSeconds, type Observation, poll } from "../internal/poll.js"
 import { GenerationFailedError, type ValidationError, type VisgateApiError, type WaitTimeoutError } from "../schemas/Errors.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
@@ -44,7 +44,7 @@ export interface RequestWaitOptions extends PollOptions {
   readonly onStatus?: ((progress: RequestProgress) => Effect.Effect<void>) | undefined
 }
 
-const checkId = (requestId: string): Effect.Effect<string, ValidationError> => nonBlank("requestId", requestId)
+const checkId = (requestId: string): Effect.Effect<string, ValidationError> => pathId("requestId", requestId)
 
 /** `GET /requests/{id}` with its hint: `poll_interval_seconds`, else `Retry-After`. */
 const observe = (client: Client, requestId: string): Effect.Effect<Observation<RequestStatus>, VisgateApiError> => {
@@ -103,7 +103,9 @@ export const waitRequest = (
   const observed = onStatus === undefined ? updates : Stream.tap(updates, onStatus)
   return Effect.flatMap(Stream.runLast(observed), (last) =>
     // `bounded` guarantees a terminal last element, or a failure; `none` cannot happen.
-    last._tag === "Some" ? failIfFailed(last.value.value) : Effect.dieMessage("polling ended without a status"))
+    last._tag === "Some"
+      ? Effect.mapError(failIfFailed(last.value.value), client.scrub)
+      : Effect.dieMessage("polling ended without a status"))
 }
 
 // -----------------------------------------------------------------------------
@@ -140,7 +142,7 @@ export class Requests extends Context.Tag("@visgate_ai/client/Requests")<Request
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
   get: (requestId) =>
-    Effect.flatMap(nonBlank("requestId", requestId), (id) =>
+    Effect.flatMap(pathId("requestId", requestId), (id) =>
       client.request({ method: "GET", path: `/requests/${encodeURIComponent(id)}` }, decodeStatus)),
   poll: (requestId, options) => pollRequest(client, requestId, options),
   wait: (requestId, options) => waitRequest(client, requestId, options)

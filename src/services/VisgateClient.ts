@@ -29,14 +29,24 @@ import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import type { AuthenticationError, DecodeError, VisgateApiError } from "../schemas/Errors.js"
+import { type AuthenticationError, type DecodeError, ValidationError, type VisgateApiError } from "../schemas/Errors.js"
+import { checkPathId, headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
+import { parseJson as parseJsonText, TOO_DEEP } from "../internal/plain.js"
 import { isBrowser } from "../internal/runtime.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
 import * as Transport from "../internal/transport.js"
 import { AttemptTimeout, HttpStatusFailure, type RawFailure } from "../internal/transport.js"
 import { USER_AGENT } from "../internal/version.js"
-import { notJson, streamBroken, toDecodeError, tokenFailed, tokenTimedOut, toVisgateError } from "./ErrorMapping.js"
+import {
+  notJson,
+  scrubError,
+  streamBroken,
+  toDecodeError,
+  tokenFailed,
+  tokenTimedOut,
+  toVisgateError
+} from "./ErrorMapping.js"
 import { isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
@@ -66,6 +76,8 @@ export interface RequestSpec {
   readonly base?: "api" | "deployments" | undefined
   /** Per-call override of the per-attempt timeout, in ms. */
   readonly timeoutMs?: number | undefined
+  /** Secrets this call sends in its body (a key being stored): scrubbed from its errors too. */
+  readonly secrets?: ReadonlyArray<string> | undefined
 }
 
 /** How errors name a call's endpoint, e.g. `POST /images/generate`. */
@@ -109,6 +121,11 @@ export interface Service {
   readonly openUrl: (url: string) => Effect.Effect<Transport.OpenResponse, Transport.RawFailure>
   /** Decodes with the endpoint named in a failure. */
   readonly decode: <A>(decode: Decoder<A>, u: unknown, endpoint: string) => Effect.Effect<A, DecodeError>
+  /**
+   * An error with every secret the client holds (keys, `getToken` results) scrubbed from its
+   * message and details: for errors a service builds from a response body itself.
+   */
+  readonly scrub: <E>(error: E) => E
 }
 
 /** The core client tag. */
@@ -157,6 +174,20 @@ class ParsedResponse implements JsonResponse {
   }
   get headers(): Headers.Headers {
     return this.response.headers
+  }
+}
+
+/**
+ * A call that must not be sent: a path segment that is empty, `.` or `..` (also percent-encoded),
+ * which a URL parser or server would resolve to another endpoint (services check their ids first,
+ * naming the argument; this is the net under every call), or an `Idempotency-Key` a header cannot
+ * carry.
+ */
+const invalidSpec = (spec: RequestSpec, key: string | undefined): ValidationError | undefined => {
+  const path = checkPathId("path", spec.path, true)
+  if (typeof path !== "string") return path
+  if (key !== undefined && (key.trim() === "" || !headerSafe(key))) {
+    return new ValidationError({ message: `idempotencyKey${NOT_HEADER_SAFE}`, errorCode: "INVALID_ARGUMENT", field: "idempotencyKey" })
   }
 }
 
@@ -219,6 +250,20 @@ Effect.gen(function*() {
   const baseHeaders: Readonly<Record<string, string>> = staticHeaders
   const jsonHeaders: Readonly<Record<string, string>> = { ...staticHeaders, "content-type": "application/json" }
 
+  // Every secret this client holds, longest first (so a key containing another goes first): its
+  // keys, and the latest `getToken` results. Errors are scrubbed of them (`scrubError`).
+  const held: Array<string> = []
+  for (const secret of [config.apiKey, config.byok.fal, config.byok.replicate, config.byok.runway, config.byok.runpod]) {
+    if (secret !== undefined) held.push(Redacted.value(secret))
+  }
+  const tokens: Array<string> = []
+  const scrubWith = (extra: ReadonlyArray<string> | undefined) => <E>(error: E): E =>
+    scrubError(
+      error,
+      [...(extra ?? []), ...held, ...tokens].filter((s) => s !== "").sort((a, b) => b.length - a.length)
+    )
+  const scrub = scrubWith(undefined)
+
   const getToken = config.getToken
   // getToken is bounded by the per-attempt timeout too, so a stuck token source never hangs a call.
   const tokenHeaders: Effect.Effect<Readonly<Record<string, string>>, AuthenticationError> = getToken === undefined
@@ -227,9 +272,12 @@ Effect.gen(function*() {
       Effect.tryPromise({
         try: async () => {
           const token = await getToken()
-          return typeof token === "string" && token.trim() !== ""
-            ? { ...baseHeaders, authorization: `Bearer ${token.trim()}` } as Readonly<Record<string, string>>
-            : baseHeaders
+          if (typeof token !== "string" || token.trim() === "") return baseHeaders
+          const value = token.trim()
+          // The latest 8 tokens are remembered, to scrub them from errors.
+          if (!tokens.includes(value) && tokens.push(value) > 8) tokens.shift()
+          if (!headerSafe(value)) throw new Error(`its result${NOT_HEADER_SAFE}`)
+          return { ...baseHeaders, authorization: `Bearer ${value}` } as Readonly<Record<string, string>>
         },
         catch: tokenFailed
       }),
@@ -266,7 +314,7 @@ Effect.gen(function*() {
 
   /** A status >= 400 is a raw failure (the retry policy decides); anything else passes. */
   const checkStatus = (response: Transport.WireResponse): Effect.Effect<Transport.WireResponse, HttpStatusFailure> =>
-    response.status >= 400
+    response.status >= 400 || Transport.isRedirect(response.status)
       ? Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text: response.text }))
       : Effect.succeed(response)
 
@@ -301,13 +349,16 @@ Effect.gen(function*() {
         : typeof spec.idempotencyKey === "string"
         ? spec.idempotencyKey
         : undefined
+      const invalid = invalidSpec(spec, key)
+      if (invalid !== undefined) return Effect.fail(invalid)
+      const scrubCall = scrubWith(spec.secrets)
       const wire = buildRequest(spec, key)
       const timeoutMs = spec.timeoutMs ?? config.timeoutMs
       let attempts = 1
       const fail = (failure: RawFailure | AuthenticationError) =>
         Effect.flatMap(
           Clock.currentTimeMillis,
-          (now) => Effect.fail(toVisgateError(failure, attempts, endpointOf(spec), now))
+          (now) => Effect.fail(scrubCall(toVisgateError(failure, attempts, endpointOf(spec), now)))
         )
       // The retry machinery (a schedule driver per call) starts only after a retryable failure:
       // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
@@ -332,9 +383,10 @@ Effect.gen(function*() {
     const text = response.text
     if (text === "" || text.trim() === "") return Either.right(undefined)
     try {
-      return Either.right(JSON.parse(text) as unknown)
-    } catch {
-      return Either.left(notJson(endpointOf(spec), response.status, text))
+      return Either.right(parseJsonText(text))
+    } catch (error) {
+      // Too deep: say so rather than quote the body.
+      return Either.left(scrub(notJson(endpointOf(spec), response.status, (error as Error).message === TOO_DEEP ? TOO_DEEP : text)))
     }
   }
 
@@ -347,24 +399,31 @@ Effect.gen(function*() {
     // Synchronous schemas decode to an `Either` (itself an Effect): no extra step on success.
     if (Either.isEither(result)) {
       const decoded = result as Either.Either<A, ParseResult.ParseError>
-      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(toDecodeError(decoded.left, endpoint))
+      return Either.isRight(decoded)
+        ? Effect.succeed(decoded.right)
+        : Effect.fail(scrub(toDecodeError(decoded.left, endpoint)))
     }
-    return Effect.mapError(result, (error) => toDecodeError(error, endpoint))
+    return Effect.mapError(result, (error) => scrub(toDecodeError(error, endpoint)))
   }
 
   const request = <A>(spec: RequestSpec, decoder: Decoder<A>): Effect.Effect<A, VisgateApiError> =>
     Effect.flatMap(run(spec, attemptText), (response) => {
       const body = parseJson(spec, response)
-      return Either.isLeft(body) ? Effect.fail(body.left) : decode(decoder, body.right, endpointOf(spec))
+      if (Either.isLeft(body)) return Effect.fail(body.left)
+      const decoded = decode(decoder, body.right, endpointOf(spec))
+      return spec.secrets === undefined ? decoded : Effect.mapError(decoded, scrubWith(spec.secrets))
     })
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(run(spec, attemptStream), (body) => Stream.mapError(body, (cause) => streamBroken(endpointOf(spec), cause)))
+    Effect.map(
+      run(spec, attemptStream),
+      (body) => Stream.mapError(body, (cause) => scrub(streamBroken(endpointOf(spec), cause)))
+    )
 
   const openUrl = (url: string) =>
     transport.open({ method: "GET", url, query: noQuery, headers: {}, body: undefined })
 
-  return { config, send, request, stream, openUrl, decode } satisfies Service
+  return { config, send, request, stream, openUrl, decode, scrub } satisfies Service
 })
 
 /** Builds the core client from configuration and an `HttpClient`. */

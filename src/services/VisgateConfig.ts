@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { AuthenticationError, ValidationError } from "../schemas/Errors.js"
+import { headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
 import { isBrowser, readEnv } from "../internal/runtime.js"
 
 /** Default API base URL. */
@@ -139,6 +140,16 @@ export const resolve = (options: VisgateClientOptions = {}): Either.Either<Resol
   }
   const url = proxyUrl ?? baseUrl
   const byokSecret = (s: Secret | undefined) => (proxyUrl === undefined ? toSecret(s) : undefined)
+  const byok = {
+    fal: byokSecret(options.falKey),
+    replicate: byokSecret(options.replicateKey),
+    runway: byokSecret(options.runwayKey),
+    runpod: byokSecret(options.runpodKey)
+  }
+  // A key goes into a header: one that a header cannot carry fails here, named, never quoted.
+  for (const [name, key] of Object.entries({ api: apiKey, ...byok })) {
+    if (key !== undefined && !headerSafe(Redacted.value(key))) return invalid(`${name}Key`, `${name}Key${NOT_HEADER_SAFE}`)
+  }
   return Either.right({
     url,
     baseUrl,
@@ -150,12 +161,7 @@ export const resolve = (options: VisgateClientOptions = {}): Either.Either<Resol
     getToken: options.getToken,
     timeoutMs,
     maxRetries,
-    byok: {
-      fal: byokSecret(options.falKey),
-      replicate: byokSecret(options.replicateKey),
-      runway: byokSecret(options.runwayKey),
-      runpod: byokSecret(options.runpodKey)
-    },
+    byok,
     maxImageBytes,
     tracing: options.tracing === true
   })
