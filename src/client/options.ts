@@ -17,7 +17,11 @@ export interface RequestOptions {
 
 /** Options of the Promise `watch` methods. */
 export interface WatchOptions extends RequestOptions {
-  /** Overall deadline in ms; past it the iteration rejects with `WaitTimeoutError`. */
+  /**
+   * Overall deadline in ms; past it the call rejects with `WaitTimeoutError`. The `wait` methods
+   * default to 10 minutes (`requests.wait`, `generateAndWait`, `jobs.wait`) or 30
+   * (`deployments.waitUntilReady`); `Infinity` waits without a deadline. `watch` has none by default.
+   */
   readonly timeout?: number | undefined
   /**
    * Spacing between status requests (an Effect `Schedule`); default 1 s growing x1.5 to 10 s,
@@ -56,25 +60,26 @@ export const withoutWaitOptions = <O extends WaitOptions<never>>(
 }
 
 /**
- * Promise wait/watch options to the Effect ones: ms to `Duration` (a non-positive or non-finite
- * `timeout` is a `ValidationError`), the callback made an Effect that sees plain objects.
+ * Promise wait/watch options to the Effect ones: ms to `Duration` (`Infinity` is
+ * `Duration.infinity`, no deadline; a non-positive number or NaN is a `ValidationError`), the
+ * callback made an Effect that sees plain objects.
  */
 export const toEffectWaitOptions = <P>(
   options: WaitOptions<P> | undefined
 ): Effect.Effect<EffectWaitOptions<P>, ValidationError> => {
   if (options === undefined) return Effect.succeed({})
   const { onStatus, schedule, timeout } = options
-  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
+  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0))) {
     return Effect.fail(
       new ValidationError({
-        message: `timeout must be a positive number of milliseconds, got ${String(timeout)}`,
+        message: `timeout must be a positive number of milliseconds (or Infinity), got ${String(timeout)}`,
         errorCode: "INVALID_ARGUMENT",
         field: "timeout"
       })
     )
   }
   return Effect.succeed({
-    ...(timeout !== undefined ? { timeout: Duration.millis(timeout) } : {}),
+    ...(timeout !== undefined ? { timeout: timeout === Infinity ? Duration.infinity : Duration.millis(timeout) } : {}),
     ...(schedule !== undefined ? { schedule } : {}),
     ...(onStatus !== undefined ? { onStatus: (p: P) => Effect.sync(() => onStatus(toPlain(p))) } : {})
   })
