@@ -26,6 +26,7 @@ export * as Providers from "./services/Providers.js"
 export * as Deployments from "./services/Deployments.js"
 export * as Account from "./services/Account.js"
 export * as DeploymentWatch from "./services/DeploymentWatch.js"
+export * as InferenceJobs from "./services/InferenceJobs.js"
 export * as VisgateLayer from "./layers/VisgateLayer.js"
 export * as Errors from "./schemas/Errors.js"
 export * as GenerateSchemas from "./schemas/Generate.js"
@@ -40,6 +41,7 @@ export * as ProviderSchemas from "./schemas/Providers.js"
 export * as DeploymentSchemas from "./schemas/Deployments.js"
 export * as AccountSchemas from "./schemas/Account.js"
 export * as DeploymentWatchSchemas from "./schemas/DeploymentWatch.js"
+export * as InferenceJobSchemas from "./schemas/InferenceJobs.js"
 export {
   AuthenticationError,
   ConnectionError,
@@ -47,6 +49,7 @@ export {
   DeploymentFailedError,
   GenerationFailedError,
   isVisgateError,
+  JobFailedError,
   ProviderError,
   RateLimitError,
   TimeoutError,

@@ -14,6 +14,7 @@ import * as DeploymentWatch from "../services/DeploymentWatch.js"
 import * as Generate from "../services/Generate.js"
 import * as Health from "../services/Health.js"
 import * as Images from "../services/Images.js"
+import * as InferenceJobs from "../services/InferenceJobs.js"
 import * as Models from "../services/Models.js"
 import * as Providers from "../services/Providers.js"
 import * as Requests from "../services/Requests.js"
@@ -38,6 +39,7 @@ export type VisgateServices =
   | Deployments.Deployments
   | Account.Account
   | DeploymentWatch.DeploymentWatch
+  | InferenceJobs.InferenceJobs
 
 /** The resource services, on top of the core client. */
 const services = Layer.mergeAll(
@@ -52,7 +54,8 @@ const services = Layer.mergeAll(
   Providers.layer,
   Deployments.layer,
   Account.layer,
-  DeploymentWatch.layer
+  DeploymentWatch.layer,
+  InferenceJobs.layer
 )
 
 /** All services from a configuration layer; needs an `HttpClient`. */
