@@ -279,7 +279,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       const cancelOnce = Effect.suspend((): Effect.Effect<Exit.Exit<unknown, VisgateApiError>> => {
         if (sent) return Effect.succeed(Exit.void)
         sent = true
-        return Effect.exit(timeoutFail(cancelNow(id, ms), ms, () =>
+        // Interruptible inside: the bound applies even where it runs uninterruptibly (a finalizer).
+        return Effect.exit(timeoutFail(Effect.interruptible(cancelNow(id, ms)), ms, () =>
           new TimeoutError({
             message: `Cancelling inference job ${id} took longer than ${ms} ms`,
             errorCode: "TIMEOUT_ERROR",
