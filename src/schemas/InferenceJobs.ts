@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Loose, optional, wire, withFallbacks } from "../internal/schema.js"
+import { Loose, NonBlank, optional, wire, withFallbacks } from "../internal/schema.js"
 
 // -----------------------------------------------------------------------------
 // Paths and limits
@@ -125,3 +125,36 @@ export class InferenceJobList extends Schema.Class<InferenceJobList>("InferenceJ
   jobs: Schema.Array(InferenceJob),
   total: optional(Schema.Number)
 }) {}
+
+// -----------------------------------------------------------------------------
+// Request body
+// -----------------------------------------------------------------------------
+
+/** An integer from `min` to `max` (ms). */
+const msBetween = ({ max, min }: { readonly min: number; readonly max: number }) =>
+  Schema.Number.pipe(
+    Schema.filter((n) => Number.isInteger(n) && n >= min && n <= max, {
+      message: (issue) => `must be an integer from ${min} to ${max} (ms), got ${String(issue.actual)}`
+    })
+  )
+
+/** An http(s) URL. */
+const HttpUrl = Schema.String.pipe(
+  Schema.filter((s) => /^https?:\/\/[^\s/]+/i.test(s), { message: () => "must be an http(s) URL" })
+)
+
+/**
+ * The `POST /inference/jobs` body: camelCase in, snake_case on the wire (`webhookUrl` as
+ * `user_webhook_url`); the `policy` ranges of reference §3.11, checked before any request.
+ */
+export const CreateJobBody = Schema.Struct(wire({
+  deploymentId: Schema.propertySignature(NonBlank),
+  input: Loose,
+  task: Schema.optional(NonBlank),
+  webhookUrl: Schema.optional(HttpUrl).pipe(Schema.fromKey("user_webhook_url")),
+  policy: Schema.optional(Schema.Struct(wire({
+    executionTimeoutMs: Schema.optional(msBetween(JOB_POLICY_LIMITS.executionTimeoutMs)),
+    ttlMs: Schema.optional(msBetween(JOB_POLICY_LIMITS.ttlMs)),
+    lowPriority: Schema.optional(Schema.Boolean)
+  })))
+}))

@@ -25,18 +25,19 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { badInt, invalid, nonBlank } from "../internal/body.js"
+import { badInt, bodyEncoder, invalid, nonBlank, omitNullish } from "../internal/body.js"
 import { poll, waitDeadline } from "../internal/poll.js"
 import { timeoutFail } from "../internal/timeout.js"
 import {
   JobFailedError,
   TimeoutError,
-  ValidationError,
+  type ValidationError,
   type VisgateApiError,
   type WaitTimeoutError
 } from "../schemas/Errors.js"
 import {
   type InferenceJob,
+  CreateJobBody,
   InferenceJobFromWire,
   InferenceJobList,
   isTerminalJobStatus,
@@ -149,56 +150,18 @@ const decodeList = Schema.decodeUnknown(InferenceJobList)
 const isPlainObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const isHttpUrl = (u: unknown): boolean => {
-  if (typeof u !== "string") return false
-  try {
-    const protocol = new URL(u).protocol
-    return protocol === "https:" || protocol === "http:"
-  } catch {
-    return false
-  }
-}
+const encodeCreate = bodyEncoder(CreateJobBody, "jobs.create options")
 
-/** An optional integer policy field within its documented range. */
-const checkRange = (name: keyof typeof JOB_POLICY_LIMITS, value: unknown): ValidationError | undefined => {
-  if (value == null) return undefined
-  const { max, min } = JOB_POLICY_LIMITS[name]
-  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max
-    ? undefined
-    : new ValidationError({
-      message: `policy.${name} must be an integer from ${min} to ${max} (ms), got ${String(value)}`,
-      errorCode: "INVALID_ARGUMENT",
-      field: `policy.${name}`
-    })
-}
-
-/** The wire body of `POST /inference/jobs`, or the first invalid field. */
-const createBody = (options: CreateJobOptions): Effect.Effect<Record<string, unknown>, ValidationError> => {
-  if (!isPlainObject(options)) return invalid("options", "jobs.create needs an options object with deploymentId and input")
-  const { input, policy, task, webhookUrl } = options
-  return Effect.flatMap(nonBlank("deploymentId", options.deploymentId), (deploymentId) => {
-    if (input !== undefined && !isPlainObject(input)) return invalid("input", "input must be an object, e.g. { prompt: \"...\" }")
-    if (task != null && (typeof task !== "string" || task.trim() === "")) return invalid("task", "task must be a non-empty string")
-    if (webhookUrl != null && !isHttpUrl(webhookUrl)) return invalid("webhookUrl", "webhookUrl must be an http(s) URL")
-    const body: Record<string, unknown> = { deployment_id: deploymentId, input: input ?? {} }
-    if (task != null) body.task = task.trim()
-    if (webhookUrl != null) body.user_webhook_url = webhookUrl
-    if (policy != null) {
-      if (!isPlainObject(policy)) return invalid("policy", "policy must be an object")
-      const bad = checkRange("executionTimeoutMs", policy.executionTimeoutMs) ?? checkRange("ttlMs", policy.ttlMs)
-      if (bad !== undefined) return Effect.fail(bad)
-      if (policy.lowPriority != null && typeof policy.lowPriority !== "boolean") {
-        return invalid("policy.lowPriority", "policy.lowPriority must be a boolean")
-      }
-      const wirePolicy: Record<string, unknown> = {}
-      if (policy.executionTimeoutMs != null) wirePolicy.execution_timeout_ms = policy.executionTimeoutMs
-      if (policy.ttlMs != null) wirePolicy.ttl_ms = policy.ttlMs
-      if (policy.lowPriority != null) wirePolicy.low_priority = policy.lowPriority
-      body.policy = wirePolicy
-    }
-    return Effect.succeed(body)
-  })
-}
+/** The wire body of `POST /inference/jobs`, or a `ValidationError` naming the first invalid field. */
+const createBody = (options: CreateJobOptions): Effect.Effect<unknown, ValidationError> =>
+  isPlainObject(options)
+    ? encodeCreate(omitNullish({
+      ...options,
+      idempotencyKey: undefined,
+      input: options.input ?? {},
+      policy: isPlainObject(options.policy) ? omitNullish(options.policy) : options.policy
+    }))
+    : invalid("options", "jobs.create needs an options object with deploymentId and input")
 
 /** A terminal job: `completed` as is, anything else as `JobFailedError`. */
 const outcome = (job: InferenceJob): Effect.Effect<InferenceJob, JobFailedError> => {
