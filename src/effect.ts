@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import "./internal/effectVersion.js" // first: fails at once on an unsupported effect
 export * as VisgateConfig from "./services/VisgateConfig.js"
 export * as VisgateClient from "./services/VisgateClient.js"
 export * as RetryPolicy from "./services/RetryPolicy.js"
@@ -27,6 +28,8 @@ export * as Deployments from "./services/Deployments.js"
 export * as Account from "./services/Account.js"
 export * as DeploymentWatch from "./services/DeploymentWatch.js"
 export * as InferenceJobs from "./services/InferenceJobs.js"
+export * as Webhooks from "./services/Webhooks.js"
+export * as Downloads from "./services/Downloads.js"
 export * as VisgateLayer from "./layers/VisgateLayer.js"
 export * as Errors from "./schemas/Errors.js"
 export * as GenerateSchemas from "./schemas/Generate.js"
@@ -42,11 +45,13 @@ export * as DeploymentSchemas from "./schemas/Deployments.js"
 export * as AccountSchemas from "./schemas/Account.js"
 export * as DeploymentWatchSchemas from "./schemas/DeploymentWatch.js"
 export * as InferenceJobSchemas from "./schemas/InferenceJobs.js"
+export * as WebhookSchemas from "./schemas/Webhooks.js"
 export {
   AuthenticationError,
   ConnectionError,
   DecodeError,
   DeploymentFailedError,
+  DownloadError,
   GenerationFailedError,
   isVisgateError,
   JobFailedError,
@@ -55,7 +60,8 @@ export {
   TimeoutError,
   ValidationError,
   VisgateError,
-  WaitTimeoutError
+  WaitTimeoutError,
+  WebhookVerificationError
 } from "./schemas/Errors.js"
 export type { VisgateApiError } from "./schemas/Errors.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"

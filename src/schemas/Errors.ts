@@ -25,7 +25,9 @@ const common = {
   requestId: Schema.optional(Schema.String)
 }
 
-const TAGS = new Set<string>()
+// WebhookVerificationError is listed by name (not registered by the loop below) so the Promise
+// bundle, which never constructs it, can drop its class and keep only the tag.
+const TAGS = new Set<string>(["VisgateError", "WebhookVerificationError"])
 
 /**
  * Base class of the hierarchy, and the error for API failures that have no more specific
@@ -126,6 +128,53 @@ export class JobFailedError extends Schema.TaggedError<JobFailedError>()("JobFai
   error: Schema.optional(Schema.Unknown)
 }) {}
 
+function webhookFields() {
+  return {
+    ...common,
+    reason: Schema.Literal("missing_secret", "invalid_secret", "secret_not_configured", "body_too_large")
+  }
+}
+
+/**
+ * A webhook (`@visgate_ai/client/webhooks`) was refused before its payload was read: the
+ * `X-Visgate-Internal-Secret` header is missing or wrong, no secret is configured on the
+ * receiving side, or the body is over the size cap. `reason` says which; the message never
+ * contains the expected or the received secret. `errorCode` is `WEBHOOK_VERIFICATION_FAILED`
+ * (`WEBHOOK_BODY_TOO_LARGE` for the cap). Answer such a request with 401 (413 for the cap).
+ */
+export class WebhookVerificationError extends /* @__PURE__ */ Schema.TaggedError<WebhookVerificationError>()(
+  "WebhookVerificationError",
+  /* @__PURE__ */ webhookFields()
+) {
+  /** By `_tag` (see below); declared here, not in the loop, so the Promise bundle can drop the class. */
+  static override [Symbol.hasInstance](u: unknown): boolean {
+    return u instanceof Error && Predicate.hasProperty(u, "_tag") && u._tag === "WebhookVerificationError"
+  }
+}
+
+/**
+ * A download of a generated output (`client.download`, the `Downloads` service) failed.
+ * `reason` says why; `errorCode` is `DOWNLOAD_<REASON>` (e.g. `DOWNLOAD_TOO_LARGE`):
+ *
+ * - `NoUrl`: the source has no output URL (a result still processing, or failed), or it is not http(s);
+ * - `Status`: the media server answered with an HTTP error (`statusCode`);
+ * - `ContentType`: the body is not an image or a video (`contentType`; `application/octet-stream`
+ *   and a missing type are accepted, since storage buckets serve outputs that way);
+ * - `TooLarge`: over `maxBytes` (from `Content-Length` before reading, or counted while streaming);
+ * - `Network`: the connection failed or broke off mid-body;
+ * - `File`: writing the output file failed (nothing is left behind: the temporary file is removed).
+ */
+export class DownloadError extends Schema.TaggedError<DownloadError>()("DownloadError", {
+  ...common,
+  reason: Schema.Literal("NoUrl", "Status", "ContentType", "TooLarge", "Network", "File"),
+  /** The URL being downloaded, when there is one. */
+  url: Schema.optional(Schema.String),
+  /** The `Content-Type` the server sent. */
+  contentType: Schema.optional(Schema.String),
+  /** The limit that was exceeded (`TooLarge`). */
+  maxBytes: Schema.optional(Schema.Number)
+}) {}
+
 // `instanceof` goes by `_tag`, not by prototype, so it holds across copies of this module (a
 // bundled Promise entry beside the Effect entry, two installs of the package): `VisgateError`
 // matches the whole family, each other class its own tag.
@@ -141,7 +190,8 @@ for (
     GenerationFailedError,
     WaitTimeoutError,
     DeploymentFailedError,
-    JobFailedError
+    JobFailedError,
+    DownloadError
   ]
 ) {
   const tag = cls._tag
@@ -150,7 +200,6 @@ for (
     value: (u: unknown): boolean => u instanceof Error && Predicate.hasProperty(u, "_tag") && u._tag === tag
   })
 }
-TAGS.add("VisgateError")
 
 /** Every error a Visgate call can fail with. */
 export type VisgateApiError =
@@ -166,7 +215,14 @@ export type VisgateApiError =
 /** Guard for any error of this SDK. */
 export const isVisgateError = (
   u: unknown
-): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError | JobFailedError =>
+): u is
+  | VisgateApiError
+  | GenerationFailedError
+  | WaitTimeoutError
+  | DeploymentFailedError
+  | JobFailedError
+  | WebhookVerificationError
+  | DownloadError =>
   u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
 
 /**

@@ -2,12 +2,11 @@
  * `client.jobs` (Promise) against the fake API over its `fetch`: the job life cycle, and
  * `wait`'s remote cancel on abort and on the deadline (real time, short timings and schedules).
  */
-import * as Schedule from "effect/Schedule"
 import { describe, expect, it } from "vitest"
 import { AbortError, Client, JobFailedError, ValidationError, VisgateError, WaitTimeoutError } from "../../src/index.js"
 import { FakeVisgate } from "../../src/testing/fake/index.js"
 
-const fast = Schedule.spaced("5 millis")
+const fast = { initialMs: 5, factor: 1, maxMs: 5 }
 const PHASE = { validating: 1, selecting_gpu: 1, creating_endpoint: 1, downloading_model: 1, loading_model: 1 }
 
 const setup = async (
