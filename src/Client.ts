@@ -27,6 +27,7 @@ import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
 import { type DownloadFunction, makeDownload } from "./client/Downloads.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
+import { type JobsResource, makeJobs } from "./client/Jobs.js"
 import { makeModels, type ModelsResource } from "./client/Models.js"
 import { type RequestOptions, toEffectWaitOptions, withoutSignal } from "./client/options.js"
 import { makeProviders, type ProvidersResource } from "./client/Providers.js"
@@ -99,6 +100,9 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
       if (closing !== undefined && !signal?.aborted) throw closedError()
       throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
     }
+    // Aborted, and a finalizer failed too (e.g. `jobs.wait`'s remote cancel): still `AbortError`,
+    // with that failure as its cause.
+    if (signal?.aborted && Cause.isInterrupted(exit.cause)) throw new AbortError(undefined, { cause: Cause.squash(exit.cause) })
     throw withCallerStack(Cause.squash(exit.cause))
   }
 
@@ -229,6 +233,8 @@ export class Client {
   readonly providers: ProvidersResource
   /** `/deployments/*`: RunPod BYOK deployments, and watching them (status stream, logs, wait until ready). */
   readonly deployments: DeploymentsResource
+  /** `/inference/jobs/*`: inference jobs on ready deployments (create, wait with remote cancel, ...). */
+  readonly jobs: JobsResource
   /** `GET /auth/me`. */
   readonly auth: AuthResource
   /** `GET /api-keys`. */
@@ -271,6 +277,7 @@ export class Client {
     this.billing = makeBilling(runtime)
     this.providers = makeProviders(runtime)
     this.deployments = makeDeployments(runtime)
+    this.jobs = makeJobs(runtime)
     this.auth = makeAuth(runtime)
     this.apiKeys = makeApiKeys(runtime)
     this.download = makeDownload(runtime)

@@ -27,6 +27,7 @@ export * as Providers from "./services/Providers.js"
 export * as Deployments from "./services/Deployments.js"
 export * as Account from "./services/Account.js"
 export * as DeploymentWatch from "./services/DeploymentWatch.js"
+export * as InferenceJobs from "./services/InferenceJobs.js"
 export * as Webhooks from "./services/Webhooks.js"
 export * as Downloads from "./services/Downloads.js"
 export * as VisgateLayer from "./layers/VisgateLayer.js"
@@ -43,6 +44,7 @@ export * as ProviderSchemas from "./schemas/Providers.js"
 export * as DeploymentSchemas from "./schemas/Deployments.js"
 export * as AccountSchemas from "./schemas/Account.js"
 export * as DeploymentWatchSchemas from "./schemas/DeploymentWatch.js"
+export * as InferenceJobSchemas from "./schemas/InferenceJobs.js"
 export * as WebhookSchemas from "./schemas/Webhooks.js"
 export {
   AuthenticationError,
@@ -52,6 +54,7 @@ export {
   DownloadError,
   GenerationFailedError,
   isVisgateError,
+  JobFailedError,
   ProviderError,
   RateLimitError,
   TimeoutError,

@@ -11,6 +11,7 @@ export type { BillingResource } from "./client/Billing.js"
 export type { DeploymentProgress, DeploymentsResource, DeploymentsWatchResource } from "./client/Deployments.js"
 export type { ClientDownloadOptions, DownloadFunction } from "./client/Downloads.js"
 export type { GenerationResource, ImagesResource, VideosResource } from "./client/Generation.js"
+export type { JobCreateAndWaitOptions, JobsResource, JobWaitOptions } from "./client/Jobs.js"
 export type { ModelsResource } from "./client/Models.js"
 export type { PollSchedule, RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
 export type { ProvidersResource } from "./client/Providers.js"
@@ -27,6 +28,7 @@ export {
   DownloadError,
   GenerationFailedError,
   isVisgateError,
+  JobFailedError,
   ProviderError,
   RateLimitError,
   TimeoutError,
@@ -58,13 +60,17 @@ export type {
   /** Same as `DeploymentStatus` (the name the watch helpers used first). */
   DeploymentStatus as DeploymentStatusValue,
   GpuList,
-  GpuType,
+  GpuType
+} from "./schemas/Deployments.js"
+export type {
   InferenceJob,
+  InferenceJobList,
   InferenceJobStatus,
   JobArtifact,
   JobMetrics,
   OutputDestination
-} from "./schemas/Deployments.js"
+} from "./schemas/InferenceJobs.js"
+export type { CreateJobOptions, JobPolicy, JobProgress, ListJobsOptions } from "./services/InferenceJobs.js"
 export type { FeaturedSection, MediaType, ModelInfo, ModelProvider, ModelSort, ModelsResponse } from "./schemas/Models.js"
 export type {
   KeyValidation,

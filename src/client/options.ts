@@ -17,7 +17,11 @@ export interface RequestOptions {
 
 /** Options of the Promise `watch` methods. */
 export interface WatchOptions extends RequestOptions {
-  /** Overall deadline in ms; past it the iteration rejects with `WaitTimeoutError`. */
+  /**
+   * Overall deadline in ms; past it the call rejects with `WaitTimeoutError`. The `wait` methods
+   * default to 10 minutes (`requests.wait`, `generateAndWait`, `jobs.wait`) or 30
+   * (`deployments.waitUntilReady`); `Infinity` waits without a deadline. `watch` has none by default.
+   */
   readonly timeout?: number | undefined
   /**
    * Spacing between status requests: `initialMs`, multiplied by `factor` after each request, capped
@@ -67,8 +71,9 @@ export const withoutWaitOptions = <O extends WaitOptions<never>>(
 }
 
 /**
- * Promise wait/watch options to the Effect ones: ms to `Duration` (a non-positive or non-finite
- * `timeout` is a `ValidationError`), the callback made an Effect that sees plain objects.
+ * Promise wait/watch options to the Effect ones: ms to `Duration` (`Infinity` is
+ * `Duration.infinity`, no deadline; a non-positive number or NaN is a `ValidationError`), the
+ * callback made an Effect that sees plain objects.
  */
 export const toEffectWaitOptions = <P>(
   options: WaitOptions<P> | undefined
@@ -77,17 +82,17 @@ export const toEffectWaitOptions = <P>(
   const { onStatus, schedule, timeout } = options
   const bad = badSchedule(schedule)
   if (bad !== undefined) return Effect.fail(bad)
-  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
+  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0))) {
     return Effect.fail(
       new ValidationError({
-        message: `timeout must be a positive number of milliseconds, got ${String(timeout)}`,
+        message: `timeout must be a positive number of milliseconds (or Infinity), got ${String(timeout)}`,
         errorCode: "INVALID_ARGUMENT",
         field: "timeout"
       })
     )
   }
   return Effect.succeed({
-    ...(timeout !== undefined ? { timeout: Duration.millis(timeout) } : {}),
+    ...(timeout !== undefined ? { timeout: timeout === Infinity ? Duration.infinity : Duration.millis(timeout) } : {}),
     ...(schedule !== undefined ? { schedule: toSchedule(schedule) } : {}),
     ...(onStatus !== undefined ? { onStatus: (p: P) => Effect.sync(() => onStatus(toPlain(p))) } : {})
   })

@@ -16,7 +16,9 @@
  * - By default only changes of `status` are emitted (`changesOnly: false` emits every poll).
  * - The stream ends right after the terminal element. If the caller's schedule stops first, the
  *   stream fails with `WaitTimeoutError` (no `timeoutMs`); past the overall `timeout`, it fails
- *   with `WaitTimeoutError` at once, interrupting any fetch or sleep in flight.
+ *   with `WaitTimeoutError` at once, interrupting any fetch or sleep in flight. An infinite
+ *   `timeout` (`Duration.infinity`) is no deadline; the waiting methods default to
+ *   {@link DEFAULT_WAIT_TIMEOUT} when none is given.
  *
  * @internal
  */
@@ -35,6 +37,23 @@ export const defaultPollSchedule: Schedule.Schedule<Duration.Duration, unknown> 
   1.5
 ).pipe(Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.seconds(10))))
 
+/**
+ * The default overall deadline of the waiting methods (`Requests.wait`, `generateAndWait`,
+ * `InferenceJobs.wait`: 10 minutes; `waitUntilReady`: 30 minutes) when the caller gives none;
+ * `Duration.infinity` (Promise: `timeout: Infinity`) waits without one.
+ */
+export const DEFAULT_WAIT_TIMEOUT = {
+  request: Duration.minutes(10),
+  job: Duration.minutes(10),
+  deployment: Duration.minutes(30)
+} as const
+
+/** The caller's deadline, or the default one for `target`. */
+export const waitDeadline = (
+  timeout: Duration.DurationInput | undefined,
+  target: keyof typeof DEFAULT_WAIT_TIMEOUT
+): Duration.DurationInput => timeout ?? DEFAULT_WAIT_TIMEOUT[target]
+
 /** Bounds applied to a server hint, in ms. */
 export const MIN_HINT_MS = 250
 export const MAX_HINT_MS = 60_000
@@ -47,7 +66,7 @@ export interface Observation<A> {
 
 /** What the combinator needs to know about a resource. */
 export interface PollSpec<A, E, R> {
-  readonly target: "request" | "deployment"
+  readonly target: "request" | "deployment" | "job"
   readonly id: string
   readonly fetch: Effect.Effect<Observation<A>, E, R>
   readonly status: (a: A) => string
@@ -87,13 +106,17 @@ export const makeProgress = <A>(
  */
 export const bounded = <A, E, R>(
   self: Stream.Stream<Progress<A>, E, R>,
-  spec: { readonly target: "request" | "deployment"; readonly id: string; readonly isTerminal: (s: string) => boolean },
+  spec: {
+    readonly target: "request" | "deployment" | "job"
+    readonly id: string
+    readonly isTerminal: (s: string) => boolean
+  },
   timeout: Duration.DurationInput | undefined
 ): Stream.Stream<Progress<A>, E | WaitTimeoutError, R> =>
   Stream.suspend(() => {
     let last: string | undefined
     let done = false
-    const what = spec.target === "request" ? `Request ${spec.id}` : `Deployment ${spec.id}`
+    const what = `${spec.target === "request" ? "Request" : spec.target === "job" ? "Inference job" : "Deployment"} ${spec.id}`
     const lastText = () => (last !== undefined ? ` (last status: ${last})` : "")
     const ended = Stream.suspend(() =>
       done
@@ -118,8 +141,9 @@ export const bounded = <A, E, R>(
       Stream.takeUntil((p) => spec.isTerminal(p.status)),
       Stream.concat(ended)
     )
-    if (timeout === undefined) return tracked
-    const ms = Duration.toMillis(Duration.decode(timeout))
+    const deadline = timeout === undefined ? undefined : Duration.decode(timeout)
+    if (deadline === undefined || !Duration.isFinite(deadline)) return tracked
+    const ms = Duration.toMillis(deadline)
     return Stream.interruptWhen(
       tracked,
       Effect.zipRight(

@@ -16,6 +16,7 @@ import * as Downloads from "../services/Downloads.js"
 import * as Generate from "../services/Generate.js"
 import * as Health from "../services/Health.js"
 import * as Images from "../services/Images.js"
+import * as InferenceJobs from "../services/InferenceJobs.js"
 import * as Models from "../services/Models.js"
 import * as Providers from "../services/Providers.js"
 import * as Requests from "../services/Requests.js"
@@ -40,6 +41,7 @@ export type VisgateServices =
   | Deployments.Deployments
   | Account.Account
   | DeploymentWatch.DeploymentWatch
+  | InferenceJobs.InferenceJobs
   | Downloads.Downloads
 
 /** The resource services, on top of the core client. */
@@ -55,7 +57,8 @@ const services = Layer.mergeAll(
   Providers.layer,
   Deployments.layer,
   Account.layer,
-  DeploymentWatch.layer
+  DeploymentWatch.layer,
+  InferenceJobs.layer
 ).pipe((resources) => Layer.provideMerge(Downloads.layer, resources))
 
 /** All services from a configuration layer; needs an `HttpClient`. */

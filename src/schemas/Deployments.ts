@@ -4,7 +4,8 @@
  * The Deploy API's own routes and shapes are evidenced ([E]); how the Visgate gateway exposes
  * them is not. Every inferred [I] choice lives in exactly one place here: the paths in
  * {@link DEPLOYMENT_PATHS}, the `run` body in {@link runBody}, the `getLogs` response in
- * {@link DeploymentLogsFromWire}, the `run` response in {@link InferenceJob}.
+ * {@link DeploymentLogsFromWire}. What `run` returns is the inference job record, whose one home is
+ * `InferenceJobs.ts` (re-exported here).
  *
  * Money: `pricePerHourUsd`, `estimatedCostUsd`, `bidPricePerHr`, `pricePerHr` are USD floats.
  *
@@ -15,8 +16,20 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Loose, NonBlank, optional, wire, withDefault, withFallbacks } from "../internal/schema.js"
+import { NonBlank, optional, wire, withDefault } from "../internal/schema.js"
 import { bareOrWrappedArray } from "../internal/wire.js"
+
+// The job record is defined once, in InferenceJobs.ts; these names stay reachable from here.
+export {
+  InferenceJob,
+  InferenceJobFromWire,
+  type InferenceJobStatus,
+  isTerminalJobStatus,
+  JobArtifact,
+  JobMetrics,
+  OutputDestination,
+  TERMINAL_JOB_STATUSES
+} from "./InferenceJobs.js"
 
 // -----------------------------------------------------------------------------
 // Paths
@@ -40,7 +53,10 @@ export const DEPLOYMENT_PATHS = {
   gpus: "/deployments/gpus",
   /** [I] `GET` logs: no non-streaming route is evidenced (reference §3.10, option 2). */
   logs: (id: string) => `/deployments/${seg(id)}/logs`,
-  /** [I] `POST` inference (reference §3.11, most plausible gateway shape). */
+  /**
+   * [I] `POST` inference (reference §3.11, most plausible gateway shape). The evidenced Deploy API
+   * route for the same thing is `POST /inference/jobs` (`InferenceJobs.create`, `client.jobs`).
+   */
   run: (id: string) => `/deployments/${seg(id)}/run`,
   /** SSE status stream (`event: status | error`). */
   statusStream: (id: string) => `/deployments/${seg(id)}/stream`,
@@ -90,17 +106,7 @@ export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set([
 /** Whether a deployment status is terminal (`ready`, `failed`, `webhook_failed`, `deleted`). */
 export const isTerminalDeploymentStatus = (status: string): boolean => TERMINAL_DEPLOYMENT_STATUSES.has(status)
 
-/** Inference job status (reference §5.3); unknown future values are kept as strings. */
-export type InferenceJobStatus = "queued" | "running" | "completed" | "failed" | "cancelled" | "expired" | (string & {})
-
-/** Terminal inference job statuses. */
-export const TERMINAL_JOB_STATUSES: ReadonlySet<string> = new Set(["completed", "failed", "cancelled", "expired"])
-
-/** Whether an inference job status is terminal. Unknown values are not. */
-export const isTerminalJobStatus = (status: string): boolean => TERMINAL_JOB_STATUSES.has(status)
-
 const DeploymentStatusSchema = Schema.String as Schema.Schema<DeploymentStatus, string>
-const JobStatusSchema = Schema.String as Schema.Schema<InferenceJobStatus, string>
 
 // -----------------------------------------------------------------------------
 // Resources
@@ -217,69 +223,6 @@ export const DeploymentLogsFromWire: Schema.Schema<ReadonlyArray<DeploymentLogEn
   DeploymentLogEntry,
   "logs"
 )
-
-/** Where a job's output goes (platform storage). */
-export class OutputDestination extends Schema.Class<OutputDestination>("OutputDestination")(wire({
-  bucketName: optional(Schema.String),
-  endpointUrl: optional(Schema.String),
-  keyPrefix: optional(Schema.String)
-})) {}
-
-/** A stored job output. `bytes` is the size. */
-export class JobArtifact extends Schema.Class<JobArtifact>("JobArtifact")(wire({
-  bucketName: optional(Schema.String),
-  endpointUrl: optional(Schema.String),
-  key: optional(Schema.String),
-  url: optional(Schema.String),
-  contentType: optional(Schema.String),
-  bytes: optional(Schema.Number)
-})) {}
-
-/** Job timings in ms. */
-export class JobMetrics extends Schema.Class<JobMetrics>("JobMetrics")(wire({
-  queueMs: optional(Schema.Number),
-  executionMs: optional(Schema.Number),
-  wallClockMs: optional(Schema.Number)
-})) {}
-
-/**
- * [I] What `deployments.run` returns: the Deploy API inference-job record (202 or refreshed),
- * decoded loosely since the gateway response is not shown. A RunPod-style `{id, status, output}`
- * also decodes (`id` fills `jobId`; `status` then carries RunPod's raw value, e.g. `IN_QUEUE`).
- */
-export class InferenceJob extends Schema.Class<InferenceJob>("InferenceJob")(wire({
-  /** `job_<YYYYMMDD>_<8 hex>`. */
-  jobId: optional(Schema.String),
-  deploymentId: optional(Schema.String),
-  provider: optional(Schema.String),
-  providerJobId: optional(Schema.String),
-  task: optional(Schema.String),
-  status: optional(JobStatusSchema),
-  /** RunPod's raw status, e.g. `IN_QUEUE`, `COMPLETED`. */
-  providerStatus: optional(Schema.String),
-  endpointUrl: optional(Schema.String),
-  input: optional(Loose),
-  outputDestination: optional(OutputDestination),
-  artifact: optional(JobArtifact),
-  metrics: optional(JobMetrics),
-  /** USD. */
-  estimatedCostUsd: optional(Schema.Number),
-  /** Worker output (compacted by the server), as sent. */
-  output: optional(Schema.Unknown),
-  outputPreview: optional(Schema.Unknown),
-  error: optional(Schema.Unknown),
-  progress: optional(Schema.Unknown),
-  /** ISO 8601. */
-  createdAt: optional(Schema.String),
-  /** ISO 8601. */
-  updatedAt: optional(Schema.String),
-  /** ISO 8601. */
-  completedAt: optional(Schema.String),
-  userWebhookUrl: optional(Schema.String)
-})) {}
-
-/** Decodes a `run` response; `job_id` falls back to RunPod's `id`. */
-export const InferenceJobFromWire = withFallbacks(InferenceJob, { job_id: ["id"] })
 
 // -----------------------------------------------------------------------------
 // Request bodies

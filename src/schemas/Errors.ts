@@ -89,15 +89,15 @@ export class GenerationFailedError extends Schema.TaggedError<GenerationFailedEr
 
 /**
  * An overall deadline (`timeout` of `wait`, `poll`, `watch`, `waitUntilReady`) passed before the
- * request or deployment reached a terminal status, or a caller-supplied schedule stopped first.
+ * request, deployment or inference job reached a terminal status, or a caller-supplied schedule stopped first.
  * Distinct from {@link TimeoutError}, which is one HTTP call timing out on every attempt.
  * `errorCode` is `WAIT_TIMEOUT`.
  */
 export class WaitTimeoutError extends Schema.TaggedError<WaitTimeoutError>()("WaitTimeoutError", {
   ...common,
   /** What was being waited on. */
-  target: Schema.Literal("request", "deployment"),
-  /** The request id or deployment id. */
+  target: Schema.Literal("request", "deployment", "job"),
+  /** The request, deployment or inference job id. */
   id: Schema.String,
   /** The deadline in ms (absent when a caller's schedule ended the polling). */
   timeoutMs: Schema.optional(Schema.Number),
@@ -114,6 +114,18 @@ export class DeploymentFailedError extends Schema.TaggedError<DeploymentFailedEr
   deploymentId: Schema.String,
   status: Schema.String,
   error: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * An inference job ended `failed`, `cancelled` or `expired` while waiting for it (`jobs.wait`).
+ * `status` is that status, `error` the job's `error` as the server sent it (any JSON), `jobId`
+ * the job. `errorCode` is `JOB_FAILED`, `JOB_CANCELLED` or `JOB_EXPIRED`.
+ */
+export class JobFailedError extends Schema.TaggedError<JobFailedError>()("JobFailedError", {
+  ...common,
+  jobId: Schema.String,
+  status: Schema.String,
+  error: Schema.optional(Schema.Unknown)
 }) {}
 
 function webhookFields() {
@@ -178,6 +190,7 @@ for (
     GenerationFailedError,
     WaitTimeoutError,
     DeploymentFailedError,
+    JobFailedError,
     DownloadError
   ]
 ) {
@@ -202,7 +215,13 @@ export type VisgateApiError =
 /** Guard for any error of this SDK. */
 export const isVisgateError = (
   u: unknown
-): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError | WebhookVerificationError
+): u is
+  | VisgateApiError
+  | GenerationFailedError
+  | WaitTimeoutError
+  | DeploymentFailedError
+  | JobFailedError
+  | WebhookVerificationError
   | DownloadError =>
   u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
 

@@ -30,7 +30,11 @@ export interface PollOptions {
    * at 10 s). When the schedule stops before a terminal status, polling fails with `WaitTimeoutError`.
    */
   readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
-  /** Overall deadline; past it polling stops at once and fails with `WaitTimeoutError`. */
+  /**
+   * Overall deadline; past it polling stops at once and fails with `WaitTimeoutError`. The waiting
+   * methods default to 10 minutes (`Requests.wait`, `generateAndWait`, `InferenceJobs.wait`) or 30
+   * (`waitUntilReady`); `Duration.infinity` opts out. Streams (`poll`, `watch`) have none by default.
+   */
   readonly timeout?: Duration.DurationInput | undefined
   /** Let `poll_interval_seconds` / `Retry-After` replace the next delay (default true). */
   readonly serverHints?: boolean | undefined

@@ -36,7 +36,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
 import { parseJson } from "../internal/plain.js"
-import { bounded, hintFromSeconds, makeProgress, poll } from "../internal/poll.js"
+import { bounded, hintFromSeconds, makeProgress, poll, waitDeadline } from "../internal/poll.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 import type { SseEvent } from "../internal/sse.js"
 import { reconnectingSse, type Step } from "../internal/sseReconnect.js"
@@ -102,7 +102,8 @@ export interface Service {
   /**
    * Waits until the deployment is usable: `ready` (or `webhook_failed`: the deployment is up,
    * only the notification failed) returns its state; `failed` or `deleted` fails with
-   * `DeploymentFailedError`; past `timeout`, `WaitTimeoutError`.
+   * `DeploymentFailedError`; past `timeout` (default 30 minutes; `Duration.infinity` for none),
+   * `WaitTimeoutError`.
    */
   readonly waitUntilReady: (
     deploymentId: string,
@@ -300,7 +301,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     options: DeploymentWaitOptions = {}
   ): Effect.Effect<DeploymentState, VisgateApiError | WaitTimeoutError | DeploymentFailedError> => {
     const onStatus = options.onStatus
-    const updates = watch(deploymentId, options)
+    const updates = watch(deploymentId, { ...options, timeout: waitDeadline(options.timeout, "deployment") })
     return Effect.flatMap(
       Stream.runLast(onStatus === undefined ? updates : Stream.tap(updates, onStatus)),
       (last): Effect.Effect<DeploymentState, DeploymentFailedError> => {

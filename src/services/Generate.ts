@@ -10,7 +10,7 @@ import * as Schema from "effect/Schema"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import { DEFAULT_GENERATE_MODEL, GenerateBody, GenerateResult } from "../schemas/Generate.js"
-import { VisgateClient } from "./VisgateClient.js"
+import { makeIdempotencyKey, VisgateClient } from "./VisgateClient.js"
 
 /** Options of `generate(prompt, options)`. */
 export interface GenerateOptions {
@@ -18,7 +18,10 @@ export interface GenerateOptions {
   readonly model?: string | null | undefined
   /** Model-specific parameters, sent nested under `params` (e.g. `{ num_images: 2 }`). */
   readonly params?: Readonly<Record<string, unknown>> | null | undefined
-  /** Your own idempotency key; one is generated per call otherwise. */
+  /**
+   * Your own idempotency key. Otherwise one is generated when the call is made (per Promise call;
+   * per Effect value, so re-running the same effect sends the same key).
+   */
   readonly idempotencyKey?: string | null | undefined
 }
 
@@ -36,8 +39,12 @@ const decodeResult = Schema.decodeUnknown(GenerateResult)
 
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
-  generate: (prompt, options = {}) =>
-    Effect.flatMap(
+  generate: (prompt, options = {}) => {
+    // Fixed when the Effect value is made, so re-running it (Effect.retry, a Schedule) reuses it.
+    const idempotencyKey = typeof options.idempotencyKey === "string" && options.idempotencyKey !== ""
+      ? options.idempotencyKey
+      : makeIdempotencyKey()
+    return Effect.flatMap(
       encodeBody(omitNullish({
         prompt,
         model: options.model ?? DEFAULT_GENERATE_MODEL,
@@ -50,9 +57,10 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
           method: "POST",
           path: "/generate",
           body,
-          idempotencyKey: options.idempotencyKey ?? true
+          idempotencyKey
         }, decodeResult)
     )
+  }
 }))
 
 /** The `Generate` layer. */

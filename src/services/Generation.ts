@@ -17,7 +17,7 @@ import type { VisgateApiError, WaitTimeoutError } from "../schemas/Errors.js"
 import { AcceptedFromWire, AcceptedResult, type RequestStatus } from "../schemas/Requests.js"
 import { type RequestWaitOptions, waitRequest } from "./Requests.js"
 import type { Decoder, JsonResponse, RequestSpec, Service as Client } from "./VisgateClient.js"
-import { endpointOf } from "./VisgateClient.js"
+import { endpointOf, makeIdempotencyKey } from "./VisgateClient.js"
 
 // -----------------------------------------------------------------------------
 // Image input
@@ -244,19 +244,34 @@ export interface GenerationService<O extends GenerationOptions, R> {
   ): Effect.Effect<R | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError>
 }
 
+/** The options with the caller's Idempotency-Key, or a new one (made now, once per Effect value). */
+const withKey = <O extends { readonly idempotencyKey?: string | null | undefined }>(options: O): O =>
+  typeof options.idempotencyKey === "string" && options.idempotencyKey !== ""
+    ? options
+    : { ...options, idempotencyKey: makeIdempotencyKey() }
+
 /**
  * Builds a generation service from its request builder (validation and body, before any
  * request) and its result decoder.
  */
-export const makeGenerationService = <O extends GenerationOptions, R extends { readonly id: string; readonly status: string }>(
+export const makeGenerationService = <
+  O extends GenerationOptions & { readonly idempotencyKey?: string | null | undefined },
+  R extends { readonly id: string; readonly status: string }
+>(
   client: Client,
   buildSpec: (model: string, prompt: string, options: Omit<O, "preferAsync">) => Effect.Effect<RequestSpec, VisgateApiError>,
   decodeResult: Decoder<R>
 ): GenerationService<O, R> => {
-  const generate = (model: string, prompt: string, options: O = {} as O) =>
-    Effect.flatMap(buildSpec(model, prompt, options), (spec) =>
+  // The Idempotency-Key is fixed here, when the Effect value is made: running the same effect again
+  // (`Effect.retry`, `Effect.repeat`, a caller's own Schedule) sends the same key every time.
+  const generate = (model: string, prompt: string, options: O = {} as O) => {
+    const keyed = withKey(options)
+    return Effect.flatMap(buildSpec(model, prompt, keyed), (spec) =>
       sendGeneration(client, spec, options.preferAsync === true, decodeResult))
-  const generateAndWait = (model: string, prompt: string, options: Omit<O, "preferAsync"> & RequestWaitOptions = {} as O) =>
-    Effect.flatMap(buildSpec(model, prompt, options), (spec) => sendGenerationAndWait(client, spec, decodeResult, options))
+  }
+  const generateAndWait = (model: string, prompt: string, options: Omit<O, "preferAsync"> & RequestWaitOptions = {} as O) => {
+    const keyed = withKey(options)
+    return Effect.flatMap(buildSpec(model, prompt, keyed), (spec) => sendGenerationAndWait(client, spec, decodeResult, options))
+  }
   return { generate, generateAndWait } as GenerationService<O, R>
 }

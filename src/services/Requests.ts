@@ -5,8 +5,8 @@
  * const requests = yield* Requests
  * // every status change, ending after `completed` / `failed`
  * yield* Stream.runForEach(requests.poll(id), (p) => Console.log(p.status, p.elapsedMs))
- * // or just the outcome (fails with GenerationFailedError / WaitTimeoutError)
- * const done = yield* requests.wait(id, { timeout: "10 minutes" })
+ * // or just the outcome (fails with GenerationFailedError / WaitTimeoutError; default deadline 10 minutes)
+ * const done = yield* requests.wait(id, { timeout: "20 minutes" })
  * ```
  *
  * @since 0.1.0
@@ -18,7 +18,7 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
-import { hintFromSeconds, type Observation, poll } from "../internal/poll.js"
+import { hintFromSeconds, type Observation, poll, waitDeadline } from "../internal/poll.js"
 import { GenerationFailedError, type ValidationError, type VisgateApiError, type WaitTimeoutError } from "../schemas/Errors.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 import { isTerminalStatus, type RequestStatus, RequestStatusFromWire } from "../schemas/Requests.js"
@@ -92,14 +92,14 @@ export const failIfFailed = (status: RequestStatus): Effect.Effect<RequestStatus
     )
     : Effect.succeed(status)
 
-/** Waits for a request's terminal status. */
+/** Waits for a request's terminal status (default deadline 10 minutes; `Duration.infinity` for none). */
 export const waitRequest = (
   client: Client,
   requestId: string,
   options: RequestWaitOptions = {}
 ): Effect.Effect<RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> => {
   const onStatus = options.onStatus
-  const updates = pollRequest(client, requestId, options)
+  const updates = pollRequest(client, requestId, { ...options, timeout: waitDeadline(options.timeout, "request") })
   const observed = onStatus === undefined ? updates : Stream.tap(updates, onStatus)
   return Effect.flatMap(Stream.runLast(observed), (last) =>
     // `bounded` guarantees a terminal last element, or a failure; `none` cannot happen.
@@ -128,7 +128,8 @@ export interface Service {
   ) => Stream.Stream<RequestProgress, VisgateApiError | WaitTimeoutError>
   /**
    * Waits for the terminal status: `completed` is returned; `failed` fails with
-   * `GenerationFailedError` (the server's `error_message` in `message` and `details`).
+   * `GenerationFailedError` (the server's `error_message` in `message` and `details`). Without a
+   * `timeout` the deadline is 10 minutes (`WaitTimeoutError`); `Duration.infinity` waits forever.
    */
   readonly wait: (
     requestId: string,

@@ -131,7 +131,8 @@ export interface Service {
 /** The core client tag. */
 export class VisgateClient extends Context.Tag("@visgate_ai/client/VisgateClient")<VisgateClient, Service>() {}
 
-const makeIdempotencyKey = (): string => {
+/** A new random Idempotency-Key (a v4 UUID). */
+export const makeIdempotencyKey = (): string => {
   const c = (globalThis as { crypto?: { randomUUID?: () => string; getRandomValues?: (a: Uint8Array) => Uint8Array } })
     .crypto
   if (c?.randomUUID) return c.randomUUID()

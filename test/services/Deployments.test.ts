@@ -316,8 +316,12 @@ describe("Deployments", () => {
       const e4 = yield* Effect.flip(run([{ path: "/deployments/d/logs", reply: { body: { logs: "none" } } }], (d) =>
         d.getLogs("d")))
       expect(e4._tag).toBe("DecodeError")
-      const e5 = yield* Effect.flip(run([{ path: "/deployments/d/run", reply: { body: { status: 5 } } }], (d) =>
+      const e5 = yield* Effect.flip(run([{ path: "/deployments/d/run", reply: { body: { job_id: "j", status: 5 } } }], (d) =>
         d.run("d", {})))
       expect(e5).toMatchObject({ _tag: "DecodeError", field: "status" })
+      // a job without an id (neither `job_id` nor RunPod's `id`) is malformed
+      const e6 = yield* Effect.flip(run([{ path: "/deployments/d/run", reply: { body: { status: "queued" } } }], (d) =>
+        d.run("d", {})))
+      expect(e6).toMatchObject({ _tag: "DecodeError", field: "job_id" })
     }))
 })

@@ -4,7 +4,7 @@
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { Client } from "@visgate_ai/client"
-import { Account, Billing, Deployments, DeploymentWatch, Downloads, Generate, Health, Images, Models, Providers, Requests, Usage, Videos, VisgateLayer } from "@visgate_ai/client/effect"
+import { Account, Billing, Deployments, DeploymentWatch, Downloads, Generate, Health, Images, InferenceJobs, Models, Providers, Requests, Usage, Videos, VisgateLayer } from "@visgate_ai/client/effect"
 import { DecodeError, unwrap, unwrapRaw, type WebhookEvent, WebhookVerificationError } from "@visgate_ai/client/webhooks"
 import * as Redacted from "effect/Redacted"
 import { Webhooks } from "@visgate_ai/client/effect"
@@ -413,19 +413,75 @@ export async function example46(client: Client) {
 
 export async function example47(client: Client) {
   {
+    const started = await client.jobs.create({
+      deploymentId: "dep_2026_400ea2c4",
+      input: { prompt: "cinematic cat portrait" },
+      policy: { executionTimeoutMs: 120_000, ttlMs: 600_000 },
+    })
+    const finished = await client.jobs.wait(started.jobId, { timeout: 5 * 60_000, cancelOnAbort: true })
+    console.log(finished.output, finished.artifact?.url, finished.estimatedCostUsd)
+  }
+}
+
+export async function example48(client: Client) {
+  {
+    const jobs = await client.jobs.list({ deploymentId: "dep_2026_400ea2c4", limit: 20 })
+    for (const j of jobs.jobs) console.log(j.jobId, j.status)
+    const one = await client.jobs.get("job_20260308_ab12cd34")
+    const stopped = await client.jobs.cancel("job_20260308_ab12cd34")
+    const again = await client.jobs.retry("job_20260308_ab12cd34")
+    console.log(one.status, stopped.status, again.status)
+    for await (const p of client.jobs.watch("job_20260308_ab12cd34")) console.log(p.status, p.elapsedMs)
+  }
+}
+
+export async function example49(client: Client) {
+  {
+    const controller = new AbortController()
+    const output = await client.jobs.createAndWait({
+      deploymentId: "dep_2026_400ea2c4",
+      input: { prompt: "a cat" },
+      timeout: 2 * 60_000,
+      sendDeadline: true,
+      cancelOnAbort: true,
+      signal: controller.signal,
+    })
+    console.log(output.jobId, output.output)
+  }
+}
+
+export async function example50(client: Client) {
+  {
+    const program = Effect.gen(function* () {
+      const jobs = yield* InferenceJobs.InferenceJobs
+      const job = yield* jobs.create({ deploymentId: "dep_2026_400ea2c4", input: { prompt: "a cat" } })
+      const updates = yield* Stream.runCollect(jobs.poll(job.jobId))
+      const done = yield* jobs.wait(job.jobId, { timeout: "5 minutes", cancelOnAbort: true })
+      const listed = yield* jobs.list({ deploymentId: "dep_2026_400ea2c4" })
+      const fetched = yield* jobs.get(job.jobId)
+      const cancelled = yield* jobs.cancel(job.jobId)
+      const retried = yield* jobs.retry(job.jobId)
+      const both = yield* jobs.createAndWait({ deploymentId: "dep_2026_400ea2c4", input: {}, sendDeadline: true })
+      return [updates.length, done.output, listed.total, fetched.status, cancelled.status, retried.status, both.jobId]
+    })
+  }
+}
+
+export async function example51(client: Client) {
+  {
     const me = await client.auth.me()
     console.log(me.organization.id, me.organization.name, me.role)
   }
 }
 
-export async function example48(client: Client) {
+export async function example52(client: Client) {
   {
     const apiKeys = await client.apiKeys.list()
     for (const k of apiKeys) console.log(k.id, k.name, k.keyPrefix)
   }
 }
 
-export async function example49(client: Client) {
+export async function example53(client: Client) {
   {
     const program = Effect.gen(function* () {
       const account = yield* Account.Account
@@ -436,7 +492,7 @@ export async function example49(client: Client) {
   }
 }
 
-export async function example50(client: Client) {
+export async function example54(client: Client) {
   {
     // Next.js route handler: app/api/webhooks/visgate/route.ts
     async function POST(request: Request): Promise<Response> {
@@ -456,7 +512,7 @@ export async function example50(client: Client) {
   }
 }
 
-export async function example51(client: Client) {
+export async function example55(client: Client) {
   {
     // Node / Express: keep the raw body on this route
     // app.post("/webhooks/visgate", express.raw({ type: "application/json" }), async (req, res) => { ... })
@@ -467,7 +523,7 @@ export async function example51(client: Client) {
   }
 }
 
-export async function example52(client: Client) {
+export async function example56(client: Client) {
   {
     const program = (request: Request) =>
       Effect.gen(function* () {

@@ -1,13 +1,16 @@
 /**
  * Inference jobs on ready deployments: `POST /deployments/{id}/run`, `GET /deployments/{id}/jobs`
  * and `/jobs/{job_id}`, plus the Deploy API's own `POST|GET /inference/jobs`,
- * `GET /inference/jobs/{job_id}` and `POST /inference/jobs/{job_id}/cancel`. Jobs are owned by
- * the RunPod key and move `queued` → `running` → `completed|failed` with the clock.
+ * `GET /inference/jobs/{job_id}`, `POST /inference/jobs/{job_id}/cancel` and `/retry`. Jobs are
+ * owned by the RunPod key and move `queued` → `running` → `completed|failed` with the clock; a
+ * `policy.ttl_ms` shorter than the queue wait makes the job `expired`, a
+ * `policy.execution_timeout_ms` shorter than the run makes it `failed` (`TIMED_OUT`). The policy
+ * ranges are checked as the Deploy API's schema does (422).
  *
  * @internal
  */
 import type { FakeCore } from "../core.js"
-import { errorResponse, fail, failValidation, isoDeploy, isRecord, json, notFound, round } from "../http.js"
+import { errorResponse, fail, failValidation, isInt, isoDeploy, isRecord, json, notFound, round } from "../http.js"
 import { mediaUrl } from "../media.js"
 import { route, type Route, type RouteContext } from "../router.js"
 import {
@@ -26,22 +29,30 @@ const PROVIDER_STATUS = {
   running: "IN_PROGRESS",
   completed: "COMPLETED",
   failed: "FAILED",
-  cancelled: "CANCELLED"
+  cancelled: "CANCELLED",
+  expired: "EXPIRED"
 } as const
+/** The Deploy API's `policy` ranges (ms). */
+const POLICY_RANGES = { execution_timeout_ms: [5_000, 604_800_000], ttl_ms: [10_000, 604_800_000] } as const
 const R2 = { bucket_name: "platform-output", endpoint_url: "https://fake-r2.visgate.invalid" }
 
 interface InferenceJob {
   readonly id: string
   readonly deploymentId: string
   readonly owner: string
-  readonly providerJobId: string
+  providerJobId: string
   readonly task: string
   readonly input: Record<string, unknown>
   readonly webhookUrl: string | null
-  readonly createdAt: number
+  /** When the job was (re)submitted. */
+  createdAt: number
   readonly fails: boolean
+  readonly ttlMs: number | null
+  readonly executionTimeoutMs: number | null
+  /** Ended by its execution timeout (`TIMED_OUT`). */
+  timedOut: boolean
   readonly mediaBase: string
-  status: "queued" | "running" | "completed" | "failed" | "cancelled"
+  status: "queued" | "running" | "completed" | "failed" | "cancelled" | "expired"
   updatedAt: number
   completedAt: number | null
 }
@@ -72,9 +83,19 @@ export class FakeInferenceJobs {
     for (const job of this.jobs.values()) {
       if (JOB_TERMINAL.has(job.status)) continue
       const runningAt = job.createdAt + t.inferenceQueuedMs
-      const doneAt = runningAt + t.inferenceRunningMs
-      if (now >= doneAt) {
-        job.status = job.fails ? "failed" : "completed"
+      const expiresAt = job.ttlMs !== null && job.ttlMs < t.inferenceQueuedMs ? job.createdAt + job.ttlMs : null
+      const timesOutAt = job.executionTimeoutMs !== null && job.executionTimeoutMs < t.inferenceRunningMs
+        ? runningAt + job.executionTimeoutMs
+        : null
+      const doneAt = timesOutAt ?? runningAt + t.inferenceRunningMs
+      if (expiresAt !== null && now >= expiresAt) {
+        job.status = "expired"
+        job.updatedAt = expiresAt
+        job.completedAt = expiresAt
+        this.notify(job)
+      } else if (now >= doneAt) {
+        job.timedOut = timesOutAt !== null
+        job.status = job.fails || job.timedOut ? "failed" : "completed"
         job.updatedAt = doneAt
         job.completedAt = doneAt
         this.notify(job)
@@ -122,6 +143,19 @@ export class FakeInferenceJobs {
           this.notify(job)
         }
         return json(200, this.view(job))
+      }),
+      route("POST", "/inference/jobs/:job/retry", (ctx) => {
+        const job = this.find(ctx, runpodOwner(ctx))
+        // A finished job that did not complete is resubmitted to the provider; others are returned as they are.
+        if (JOB_TERMINAL.has(job.status) && job.status !== "completed") {
+          job.providerJobId = `rp_${this.core.rng.hex(12)}`
+          job.status = "queued"
+          job.timedOut = false
+          job.createdAt = ctx.now
+          job.updatedAt = ctx.now
+          job.completedAt = null
+        }
+        return json(200, this.view(job))
       })
     ]
   }
@@ -142,6 +176,17 @@ export class FakeInferenceJobs {
     if (hook !== undefined && hook !== null && (typeof hook !== "string" || !/^https?:\/\/[^\s]+$/.test(hook))) {
       return failValidation("user_webhook_url", "user_webhook_url must be a valid URL")
     }
+    const policy = body.policy === undefined || body.policy === null
+      ? {}
+      : isRecord(body.policy)
+      ? body.policy
+      : failValidation("policy", "policy must be an object")
+    for (const [key, [min, max]] of Object.entries(POLICY_RANGES)) {
+      const v = policy[key]
+      if (v !== undefined && v !== null && !(isInt(v) && v >= min && v <= max)) {
+        failValidation(`policy.${key}`, `${key} must be an integer from ${min} to ${max}`)
+      }
+    }
     const status = statusOf(dep)
     if (status !== "ready") {
       const message = "Deployment is not ready for inference jobs"
@@ -159,6 +204,9 @@ export class FakeInferenceJobs {
       input,
       webhookUrl: typeof hook === "string" ? hook : null,
       createdAt: ctx.now,
+      ttlMs: isInt(policy.ttl_ms) ? policy.ttl_ms : null,
+      executionTimeoutMs: isInt(policy.execution_timeout_ms) ? policy.execution_timeout_ms : null,
+      timedOut: false,
       fails: this.core.fails({ kind: "inference", model: dep.hfModelId, prompt }),
       mediaBase: this.core.mediaBase(ctx),
       status: "queued",
@@ -236,7 +284,9 @@ export class FakeInferenceJobs {
       ? mediaUrl(job.mediaBase, video ? "mp4" : "png", { prompt, width, height, seed })
       : null
     const price = dep ? gpuPriceOf(dep.gpuAllocated) : null
-    const executionMs = job.status === "completed" || job.status === "failed" ? t.inferenceRunningMs : null
+    const executionMs = job.status === "completed" || job.status === "failed"
+      ? job.timedOut ? job.executionTimeoutMs : t.inferenceRunningMs
+      : null
     const modelId = dep?.hfModelId ?? null
     return {
       job_id: job.id,
@@ -245,7 +295,7 @@ export class FakeInferenceJobs {
       provider_job_id: job.providerJobId,
       task: job.task,
       status: job.status,
-      provider_status: PROVIDER_STATUS[job.status],
+      provider_status: job.timedOut ? "TIMED_OUT" : PROVIDER_STATUS[job.status],
       endpoint_url: dep ? runUrl(dep) : null,
       input: job.input,
       output_destination: destination(job),
@@ -270,7 +320,11 @@ export class FakeInferenceJobs {
         ? { video: url, model_id: modelId, seed, execution_duration_ms: executionMs }
         : { image: url, model_id: modelId, seed, width, height, execution_duration_ms: executionMs },
       output_preview: null,
-      error: job.status === "failed" ? { error: "Worker failed: injected failure", model_id: modelId } : null,
+      error: job.status !== "failed"
+        ? null
+        : job.timedOut
+        ? { error: `Execution timed out after ${job.executionTimeoutMs} ms`, model_id: modelId }
+        : { error: "Worker failed: injected failure", model_id: modelId },
       progress: null,
       created_at: isoDeploy(job.createdAt),
       updated_at: isoDeploy(job.updatedAt),
