@@ -37,6 +37,7 @@ import * as Transport from "../internal/transport.js"
 import { AttemptTimeout, HttpStatusFailure, type RawFailure } from "../internal/transport.js"
 import { USER_AGENT } from "../internal/version.js"
 import { notJson, streamBroken, toDecodeError, tokenFailed, tokenTimedOut, toVisgateError } from "./ErrorMapping.js"
+import * as FlowControl from "./FlowControl.js"
 import { isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
@@ -177,6 +178,8 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   const transport = (tracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
   // Built once: the retry schedule (no retries: none at all).
   const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
+  // This client's flow control: the rate-limit gate, `rateLimit`, `maxConcurrency` (FlowControl.ts).
+  const flow = FlowControl.make(config)
 
   // Headers shared by every request, computed once.
   const staticHeaders: Record<string, string> = { accept: "application/json" }
@@ -275,7 +278,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
   const run = <A>(
     spec: RequestSpec,
-    attempt: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
+    attemptRaw: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
   ): Effect.Effect<A, VisgateApiError> =>
     Effect.suspend(() => {
       const key = spec.idempotencyKey === true
@@ -285,6 +288,9 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
         : undefined
       const wire = buildRequest(spec, key)
       const timeoutMs = spec.timeoutMs ?? config.timeoutMs
+      // Every attempt waits its turn (gate, quota) and, for a generation, a concurrency permit.
+      const generation = key !== undefined
+      const attempt = (w: Transport.WireRequest, t: number) => flow.around(generation, attemptRaw(w, t))
       let attempts = 1
       const fail = (failure: RawFailure | AuthenticationError) =>
         Effect.flatMap(
