@@ -9,7 +9,15 @@ export type { ClientOptions } from "./Client.js"
 export type { ApiKeysResource, AuthResource } from "./client/Account.js"
 export type { BillingResource } from "./client/Billing.js"
 export type { DeploymentProgress, DeploymentsResource, DeploymentsWatchResource } from "./client/Deployments.js"
-export type { GenerationResource, ImagesResource, VideosResource } from "./client/Generation.js"
+export type { BatchProgress, BatchRunOptions } from "./client/batch.js"
+export type {
+  BatchMethods,
+  GenerationResource,
+  ImagesResource,
+  VideoBatchOptions,
+  VideosResource
+} from "./client/Generation.js"
+export type { BatchEntry, BatchError, BatchItem } from "./services/Batch.js"
 export type { ModelsResource } from "./client/Models.js"
 export type { RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
 export type { ProvidersResource } from "./client/Providers.js"
@@ -84,8 +92,8 @@ export type {
 } from "./services/Deployments.js"
 export type { IterateModelsOptions, ListModelsOptions, SearchModelsOptions } from "./services/Models.js"
 export type { TrackDownloadOptions, UsageLogsOptions } from "./services/Usage.js"
-export type { ImageGenerateOptions } from "./services/Images.js"
-export type { VideoGenerateOptions } from "./services/Videos.js"
+export type { ImageBatchItem, ImageGenerateOptions } from "./services/Images.js"
+export type { VideoBatchItem, VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./services/Generation.js"
 export type { Progress } from "./schemas/Polling.js"
