@@ -6,8 +6,8 @@
  *   gate until that time; every new attempt of the client (any call, any service) waits for it
  *   to open, instead of each call discovering the limit again. While it has never closed, an
  *   attempt pays one comparison.
- * - **`rateLimit: { requestsPerMinute }`** (optional): a known quota; attempts are spaced evenly
- *   (60000 / requestsPerMinute ms apart), so the client never bursts past it.
+ * - **`rateLimit: { requestsPerMinute }`** (optional): a known quota; attempts are spaced at least
+ *   60000 / requestsPerMinute ms apart (first come, first served), so the client never bursts past it.
  * - **`maxConcurrency`** (optional): at most this many generation requests (POSTs that carry an
  *   `Idempotency-Key`) in flight at once; the permit is held for one attempt, not during retry
  *   backoff or polling.
@@ -47,14 +47,23 @@ export const make = (options: FlowControlOptions): FlowControl => {
   const spacingMs = options.requestsPerMinute === undefined ? 0 : 60_000 / options.requestsPerMinute
   const semaphore = options.maxConcurrency === undefined ? undefined : Effect.unsafeMakeSemaphore(options.maxConcurrency)
 
-  /** Sleeps until the gate is open (it may close again while we sleep) and a quota slot is ours. */
-  const waitTurn: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<void> => {
-    if (now < gateUntil) return Effect.zipRight(Effect.sleep(gateUntil - now), waitTurn)
-    if (spacingMs === 0) return Effect.void
-    const slot = Math.max(now, nextSlot)
-    nextSlot = slot + spacingMs
-    return slot > now ? Effect.sleep(slot - now) : Effect.void
-  })
+  /** Sleeps until the gate is open (it may close again while we sleep). */
+  const waitGate: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<void> =>
+    now < gateUntil ? Effect.zipRight(Effect.sleep(gateUntil - now), waitGate) : Effect.void)
+
+  // The quota: attempts queue (first come, first served) and only the head sleeps; the next slot is
+  // counted from when the head actually went, so a late timer never lets a bunch through at once.
+  const pacer = Effect.unsafeMakeSemaphore(1)
+  const pace: Effect.Effect<void> = pacer.withPermits(1)(
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.map(
+        nextSlot > now ? Effect.zipRight(Effect.sleep(nextSlot - now), Clock.currentTimeMillis) : Effect.succeed(now),
+        (sent) => {
+          nextSlot = sent + spacingMs
+        }
+      ))
+  )
+  const waitTurn = spacingMs === 0 ? waitGate : Effect.zipRight(waitGate, pace)
 
   /** A 429/503 with a readable `Retry-After` closes the gate until then. */
   const observe = (failure: unknown): Effect.Effect<void> =>
