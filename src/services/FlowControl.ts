@@ -51,15 +51,17 @@ export const make = (options: FlowControlOptions): FlowControl => {
   const waitGate: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<void> =>
     now < gateUntil ? Effect.zipRight(Effect.sleep(gateUntil - now), waitGate) : Effect.void)
 
-  // The quota: attempts queue (first come, first served) and only the head sleeps; the next slot is
-  // counted from when the head actually went, so a late timer never lets a bunch through at once.
+  // The quota: attempts queue (first come, first served) and only the head sleeps. Slots keep their
+  // schedule through small timer delays (so the average rate is the quota, not below it); after a
+  // longer stall the schedule restarts from when the head went, so a bunch never goes at once (two
+  // attempts are never less than half a spacing apart).
   const pacer = Effect.unsafeMakeSemaphore(1)
   const pace: Effect.Effect<void> = pacer.withPermits(1)(
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.map(
         nextSlot > now ? Effect.zipRight(Effect.sleep(nextSlot - now), Clock.currentTimeMillis) : Effect.succeed(now),
         (sent) => {
-          nextSlot = sent + spacingMs
+          nextSlot = Math.max(nextSlot, sent - spacingMs / 2) + spacingMs
         }
       ))
   )
