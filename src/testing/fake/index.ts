@@ -17,6 +17,7 @@ export { layerHttpClient, makeHttpClient, type FakeHttpClientOptions } from "./l
 export { pictureSize, type PictureSpec, placeholderMp4, renderPng } from "./png.js"
 export { FakeRateLimiter, type FakeRateLimitOptions } from "./rateLimit.js"
 export { serve, type ServeOptions, type FakeServer } from "./serve.js"
+export { type FakeWebhookAttempt, type FakeWebhookDelivery } from "./webhooks.js"
 export { type SseDriver, type SseSource, sseEvent } from "./sse.js"
 export {
   defaultTimings,

@@ -115,6 +115,17 @@ export interface FakeVisgateOptions {
   /** `version` reported by `GET /health`. Default `"0.2.0"`. */
   readonly version?: string
   /**
+   * The secret sent in `X-Visgate-Internal-Secret` with every outbound webhook (deployment ready,
+   * inference job finished), as a Deploy API with a webhook secret configured. Default: none (no
+   * header, like a server without one).
+   */
+  readonly webhookSecret?: string
+  /**
+   * How outbound webhooks are sent to `user_webhook_url`. Default: the global `fetch`. The fake
+   * never calls any other URL.
+   */
+  readonly webhookFetch?: (input: string, init: RequestInit) => Promise<Response>
+  /**
    * A rate limiter over every API request (the fake's own `/_fake/` media excepted): a token
    * bucket of `burst` (default 1) refilled at `requestsPerSecond` on the fake's clock; beyond it,
    * 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` (whole seconds rounded up, or fractional with
