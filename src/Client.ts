@@ -270,7 +270,7 @@ export class Client {
     const runtime = makeRuntime(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))
     this.#runtime = runtime
     this.images = makeGeneration(runtime, Images)
-    this.videos = makeGeneration(runtime, Videos)
+    this.videos = makeGeneration(runtime, Videos, true)
     this.requests = makeRequests(runtime)
     this.models = makeModels(runtime)
     this.usage = makeUsage(runtime)

@@ -9,9 +9,17 @@ export type { ClientOptions } from "./Client.js"
 export type { ApiKeysResource, AuthResource } from "./client/Account.js"
 export type { BillingResource } from "./client/Billing.js"
 export type { DeploymentProgress, DeploymentsResource, DeploymentsWatchResource } from "./client/Deployments.js"
+export type { BatchProgress, BatchRunOptions } from "./client/batch.js"
 export type { ClientDownloadOptions, DownloadFunction } from "./client/Downloads.js"
-export type { GenerationResource, ImagesResource, VideosResource } from "./client/Generation.js"
+export type {
+  BatchMethods,
+  GenerationResource,
+  ImagesResource,
+  VideoBatchOptions,
+  VideosResource
+} from "./client/Generation.js"
 export type { JobCreateAndWaitOptions, JobsResource, JobWaitOptions } from "./client/Jobs.js"
+export type { BatchEntry, BatchError, BatchItem } from "./services/Batch.js"
 export type { ModelsResource } from "./client/Models.js"
 export type { PollSchedule, RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
 export type { ProvidersResource } from "./client/Providers.js"
@@ -92,7 +100,7 @@ export type {
 } from "./services/Deployments.js"
 export type { IterateModelsOptions, ListModelsOptions, SearchModelsOptions } from "./services/Models.js"
 export type { TrackDownloadOptions, UsageLogsOptions } from "./services/Usage.js"
-export type { ImageGenerateOptions } from "./services/Images.js"
+export type { ImageBatchItem, ImageGenerateOptions } from "./services/Images.js"
 export type {
   DownloadedBytes,
   DownloadedFile,
@@ -100,7 +108,7 @@ export type {
   DownloadProgress,
   DownloadSource
 } from "./services/Downloads.js"
-export type { VideoGenerateOptions } from "./services/Videos.js"
+export type { VideoBatchItem, VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./services/Generation.js"
 export type { Progress } from "./schemas/Polling.js"

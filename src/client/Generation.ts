@@ -7,12 +7,15 @@
 import type * as Context from "effect/Context"
 import type { GenerationOptions, GenerationService } from "../services/Generation.js"
 import type { VisgateServices } from "../layers/VisgateServices.js"
+import { DEFAULT_GENERATE_MODEL } from "../schemas/Generate.js"
 import type { ImageResult } from "../schemas/Images.js"
 import type { AcceptedResult, RequestStatus } from "../schemas/Requests.js"
 import type { VideoResult } from "../schemas/Videos.js"
-import type { ImageGenerateOptions } from "../services/Images.js"
-import type { VideoGenerateOptions } from "../services/Videos.js"
-import { type RequestOptions, type WaitOptions, withoutSignal, withoutWaitOptions } from "./options.js"
+import type { BatchEntry, BatchItem } from "../services/Batch.js"
+import type { ImageBatchItem, ImageGenerateOptions } from "../services/Images.js"
+import type { VideoBatchItem, VideoGenerateOptions } from "../services/Videos.js"
+import { type BatchRunOptions, collectBatch, runBatch } from "./batch.js"
+import { type RequestOptions, type WaitOptions, type WatchOptions, withoutSignal, withoutWaitOptions } from "./options.js"
 import type { RequestProgress } from "./Requests.js"
 import type { ClientRuntime } from "./runtime.js"
 
@@ -46,14 +49,75 @@ export interface GenerationResource<O, R> {
   ): Promise<R | RequestStatus>
 }
 
-/** `client.images`: `POST /images/generate`. */
-export interface ImagesResource extends GenerationResource<ImageGenerateOptions, ImageResult> {}
+/**
+ * Batches of a generation resource: items `I`, entry values `A`, batch options `B`. Items run
+ * `concurrency` at a time (default 4) under the client's flow control; one failure never loses
+ * the others; an item's `key` makes its Idempotency-Key `batch:<key>`.
+ */
+export interface BatchMethods<I, A, B> {
+  /**
+   * Runs every item; resolves with one entry per item, in input order: `{ index, item, ok: true,
+   * value }` or `{ index, item, ok: false, error }`. Rejects only for bad options
+   * (`ValidationError`, before any request) or `AbortError`.
+   */
+  generateMany(items: Iterable<I>, options?: B): Promise<Array<BatchEntry<A, I>>>
+  /** As `generateMany`, yielding entries as they finish; `break` aborts the items in flight. */
+  generateManyIter(items: Iterable<I>, options?: B): AsyncIterable<BatchEntry<A, I>>
+}
 
-/** `client.videos`: `POST /videos/generate`. */
-export interface VideosResource extends GenerationResource<VideoGenerateOptions, VideoResult> {}
+/** `client.images`: `POST /images/generate`; batches with `generate` (default model `fal-ai/flux/schnell`). */
+export interface ImagesResource
+  extends
+    GenerationResource<ImageGenerateOptions, ImageResult>,
+    BatchMethods<ImageBatchItem, ImageResult, BatchRunOptions<ImageResult, ImageBatchItem>>
+{}
 
-/** The Promise resource over a generation service (`Images` or `Videos`). */
+/** Options of `client.videos.generateMany`: the batch's, plus each item's wait (`timeout`, `schedule`). */
+export interface VideoBatchOptions
+  extends BatchRunOptions<VideoResult | RequestStatus, VideoBatchItem>, Omit<WatchOptions, "signal">
+{}
+
+/** `client.videos`: `POST /videos/generate`; batches submit async and wait (`generateAndWait`). */
+export interface VideosResource
+  extends
+    GenerationResource<VideoGenerateOptions, VideoResult>,
+    BatchMethods<VideoBatchItem, VideoResult | RequestStatus, VideoBatchOptions>
+{}
+
+/**
+ * The Promise resource over a generation service (`Images` or `Videos`); its batches run each
+ * item with `generate` (images) or `generateAndWait` (videos, `waitInBatch`).
+ */
 export const makeGeneration = <I extends VisgateServices, O extends GenerationOptions, R>(
+  runtime: ClientRuntime,
+  tag: Context.Tag<I, GenerationService<O, R>>,
+  waitInBatch = false
+): GenerationResource<O, R> & BatchMethods<any, any, any> => {
+  const resource = makeResource(runtime, tag)
+  type Options = BatchRunOptions<unknown> & Omit<WatchOptions, "signal">
+  const iter = (items: Iterable<BatchItem>, options?: Options) =>
+    runBatch<BatchItem, unknown>(
+      items,
+      options,
+      waitInBatch ? undefined : DEFAULT_GENERATE_MODEL,
+      waitInBatch
+        ? (model, prompt, rest, signal) =>
+          resource.generateAndWait(model, prompt, {
+            ...rest,
+            timeout: options?.timeout,
+            schedule: options?.schedule,
+            signal
+          } as never)
+        : (model, prompt, rest, signal) => resource.generate(model, prompt, { ...rest, signal } as never)
+    )
+  return {
+    ...resource,
+    generateMany: (items: Iterable<BatchItem>, options?: Options) => collectBatch(iter(items, options)),
+    generateManyIter: iter
+  }
+}
+
+const makeResource = <I extends VisgateServices, O extends GenerationOptions, R>(
   { call, wait }: ClientRuntime,
   tag: Context.Tag<I, GenerationService<O, R>>
 ): GenerationResource<O, R> =>

@@ -7,9 +7,12 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import type { VisgateApiError } from "../schemas/Errors.js"
+import type { ValidationError, VisgateApiError } from "../schemas/Errors.js"
+import { DEFAULT_GENERATE_MODEL } from "../schemas/Generate.js"
 import { ImageGenerateBody, ImageResult } from "../schemas/Images.js"
+import * as Batch from "./Batch.js"
 import { buildGenerationSpec, type GenerationService, type ImageFile, makeGenerationService } from "./Generation.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
 
@@ -89,3 +92,21 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
 
 /** The `Images` layer. */
 export const layer: Layer.Layer<Images, never, VisgateClient> = Layer.effect(Images, make)
+
+/** One item of an image batch: `{ prompt, model?, key?, ...ImageGenerateOptions }`. */
+export type ImageBatchItem = Batch.BatchItem<ImageGenerateOptions>
+
+/**
+ * Generates many images, `concurrency` at a time (default 4): a `Stream` of one entry per item,
+ * emitted as items finish (`index` gives the input position), `{ ok: true, value }` or
+ * `{ ok: false, error }`. An item without `model` uses `options.model`, else `fal-ai/flux/schnell`.
+ * An item's `key` makes its Idempotency-Key `batch:<key>`, so a batch run again after a crash is
+ * not billed twice. Fails only for bad options (`ValidationError`, before any request).
+ */
+export const generateMany = (
+  items: Iterable<ImageBatchItem>,
+  options?: Batch.BatchOptions
+): Stream.Stream<Batch.BatchEntry<ImageResult, ImageBatchItem>, ValidationError, Images> =>
+  Stream.unwrap(Effect.map(Images, (images) =>
+    Batch.generateMany(items, options, DEFAULT_GENERATE_MODEL, (model, prompt, o) =>
+      images.generate(model, prompt, { ...o, preferAsync: false }))))

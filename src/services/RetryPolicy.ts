@@ -40,7 +40,8 @@ export const MAX_RETRY_AFTER_MS = 60_000
 
 /**
  * Parses `Retry-After` (delta-seconds or HTTP date) into milliseconds from `now`, capped at 60 s.
- * Returns `undefined` when the header is absent or unreadable.
+ * Returns `undefined` when the header is absent or unreadable (`NaN`, `-1`, `Infinity`, `1e3`, `soon`):
+ * the caller then falls back to its backoff. A date in the past is 0.
  */
 export const parseRetryAfterMs = (value: string | undefined, now: number): number | undefined => {
   if (value === undefined) return undefined
@@ -50,11 +51,12 @@ export const parseRetryAfterMs = (value: string | undefined, now: number): numbe
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
     ms = Number(trimmed) * 1000
   } else {
-    const date = Date.parse(trimmed)
+    // Only an HTTP date (it names a day or month): `Date.parse` reads "-1" or "5" as years.
+    const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN
     if (Number.isNaN(date)) return undefined
     ms = date - now
   }
-  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS)
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined
 }
 
 /**

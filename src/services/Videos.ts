@@ -7,10 +7,14 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
-import type { VisgateApiError } from "../schemas/Errors.js"
+import type { ValidationError, VisgateApiError } from "../schemas/Errors.js"
+import type { RequestStatus } from "../schemas/Requests.js"
 import { VideoGenerateBody, VideoResult } from "../schemas/Videos.js"
+import * as Batch from "./Batch.js"
 import { buildGenerationSpec, type GenerationService, type ImageFile, makeGenerationService } from "./Generation.js"
+import type { RequestWaitOptions } from "./Requests.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
 
 /** Options of `videos.generate(model, prompt, options)`; `null` means unset. */
@@ -65,3 +69,22 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
 
 /** The `Videos` layer. */
 export const layer: Layer.Layer<Videos, never, VisgateClient> = Layer.effect(Videos, make)
+
+/** One item of a video batch: `{ prompt, model?, key?, ...VideoGenerateOptions }`. */
+export type VideoBatchItem = Batch.BatchItem<VideoGenerateOptions>
+
+/**
+ * Generates many videos, `concurrency` at a time (default 4): each item is submitted async and
+ * waited for (`generateAndWait`, with the batch's wait options), so its value is the result or
+ * the completed `RequestStatus` (`outputUrl`). A `Stream` of one entry per item, emitted as items
+ * finish (`index` gives the input position); a failed or timed-out job is that item's
+ * `{ ok: false, error }`. Items need a `model` (or `options.model`). An item's `key` makes its
+ * Idempotency-Key `batch:<key>`. Fails only for bad options (`ValidationError`, before any request).
+ */
+export const generateMany = (
+  items: Iterable<VideoBatchItem>,
+  options?: Batch.BatchOptions & RequestWaitOptions
+): Stream.Stream<Batch.BatchEntry<VideoResult | RequestStatus, VideoBatchItem>, ValidationError, Videos> =>
+  Stream.unwrap(Effect.map(Videos, (videos) =>
+    Batch.generateMany(items, options, undefined, (model, prompt, o) =>
+      videos.generateAndWait(model, prompt, { ...options, ...o }))))

@@ -47,6 +47,7 @@ import {
   tokenTimedOut,
   toVisgateError
 } from "./ErrorMapping.js"
+import * as FlowControl from "./FlowControl.js"
 import { isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
@@ -235,6 +236,8 @@ Effect.gen(function*() {
   const { span, transport } = yield* wire(config)
   // Built once: the retry schedule (no retries: none at all).
   const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
+  // This client's flow control: the rate-limit gate, `rateLimit`, `maxConcurrency` (FlowControl.ts).
+  const flow = FlowControl.make(config)
 
   // Headers shared by every request, computed once.
   const staticHeaders: Record<string, string> = { accept: "application/json" }
@@ -342,7 +345,7 @@ Effect.gen(function*() {
   /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
   const run = <A>(
     spec: RequestSpec,
-    attempt: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
+    attemptRaw: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
   ): Effect.Effect<A, VisgateApiError> =>
     Effect.suspend(() => {
       const key = spec.idempotencyKey === true
@@ -355,6 +358,9 @@ Effect.gen(function*() {
       const scrubCall = scrubWith(spec.secrets)
       const wire = buildRequest(spec, key)
       const timeoutMs = spec.timeoutMs ?? config.timeoutMs
+      // Every attempt waits its turn (gate, quota) and, for a generation, a concurrency permit.
+      const generation = key !== undefined
+      const attempt = (w: Transport.WireRequest, t: number) => flow.around(generation, attemptRaw(w, t))
       let attempts = 1
       const fail = (failure: RawFailure | AuthenticationError) =>
         Effect.flatMap(

@@ -59,6 +59,17 @@ export interface VisgateClientOptions {
   readonly maxImageBytes?: number | undefined
   /** Emit a tracing span per call (off by default, so calls carry no tracing cost). */
   readonly tracing?: boolean | undefined
+  /**
+   * At most this many generation requests (`images`/`videos`/`generate` POSTs) of this client in
+   * flight at once; the others queue. A positive integer; unlimited by default.
+   */
+  readonly maxConcurrency?: number | undefined
+  /**
+   * A known quota of the API key (the Deploy API allows 100 per minute): every request of this
+   * client is spaced so the client never sends more. Unlimited by default. (Whatever this says,
+   * after a 429 or 503 with `Retry-After` every new attempt of the client waits until then.)
+   */
+  readonly rateLimit?: { readonly requestsPerMinute: number } | undefined
 }
 
 /** The resolved configuration every service reads. */
@@ -80,6 +91,10 @@ export interface ResolvedConfig {
   }
   readonly maxImageBytes: number
   readonly tracing: boolean
+  /** `maxConcurrency`, when set. */
+  readonly maxConcurrency?: number | undefined
+  /** `rateLimit.requestsPerMinute`, when set. */
+  readonly requestsPerMinute?: number | undefined
 }
 
 /** The configuration service. */
@@ -118,6 +133,20 @@ export const resolve = (options: VisgateClientOptions = {}): Either.Either<Resol
   const maxImageBytes = options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES
   if (typeof maxImageBytes !== "number" || !Number.isInteger(maxImageBytes) || maxImageBytes <= 0) {
     return invalid("maxImageBytes", `maxImageBytes must be a positive integer, got ${String(maxImageBytes)}`)
+  }
+  const maxConcurrency = options.maxConcurrency
+  if (maxConcurrency !== undefined && (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)) {
+    return invalid("maxConcurrency", `maxConcurrency must be a positive integer, got ${String(maxConcurrency)}`)
+  }
+  const requestsPerMinute = options.rateLimit?.requestsPerMinute
+  if (
+    options.rateLimit !== undefined &&
+    (typeof requestsPerMinute !== "number" || !Number.isFinite(requestsPerMinute) || requestsPerMinute <= 0)
+  ) {
+    return invalid(
+      "rateLimit.requestsPerMinute",
+      `rateLimit.requestsPerMinute must be a positive number, got ${String(requestsPerMinute)}`
+    )
   }
   // In proxy mode the key never leaves the server, so the environment key is not even read.
   const apiKey = proxyUrl === undefined ? toSecret(options.apiKey ?? readEnv("VISGATE_API_KEY")) : undefined
@@ -163,7 +192,9 @@ export const resolve = (options: VisgateClientOptions = {}): Either.Either<Resol
     maxRetries,
     byok,
     maxImageBytes,
-    tracing: options.tracing === true
+    tracing: options.tracing === true,
+    maxConcurrency,
+    requestsPerMinute
   })
 }
 

@@ -16,6 +16,7 @@ import { FakeCore } from "./core.js"
 import { connectionResetError, damageResponse, FaultController, faultResponse } from "./faults.js"
 import { abortError, hangUntilAborted, headersToObject, HttpFailure, json, round, sleepAbortable } from "./http.js"
 import { idempotent } from "./idempotency.js"
+import { FakeRateLimiter } from "./rateLimit.js"
 import { layerHttpClient } from "./layer.js"
 import { mediaRoute } from "./media.js"
 import { findRoute, route, type Route, type RouteContext, splitPath } from "./router.js"
@@ -54,6 +55,8 @@ export class FakeVisgate implements FakeEndpoint {
 
   /** Scripted and rate-based fault injection. */
   readonly faults: FaultController
+  /** The rate limiter of `options.rateLimit` (`admitted`, `rejected` counts), if any. */
+  readonly rateLimiter: FakeRateLimiter | undefined
   readonly options: Readonly<FakeVisgateOptions>
   readonly basePath: string
 
@@ -68,6 +71,7 @@ export class FakeVisgate implements FakeEndpoint {
     this.options = core.options
     this.basePath = core.basePath
     this.faults = new FaultController(core.seed)
+    this.rateLimiter = options.rateLimit === undefined ? undefined : new FakeRateLimiter(options.rateLimit)
     // settle order: async generation jobs, then deployments and inference jobs
     const requests = new FakeRequests(core)
     this.deployments = new FakeDeployments(core)
@@ -152,6 +156,7 @@ export class FakeVisgate implements FakeEndpoint {
     this.core.reset()
     this.log = []
     this.faults.clear()
+    this.rateLimiter?.reset()
     this.deployments.reset()
   }
 
@@ -276,6 +281,10 @@ export class FakeVisgate implements FakeEndpoint {
     this.core.settle(now)
     const { request, url, path } = received
     const method = request.method.toUpperCase()
+    if (this.rateLimiter !== undefined && !path.startsWith("/_fake/")) {
+      const limited = this.rateLimiter.take(now)
+      if (limited !== undefined) return limited
+    }
     const found = findRoute(this.routes, method, path)
     if (found instanceof Response) return found
     const matched = found.route

@@ -15,6 +15,7 @@ export {
 } from "./faults.js"
 export { layerHttpClient, makeHttpClient, type FakeHttpClientOptions } from "./layer.js"
 export { pictureSize, type PictureSpec, placeholderMp4, renderPng } from "./png.js"
+export { FakeRateLimiter, type FakeRateLimitOptions } from "./rateLimit.js"
 export { serve, type ServeOptions, type FakeServer } from "./serve.js"
 export { type FakeWebhookAttempt, type FakeWebhookDelivery } from "./webhooks.js"
 export { type SseDriver, type SseSource, sseEvent } from "./sse.js"

@@ -2,6 +2,7 @@
  * Public option and record types of the fake Visgate API.
  */
 import type { Fault } from "./faults.js"
+import type { FakeRateLimitOptions } from "./rateLimit.js"
 import type { SseDriver } from "./sse.js"
 
 export type DeploymentPhase =
@@ -124,6 +125,13 @@ export interface FakeVisgateOptions {
    * never calls any other URL.
    */
   readonly webhookFetch?: (input: string, init: RequestInit) => Promise<Response>
+  /**
+   * A rate limiter over every API request (the fake's own `/_fake/` media excepted): a token
+   * bucket of `burst` (default 1) refilled at `requestsPerSecond` on the fake's clock; beyond it,
+   * 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` (whole seconds rounded up, or fractional with
+   * `retryAfter: "exact"`), the route not run. Counts in `fake.rateLimiter`. Default: none.
+   */
+  readonly rateLimit?: FakeRateLimitOptions
 }
 
 /** Per-request context a transport passes to `fake.handle`. */
