@@ -41,7 +41,7 @@ const decodeResult = Schema.decodeUnknown(GenerateResult)
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
   generate: (prompt, options = {}) => {
     // Fixed when the Effect value is made, so re-running it (Effect.retry, a Schedule) reuses it.
-    const idempotencyKey = typeof options.idempotencyKey === "string" && options.idempotencyKey !== ""
+    const idempotencyKey = typeof options.idempotencyKey === "string"
       ? options.idempotencyKey
       : makeIdempotencyKey()
     return Effect.flatMap(

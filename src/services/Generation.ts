@@ -244,9 +244,12 @@ export interface GenerationService<O extends GenerationOptions, R> {
   ): Effect.Effect<R | RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError>
 }
 
-/** The options with the caller's Idempotency-Key, or a new one (made now, once per Effect value). */
+/**
+ * The options with the caller's Idempotency-Key, or a new one (made now, once per Effect value). A
+ * given key is kept as it is, even blank: the core client refuses one a header cannot carry.
+ */
 const withKey = <O extends { readonly idempotencyKey?: string | null | undefined }>(options: O): O =>
-  typeof options.idempotencyKey === "string" && options.idempotencyKey !== ""
+  typeof options.idempotencyKey === "string"
     ? options
     : { ...options, idempotencyKey: makeIdempotencyKey() }
 
