@@ -32,14 +32,22 @@ import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
+import { type ClientLogger, type ClientLogLevel, loggingLayer, resolveLogLevel } from "./client/logging.js"
 import * as FetchClient from "./internal/fetchClient.js"
 import { toPlain } from "./internal/plain.js"
 import { fromConfig, type VisgateServices } from "./layers/VisgateServices.js"
-import { AbortError, VisgateError } from "./schemas/Errors.js"
+import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
 import { Generate, type GenerateOptions } from "./services/Generate.js"
 import { Health } from "./services/Health.js"
+import {
+  type CallOptions,
+  currentCallOptions,
+  hasCallOptions,
+  validate as validateCallOptions,
+  withCallOptions
+} from "./services/CallOptions.js"
 import { Images } from "./services/Images.js"
 import { Videos } from "./services/Videos.js"
 import * as VisgateConfig from "./services/VisgateConfig.js"
@@ -51,10 +59,28 @@ import * as VisgateConfig from "./services/VisgateConfig.js"
 export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing"> {
   /** A custom `fetch` (tests, edge runtimes, instrumentation). Defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined
+  /**
+   * How much to log: `"off"` (default), `"error"` (failed calls), `"warn"` (also retries),
+   * `"info"`, `"debug"` (one line per attempt: method, path, status, ms, retry delay). Defaults to
+   * the `VISGATE_LOG` environment variable. Keys, tokens and headers are never logged.
+   */
+  readonly logLevel?: ClientLogLevel | undefined
+  /** Where log lines go (anything shaped like `console`; default `console`). */
+  readonly logger?: ClientLogger | undefined
 }
 
 /** A service tag as the Effect that reads the service. */
 const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
+
+/** A failed call's line at `error` level (the error's own message: never a key or header). */
+const logFailure = (error: unknown): Effect.Effect<void> =>
+  error instanceof VisgateError
+    ? Effect.annotateLogs(Effect.logError(`${error._tag}: ${error.message}`), {
+      "visgate.error_code": error.errorCode,
+      ...(error.statusCode !== undefined ? { "visgate.status": error.statusCode } : {}),
+      ...(error.requestId !== undefined ? { "visgate.request_id": error.requestId } : {})
+    })
+    : Effect.void
 
 const closedError = () => new VisgateError({ message: "This client has been closed", errorCode: "CLIENT_CLOSED" })
 
@@ -62,13 +88,19 @@ const closedError = () => new VisgateError({ message: "This client has been clos
  * The client runtime over `runtime`. Every call resolves with plain objects (`toPlain`) and
  * rejects with the squashed cause; interruption by the caller's signal is `AbortError`.
  */
-const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>): ClientRuntime => {
+const makeRuntime = (
+  runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>,
+  logErrors: boolean
+): ClientRuntime => {
   let closing: Promise<void> | undefined
 
   const run = async <A, E>(effect: Effect.Effect<A, E, VisgateServices>, signal: AbortSignal | undefined): Promise<A> => {
     if (closing !== undefined) throw closedError()
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
-    const exit = await runtime.runPromiseExit(effect, signal !== undefined ? { signal } : undefined)
+    const exit = await runtime.runPromiseExit(
+      logErrors ? Effect.tapError(effect, logFailure) : effect,
+      signal !== undefined ? { signal } : undefined
+    )
     if (Exit.isSuccess(exit)) return toPlain(exit.value)
     if (Cause.isInterruptedOnly(exit.cause)) {
       throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
@@ -78,7 +110,8 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
 
   const toAsyncIterable = <A, E>(
     stream: Stream.Stream<A, E, VisgateServices>,
-    signal: AbortSignal | undefined
+    signal: AbortSignal | undefined,
+    overrides: CallOptions | undefined
   ): AsyncIterable<A> => ({
     [Symbol.asyncIterator](): AsyncIterator<A> {
       let scope: Scope.CloseableScope | undefined
@@ -115,6 +148,7 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
             const s = await runtime.runPromise(Scope.make())
             scope = s
             pull = await runtime.runPromise(Scope.extend(Stream.toPull(stream), s))
+            if (overrides !== undefined) pull = Effect.locally(pull, currentCallOptions, overrides)
           }
           for (;;) {
             const controller = new AbortController()
@@ -150,13 +184,36 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
     }
   })
 
+  // Per-call options (`timeout`, `maxRetries`, `headers`, `onResponse`) are a `CallOptions` scope
+  // around the call; on the waiting methods `timeout` is the overall deadline, not per attempt.
+  const scoped = <A, E>(effect: Effect.Effect<A, E, VisgateServices>, options: CallOptions | undefined, waiting: boolean) =>
+    hasCallOptions(options)
+      ? withCallOptions(effect, waiting ? { ...options, timeout: undefined } : options)
+      : effect
+  // Streams: each pull runs in a fiber of its own, so the checked options are set on every pull.
+  const streamScoped = <A, E>(
+    stream: Stream.Stream<A, E, VisgateServices>,
+    options: CallOptions | undefined,
+    waiting: boolean
+  ): AsyncIterable<A> => {
+    const signal = (options as RequestOptions | undefined)?.signal
+    if (!hasCallOptions(options)) return toAsyncIterable(stream, signal, undefined)
+    const checked = validateCallOptions(waiting ? { ...options, timeout: undefined } : options)
+    return Either.isLeft(checked)
+      ? toAsyncIterable(Stream.fail(checked.left), signal, undefined)
+      : toAsyncIterable(stream, signal, checked.right)
+  }
+
   return {
-    call: (tag, f, options) => run(Effect.flatMap(service(tag), f), options?.signal),
+    call: (tag, f, options) => run(scoped(Effect.flatMap(service(tag), f), options, false), options?.signal),
     wait: (tag, options, f) =>
-      run(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options?.signal),
+      run(
+        scoped(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options, true),
+        options?.signal
+      ),
     watch: (tag, options, f) =>
-      toAsyncIterable(Stream.unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options?.signal),
-    iterate: (tag, f, options) => toAsyncIterable(Stream.unwrap(Effect.map(service(tag), f)), options?.signal),
+      streamScoped(Stream.unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options, true),
+    iterate: (tag, f, options) => streamScoped(Stream.unwrap(Effect.map(service(tag), f)), options, false),
     close: () => (closing ??= runtime.dispose())
   }
 }
@@ -207,6 +264,20 @@ export class Client {
     const config = VisgateConfig.resolve({ ...options, tracing: false })
     if (Either.isLeft(config)) throw config.left
     const resolved = config.right
+    const logLevel = resolveLogLevel(options.logLevel)
+    if (Either.isLeft(logLevel)) throw logLevel.left
+    const logger = options.logger
+    if (
+      logger !== undefined &&
+      (typeof logger !== "object" || logger === null ||
+        !(["debug", "info", "warn", "error"] as const).every((m) => typeof logger[m] === "function"))
+    ) {
+      throw new ValidationError({
+        message: "logger must have debug, info, warn and error methods (like console)",
+        errorCode: "INVALID_OPTION",
+        field: "logger"
+      })
+    }
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
@@ -214,7 +285,11 @@ export class Client {
       Layer.provide(FetchClient.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
-    const runtime = makeRuntime(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))
+    // Logging off (the default): minimum level `None`, so nothing is built or printed.
+    const runtime = makeRuntime(
+      ManagedRuntime.make(Layer.mergeAll(layer, Layer.setTracerEnabled(false), loggingLayer(logLevel.right, logger))),
+      logLevel.right !== "off"
+    )
     this.#runtime = runtime
     this.images = makeGeneration(runtime, Images)
     this.videos = makeGeneration(runtime, Videos)

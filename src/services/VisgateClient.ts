@@ -21,6 +21,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
@@ -28,8 +29,18 @@ import { constTrue } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import type { AuthenticationError, DecodeError, VisgateApiError } from "../schemas/Errors.js"
+import {
+  type AttemptInfo,
+  debugEnabled,
+  logAttempt,
+  requestIdOf,
+  retryEvent,
+  statusOf,
+  warnEnabled
+} from "../internal/attemptLog.js"
 import { isBrowser } from "../internal/runtime.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
@@ -37,6 +48,7 @@ import * as Transport from "../internal/transport.js"
 import { AttemptTimeout, HttpStatusFailure, type RawFailure } from "../internal/transport.js"
 import { USER_AGENT } from "../internal/version.js"
 import { notJson, streamBroken, toDecodeError, tokenFailed, tokenTimedOut, toVisgateError } from "./ErrorMapping.js"
+import { currentCallOptions } from "./CallOptions.js"
 import { isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
@@ -176,7 +188,8 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   // request/response objects); any other client (or tracing) goes through `execute`.
   const transport = (tracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
   // Built once: the retry schedule (no retries: none at all).
-  const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
+  const retryPolicyFor = (maxRetries: number) => retryPolicy(maxRetries)
+  const retrySchedule = config.maxRetries > 0 ? retryPolicyFor(config.maxRetries) : undefined
 
   // Headers shared by every request, computed once.
   const staticHeaders: Record<string, string> = { accept: "application/json" }
@@ -211,7 +224,11 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       () => tokenTimedOut(config.timeoutMs)
     )
 
-  const buildRequest = (spec: RequestSpec, idempotencyKey: string | undefined): Transport.WireRequest => {
+  const buildRequest = (
+    spec: RequestSpec,
+    idempotencyKey: string | undefined,
+    extra: Readonly<Record<string, string>> | undefined
+  ): Transport.WireRequest => {
     const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
     // Without getToken the auth headers never change, so they go in here, once per call;
     // with it they are merged per attempt (see `withAuth`). Request headers win either way.
@@ -221,8 +238,9 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       : json
       ? jsonHeaders
       : baseHeaders
-    if (spec.headers !== undefined || idempotencyKey !== undefined) {
-      headers = spec.headers !== undefined ? { ...headers, ...lowerKeys(spec.headers) } : { ...headers }
+    if (spec.headers !== undefined || idempotencyKey !== undefined || extra !== undefined) {
+      // A caller's extra headers (already checked: never auth, BYOK or the idempotency key).
+      headers = { ...headers, ...extra, ...(spec.headers !== undefined ? lowerKeys(spec.headers) : undefined) }
       if (idempotencyKey !== undefined) (headers as Record<string, string>)["idempotency-key"] = idempotencyKey
     }
     return {
@@ -273,28 +291,85 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     )
 
   /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
-  const run = <A>(
+  const run = <A extends Transport.WireResponse | HttpClientResponse.HttpClientResponse>(
     spec: RequestSpec,
     attempt: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
   ): Effect.Effect<A, VisgateApiError> =>
-    Effect.suspend(() => {
+    Effect.withFiberRuntime((fiber) => {
+      // Per-call overrides (`CallOptions.ts`) and the log level, read off the fiber: one lookup each.
+      const overrides = fiber.getFiberRef(currentCallOptions)
+      const minimumLevel = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
+      const debug = debugEnabled(minimumLevel)
+      const warn = warnEnabled(minimumLevel)
+      const onResponse = overrides?.onResponse
       const key = spec.idempotencyKey === true
         ? makeIdempotencyKey()
         : typeof spec.idempotencyKey === "string"
         ? spec.idempotencyKey
         : undefined
-      const wire = buildRequest(spec, key)
-      const timeoutMs = spec.timeoutMs ?? config.timeoutMs
+      const wire = buildRequest(spec, key, overrides?.headers)
+      const timeoutMs = overrides?.timeout ?? spec.timeoutMs ?? config.timeoutMs
+      const schedule = overrides?.maxRetries === undefined
+        ? retrySchedule
+        : overrides.maxRetries > 0
+        ? retryPolicyFor(overrides.maxRetries)
+        : undefined
       let attempts = 1
+      // The failed attempt whose log line waits for the retry decision (its delay is in the line).
+      let last: AttemptInfo | undefined
+      const observed = debug || warn || onResponse !== undefined
+      const timed: Effect.Effect<A, RawFailure | AuthenticationError> = !observed
+        ? attempt(wire, timeoutMs)
+        : Effect.flatMap(Clock.currentTimeMillis, (start) =>
+          Effect.matchEffect(attempt(wire, timeoutMs), {
+            onFailure: (failure) =>
+              Effect.flatMap(Clock.currentTimeMillis, (end) => {
+                last = {
+                  method: spec.method,
+                  path: spec.path,
+                  status: statusOf(failure),
+                  durationMs: end - start,
+                  attempt: attempts,
+                  requestId: failure._tag === "HttpStatusFailure" ? requestIdOf(failure.headers) : undefined
+                }
+                return Effect.fail(failure)
+              }),
+            onSuccess: (response) =>
+              Effect.flatMap(Clock.currentTimeMillis, (end) => {
+                const requestId = requestIdOf(response.headers)
+                if (onResponse !== undefined) {
+                  onResponse({
+                    status: response.status,
+                    headers: response.headers,
+                    requestId,
+                    method: spec.method,
+                    path: spec.path
+                  })
+                }
+                return debug
+                  ? Effect.as(
+                    logAttempt({
+                      method: spec.method,
+                      path: spec.path,
+                      status: response.status,
+                      durationMs: end - start,
+                      attempt: attempts,
+                      requestId
+                    }),
+                    response
+                  )
+                  : Effect.succeed(response)
+              })
+          }))
       const fail = (failure: RawFailure | AuthenticationError) =>
-        Effect.flatMap(
-          Clock.currentTimeMillis,
-          (now) => Effect.fail(toVisgateError(failure, attempts, endpointOf(spec), now))
-        )
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const error = Effect.fail(toVisgateError(failure, attempts, endpointOf(spec), now))
+          return debug && last !== undefined ? Effect.zipRight(logAttempt(last), error) : error
+        })
       // The retry machinery (a schedule driver per call) starts only after a retryable failure:
       // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
-      const mapped = Effect.catchAll(attempt(wire, timeoutMs), (first) => {
-        if (retrySchedule === undefined || !isRetryable(first)) return fail(first)
+      const mapped = Effect.catchAll(timed, (first) => {
+        if (schedule === undefined || !isRetryable(first)) return fail(first)
         let replayed = false
         const again = Effect.suspend(() => {
           if (!replayed) {
@@ -302,9 +377,20 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
             return Effect.fail(first)
           }
           attempts++
-          return attempt(wire, timeoutMs)
+          return timed
         })
-        return Effect.catchAll(Effect.retry(again, retrySchedule), fail)
+        // A retry's line (and span event) carries the delay the schedule chose.
+        const onRetry = (delay: Duration.Duration) => {
+          const info = last
+          last = undefined
+          if (info === undefined) return Effect.succeed(delay)
+          const retried = { ...info, retryInMs: Math.round(Duration.toMillis(delay)) }
+          let effect: Effect.Effect<void> = warn ? logAttempt(retried) : Effect.void
+          if (tracing) effect = Effect.zipRight(effect, retryEvent(retried))
+          return Effect.as(effect, delay)
+        }
+        const policy = warn || tracing ? Schedule.modifyDelayEffect(schedule, (_, delay) => onRetry(delay)) : schedule
+        return Effect.catchAll(Effect.retry(again, policy), fail)
       })
       return tracing
         ? Effect.withSpan(mapped, `Visgate ${endpointOf(spec)}`, {
