@@ -22,6 +22,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import { makeApiKeys, makeAuth, type ApiKeysResource, type AuthResource } from "./client/Account.js"
 import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
@@ -32,6 +33,7 @@ import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
+import { fromGlobal, fromProvider, type OtelTracerProvider } from "./client/otel.js"
 import { type ClientLogger, type ClientLogLevel, loggingLayer, resolveLogLevel } from "./client/logging.js"
 import * as FetchClient from "./internal/fetchClient.js"
 import { toPlain } from "./internal/plain.js"
@@ -52,11 +54,16 @@ import { Images } from "./services/Images.js"
 import { Videos } from "./services/Videos.js"
 import * as VisgateConfig from "./services/VisgateConfig.js"
 
-/**
- * Options of the Promise client: those of the Effect layers except `tracing` (spans need a tracer,
- * which only an Effect program can provide: use the `./effect` layers with `tracing: true`).
- */
+/** Options of the Promise client: those of the Effect layers, plus `fetch`, logging and OpenTelemetry. */
 export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing"> {
+  /**
+   * One OpenTelemetry span per call (GenAI semantic conventions plus `visgate.*` attributes, a
+   * `visgate.retry` event per retry), through the global tracer provider of `@opentelemetry/api`
+   * (an optional peer dependency, loaded on the first call; without it, no spans). Off by default.
+   */
+  readonly tracing?: boolean | undefined
+  /** An OpenTelemetry `TracerProvider` to create the spans with (implies `tracing`; no import needed). */
+  readonly tracerProvider?: OtelTracerProvider | undefined
   /** A custom `fetch` (tests, edge runtimes, instrumentation). Defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined
   /**
@@ -90,15 +97,24 @@ const closedError = () => new VisgateError({ message: "This client has been clos
  */
 const makeRuntime = (
   runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>,
-  logErrors: boolean
+  logErrors: boolean,
+  loadTracer: Promise<Tracer.Tracer | undefined> | (() => Promise<Tracer.Tracer | undefined>) | undefined
 ): ClientRuntime => {
   let closing: Promise<void> | undefined
+  // OpenTelemetry: the tracer, loaded once (on the first call), then every call runs under it.
+  let tracer: Promise<Tracer.Tracer | undefined> | undefined
+  const traced = async <A, E, R>(effect: Effect.Effect<A, E, R>): Promise<Effect.Effect<A, E, R>> => {
+    if (loadTracer === undefined) return effect
+    const t = await (tracer ??= typeof loadTracer === "function" ? loadTracer() : loadTracer)
+    return t === undefined ? effect : Effect.withTracer(Effect.withTracerEnabled(effect, true), t)
+  }
 
   const run = async <A, E>(effect: Effect.Effect<A, E, VisgateServices>, signal: AbortSignal | undefined): Promise<A> => {
     if (closing !== undefined) throw closedError()
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
+    const logged = logErrors ? Effect.tapError(effect, logFailure) : effect
     const exit = await runtime.runPromiseExit(
-      logErrors ? Effect.tapError(effect, logFailure) : effect,
+      loadTracer === undefined ? logged : await traced(logged),
       signal !== undefined ? { signal } : undefined
     )
     if (Exit.isSuccess(exit)) return toPlain(exit.value)
@@ -153,7 +169,7 @@ const makeRuntime = (
           for (;;) {
             const controller = new AbortController()
             inFlight = controller
-            const exit = await runtime.runPromiseExit(pull, { signal: controller.signal })
+            const exit = await runtime.runPromiseExit(loadTracer === undefined ? pull : await traced(pull), { signal: controller.signal })
             inFlight = undefined
             if (signal?.aborted) {
               close()
@@ -260,8 +276,20 @@ export class Client {
    * nor a `proxyUrl`, and `ValidationError` for invalid options, before any request.
    */
   constructor(options: ClientOptions = {}) {
-    // `tracing` is not a Promise option; a stray one from untyped code is ignored.
-    const config = VisgateConfig.resolve({ ...options, tracing: false })
+    if (
+      options.tracerProvider !== undefined &&
+      (typeof options.tracerProvider !== "object" || options.tracerProvider === null ||
+        typeof options.tracerProvider.getTracer !== "function")
+    ) {
+      throw new ValidationError({
+        message: "tracerProvider must be an OpenTelemetry TracerProvider (with getTracer)",
+        errorCode: "INVALID_OPTION",
+        field: "tracerProvider"
+      })
+    }
+    // Tracing here is OpenTelemetry's: one span per call, no HTTP spans under it.
+    const tracing = options.tracerProvider !== undefined || options.tracing === true
+    const config = VisgateConfig.resolve({ ...options, tracing })
     if (Either.isLeft(config)) throw config.left
     const resolved = config.right
     const logLevel = resolveLogLevel(options.logLevel)
@@ -281,14 +309,19 @@ export class Client {
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
-    const layer = fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
+    const layer = fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, { ...resolved, httpTracing: false })).pipe(
       Layer.provide(FetchClient.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
     // Logging off (the default): minimum level `None`, so nothing is built or printed.
     const runtime = makeRuntime(
       ManagedRuntime.make(Layer.mergeAll(layer, Layer.setTracerEnabled(false), loggingLayer(logLevel.right, logger))),
-      logLevel.right !== "off"
+      logLevel.right !== "off",
+      !tracing
+        ? undefined
+        : options.tracerProvider !== undefined
+        ? Promise.resolve(fromProvider(options.tracerProvider))
+        : fromGlobal
     )
     this.#runtime = runtime
     this.images = makeGeneration(runtime, Images)

@@ -42,6 +42,7 @@ import {
   warnEnabled
 } from "../internal/attemptLog.js"
 import { isBrowser } from "../internal/runtime.js"
+import { callSpan, responseAttributes } from "../internal/spans.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
 import * as Transport from "../internal/transport.js"
@@ -118,6 +119,17 @@ export interface Service {
   readonly decode: <A>(decode: Decoder<A>, u: unknown, endpoint: string) => Effect.Effect<A, DecodeError>
 }
 
+/** `error.type` (and the status) of a failed call, for its span. */
+const errorAttributes = (error: unknown): Record<string, unknown> => {
+  if (typeof error !== "object" || error === null) return { "error.type": "_OTHER" }
+  const e = error as { readonly _tag?: unknown; readonly statusCode?: unknown; readonly requestId?: unknown }
+  return {
+    "error.type": typeof e._tag === "string" ? e._tag : "_OTHER",
+    ...(typeof e.statusCode === "number" ? { "http.response.status_code": e.statusCode } : {}),
+    ...(typeof e.requestId === "string" ? { "visgate.request_id": e.requestId } : {})
+  }
+}
+
 /** The core client tag. */
 export class VisgateClient extends Context.Tag("@visgate_ai/client/VisgateClient")<VisgateClient, Service>() {}
 
@@ -176,8 +188,11 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   // default): no span; when the fiber's tracer is already off (the Promise client's runtime)
   // nothing at all is set per request.
   const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
+  // HTTP spans (and trace propagation) come with tracing, unless the config turns them off
+  // (the Promise client's OpenTelemetry spans: one span per call).
+  const httpTracing = config.httpTracing ?? tracing
   const execute: HttpClient.HttpClient["execute"] = (request) =>
-    tracing
+    httpTracing
       ? traced.execute(request)
       : Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
         fiber.getFiberRef(FiberRef.currentTracerEnabled)
@@ -186,7 +201,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       )
   // Whole-body calls: the ready layers' fetch client sends them itself (one fetch, no platform
   // request/response objects); any other client (or tracing) goes through `execute`.
-  const transport = (tracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
+  const transport = (httpTracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
   // Built once: the retry schedule (no retries: none at all).
   const retryPolicyFor = (maxRetries: number) => retryPolicy(maxRetries)
   const retrySchedule = config.maxRetries > 0 ? retryPolicyFor(config.maxRetries) : undefined
@@ -317,7 +332,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
       let attempts = 1
       // The failed attempt whose log line waits for the retry decision (its delay is in the line).
       let last: AttemptInfo | undefined
-      const observed = debug || warn || onResponse !== undefined
+      const observed = debug || warn || tracing || onResponse !== undefined
       const timed: Effect.Effect<A, RawFailure | AuthenticationError> = !observed
         ? attempt(wire, timeoutMs)
         : Effect.flatMap(Clock.currentTimeMillis, (start) =>
@@ -392,12 +407,32 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
         const policy = warn || tracing ? Schedule.modifyDelayEffect(schedule, (_, delay) => onRetry(delay)) : schedule
         return Effect.catchAll(Effect.retry(again, policy), fail)
       })
+      // Tracing: the attempts and the failure's type go on the call's span (`spanned`).
       return tracing
-        ? Effect.withSpan(mapped, `Visgate ${endpointOf(spec)}`, {
-          attributes: { "http.request.method": spec.method }
-        })
+        ? Effect.onExit(mapped, (exit) =>
+          Effect.annotateCurrentSpan(
+            exit._tag === "Failure"
+              ? {
+                "visgate.attempts": attempts,
+                ...errorAttributes(exit.cause._tag === "Fail" ? exit.cause.error : undefined)
+              }
+              : { "visgate.attempts": attempts }
+          ))
         : mapped
     })
+
+  /** With tracing, `effect` (a call: its attempts and the body's parsing) in the call's span. */
+  const spanned = <A, E>(spec: RequestSpec, effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+    if (!tracing) return effect
+    const { attributes, name } = callSpan(spec.method, spec.path, spec.body)
+    return Effect.withSpan(effect, name, { kind: "client", attributes })
+  }
+
+  /** With tracing, the response's attributes on the call's span. */
+  const annotateResponse = (response: Transport.WireResponse, body: unknown): Effect.Effect<void> =>
+    tracing
+      ? Effect.annotateCurrentSpan(responseAttributes(response.status, requestIdOf(response.headers), body))
+      : Effect.void
 
   /** The body as JSON (`undefined` when empty), or a DecodeError when it is not JSON. */
   const parseJson = (spec: RequestSpec, response: Transport.WireResponse): Either.Either<unknown, DecodeError> => {
@@ -411,8 +446,15 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   }
 
   const send = (spec: RequestSpec): Effect.Effect<JsonResponse, VisgateApiError> =>
-    Effect.flatMap(run(spec, attemptText), (response) =>
-      Either.map(parseJson(spec, response), (body): JsonResponse => new ParsedResponse(response, body)))
+    spanned(
+      spec,
+      Effect.flatMap(run(spec, attemptText), (response) => {
+        const body = parseJson(spec, response)
+        if (Either.isLeft(body)) return Effect.fail(body.left)
+        const parsed: JsonResponse = new ParsedResponse(response, body.right)
+        return tracing ? Effect.as(annotateResponse(response, body.right), parsed) : Effect.succeed(parsed)
+      })
+    )
 
   const decode = <A>(decoder: Decoder<A>, u: unknown, endpoint: string): Effect.Effect<A, DecodeError> => {
     const result = decoder(u)
@@ -425,13 +467,18 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   }
 
   const request = <A>(spec: RequestSpec, decoder: Decoder<A>): Effect.Effect<A, VisgateApiError> =>
-    Effect.flatMap(run(spec, attemptText), (response) => {
-      const body = parseJson(spec, response)
-      return Either.isLeft(body) ? Effect.fail(body.left) : decode(decoder, body.right, endpointOf(spec))
-    })
+    spanned(
+      spec,
+      Effect.flatMap(run(spec, attemptText), (response) => {
+        const body = parseJson(spec, response)
+        if (Either.isLeft(body)) return Effect.fail(body.left)
+        const decoded = decode(decoder, body.right, endpointOf(spec))
+        return tracing ? Effect.zipRight(annotateResponse(response, body.right), decoded) : decoded
+      })
+    )
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(run(spec, attemptStream), (response) =>
+    Effect.map(spanned(spec, run(spec, attemptStream)), (response) =>
       Stream.mapError(response.stream, (error) => streamBroken(endpointOf(spec), error.cause ?? error)))
 
   return { config, send, request, stream, decode } satisfies Service

@@ -79,6 +79,8 @@ export interface ResolvedConfig {
   }
   readonly maxImageBytes: number
   readonly tracing: boolean
+  /** HTTP spans and trace propagation under the call spans (default: as `tracing`). */
+  readonly httpTracing?: boolean | undefined
 }
 
 /** The configuration service. */
