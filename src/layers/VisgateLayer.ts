@@ -22,9 +22,13 @@ export const layer = (
 ): Layer.Layer<VisgateServices, AuthenticationError | ValidationError, HttpClient.HttpClient> =>
   fromConfig(VisgateConfig.layer(options))
 
-/** All services from Effect `Config` (`VISGATE_API_KEY`, `VISGATE_BASE_URL`, ...); needs an `HttpClient`. */
+/**
+ * All services from Effect `Config`: any option may be a `Config`
+ * (`layerConfig({ apiKey: Config.redacted("VISGATE_API_KEY") })`); unset ones read
+ * `VISGATE_API_KEY`, `VISGATE_BASE_URL`, ...; needs an `HttpClient`.
+ */
 export const layerConfig = (
-  options: VisgateConfig.VisgateClientOptions = {}
+  options: VisgateConfig.VisgateConfigOptions = {}
 ): Layer.Layer<
   VisgateServices,
   AuthenticationError | ValidationError | ConfigError.ConfigError,

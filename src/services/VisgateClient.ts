@@ -50,7 +50,7 @@ import { AttemptTimeout, HttpStatusFailure, type RawFailure } from "../internal/
 import { USER_AGENT } from "../internal/version.js"
 import { notJson, streamBroken, toDecodeError, tokenFailed, tokenTimedOut, toVisgateError } from "./ErrorMapping.js"
 import { currentCallOptions } from "./CallOptions.js"
-import { isRetryable, retryPolicy } from "./RetryPolicy.js"
+import { fromSchedule, isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
 // -----------------------------------------------------------------------------
@@ -183,7 +183,10 @@ class ParsedResponse implements JsonResponse {
 export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = Effect.gen(function*() {
   const config = yield* VisgateConfig
   const tracing = config.tracing
-  const httpClient = yield* HttpClient.HttpClient
+  // The caller's middleware (`transformClient`): a derived client has no fast transport, so the
+  // middleware sees every request.
+  const baseClient = yield* HttpClient.HttpClient
+  const httpClient = config.transformClient !== undefined ? config.transformClient(baseClient) : baseClient
   // Tracing on: the platform's span per request, with trace propagation. Tracing off (the
   // default): no span; when the fiber's tracer is already off (the Promise client's runtime)
   // nothing at all is set per request.
@@ -203,8 +206,15 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   // request/response objects); any other client (or tracing) goes through `execute`.
   const transport = (httpTracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
   // Built once: the retry schedule (no retries: none at all).
-  const retryPolicyFor = (maxRetries: number) => retryPolicy(maxRetries)
-  const retrySchedule = config.maxRetries > 0 ? retryPolicyFor(config.maxRetries) : undefined
+  // The caller's own schedule (`retrySchedule`) replaces the policy; `maxRetries` per call caps it.
+  const custom = config.retrySchedule
+  const retryPolicyFor = (maxRetries: number) =>
+    custom !== undefined ? fromSchedule(custom, maxRetries) : retryPolicy(maxRetries)
+  const retrySchedule = custom !== undefined
+    ? fromSchedule(custom)
+    : config.maxRetries > 0
+    ? retryPolicy(config.maxRetries)
+    : undefined
 
   // Headers shared by every request, computed once.
   const staticHeaders: Record<string, string> = { accept: "application/json" }
