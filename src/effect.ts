@@ -27,6 +27,7 @@ export * as Providers from "./services/Providers.js"
 export * as Deployments from "./services/Deployments.js"
 export * as Account from "./services/Account.js"
 export * as DeploymentWatch from "./services/DeploymentWatch.js"
+export * as Webhooks from "./services/Webhooks.js"
 export * as VisgateLayer from "./layers/VisgateLayer.js"
 export * as Errors from "./schemas/Errors.js"
 export * as GenerateSchemas from "./schemas/Generate.js"
@@ -41,6 +42,7 @@ export * as ProviderSchemas from "./schemas/Providers.js"
 export * as DeploymentSchemas from "./schemas/Deployments.js"
 export * as AccountSchemas from "./schemas/Account.js"
 export * as DeploymentWatchSchemas from "./schemas/DeploymentWatch.js"
+export * as WebhookSchemas from "./schemas/Webhooks.js"
 export {
   AuthenticationError,
   ConnectionError,
@@ -53,7 +55,8 @@ export {
   TimeoutError,
   ValidationError,
   VisgateError,
-  WaitTimeoutError
+  WaitTimeoutError,
+  WebhookVerificationError
 } from "./schemas/Errors.js"
 export type { VisgateApiError } from "./schemas/Errors.js"
 export { VIDEO_MODEL_PRESETS } from "./presets.js"

@@ -7,7 +7,15 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETR
 let fake
 if (!env.VISGATE_API_KEY && !env.VISGATE_BASE_URL) {
   const { serve } = await import("@visgate_ai/client/testing")
-  fake = await serve({ port: 0, fakeOptions: { timings: { videoPendingMs: 1_000, videoProcessingMs: 4_000 } } })
+  // the fake signs its webhooks with this secret; app/api/webhooks/visgate checks it
+  env.VISGATE_WEBHOOK_SECRET ??= "whsec_fake_dev_secret"
+  fake = await serve({
+    port: 0,
+    fakeOptions: {
+      timings: { videoPendingMs: 1_000, videoProcessingMs: 4_000 },
+      webhookSecret: env.VISGATE_WEBHOOK_SECRET
+    }
+  })
   env.VISGATE_BASE_URL = fake.baseUrl
   env.VISGATE_API_KEY = "vg-test-key"
   console.log(`[visgate] proxy /api/visgate -> fake API at ${fake.baseUrl} (set VISGATE_API_KEY for the real one)`)

@@ -25,7 +25,9 @@ const common = {
   requestId: Schema.optional(Schema.String)
 }
 
-const TAGS = new Set<string>()
+// WebhookVerificationError is listed by name (not registered by the loop below) so the Promise
+// bundle, which never constructs it, can drop its class and keep only the tag.
+const TAGS = new Set<string>(["VisgateError", "WebhookVerificationError"])
 
 /**
  * Base class of the hierarchy, and the error for API failures that have no more specific
@@ -114,6 +116,30 @@ export class DeploymentFailedError extends Schema.TaggedError<DeploymentFailedEr
   error: Schema.optional(Schema.String)
 }) {}
 
+function webhookFields() {
+  return {
+    ...common,
+    reason: Schema.Literal("missing_secret", "invalid_secret", "secret_not_configured", "body_too_large")
+  }
+}
+
+/**
+ * A webhook (`@visgate_ai/client/webhooks`) was refused before its payload was read: the
+ * `X-Visgate-Internal-Secret` header is missing or wrong, no secret is configured on the
+ * receiving side, or the body is over the size cap. `reason` says which; the message never
+ * contains the expected or the received secret. `errorCode` is `WEBHOOK_VERIFICATION_FAILED`
+ * (`WEBHOOK_BODY_TOO_LARGE` for the cap). Answer such a request with 401 (413 for the cap).
+ */
+export class WebhookVerificationError extends /* @__PURE__ */ Schema.TaggedError<WebhookVerificationError>()(
+  "WebhookVerificationError",
+  /* @__PURE__ */ webhookFields()
+) {
+  /** By `_tag` (see below); declared here, not in the loop, so the Promise bundle can drop the class. */
+  static override [Symbol.hasInstance](u: unknown): boolean {
+    return u instanceof Error && Predicate.hasProperty(u, "_tag") && u._tag === "WebhookVerificationError"
+  }
+}
+
 // `instanceof` goes by `_tag`, not by prototype, so it holds across copies of this module (a
 // bundled Promise entry beside the Effect entry, two installs of the package): `VisgateError`
 // matches the whole family, each other class its own tag.
@@ -137,7 +163,6 @@ for (
     value: (u: unknown): boolean => u instanceof Error && Predicate.hasProperty(u, "_tag") && u._tag === tag
   })
 }
-TAGS.add("VisgateError")
 
 /** Every error a Visgate call can fail with. */
 export type VisgateApiError =
@@ -153,7 +178,7 @@ export type VisgateApiError =
 /** Guard for any error of this SDK. */
 export const isVisgateError = (
   u: unknown
-): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError =>
+): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError | WebhookVerificationError =>
   u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
 
 /**

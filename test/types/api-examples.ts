@@ -5,6 +5,9 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { Client } from "@visgate_ai/client"
 import { Account, Billing, Deployments, DeploymentWatch, Generate, Health, Images, Models, Providers, Requests, Usage, Videos, VisgateLayer } from "@visgate_ai/client/effect"
+import { DecodeError, unwrap, unwrapRaw, type WebhookEvent, WebhookVerificationError } from "@visgate_ai/client/webhooks"
+import * as Redacted from "effect/Redacted"
+import { Webhooks } from "@visgate_ai/client/effect"
 
 export async function example1(client: Client) {
   {
@@ -421,5 +424,52 @@ export async function example48(client: Client) {
       const keys = yield* account.listApiKeys()
       return [me.role, keys.length]
     })
+  }
+}
+
+export async function example48(client: Client) {
+  {
+    // Next.js route handler: app/api/webhooks/visgate/route.ts
+    async function POST(request: Request): Promise<Response> {
+      let event: WebhookEvent
+      try {
+        event = await unwrap(request, { secret: process.env.VISGATE_WEBHOOK_SECRET })
+      } catch (err) {
+        if (err instanceof WebhookVerificationError) return new Response(null, { status: err.reason === "body_too_large" ? 413 : 401 })
+        if (err instanceof DecodeError) return Response.json({ field: err.field }, { status: 400 })
+        throw err
+      }
+      if (event.event === "deployment_ready") console.log(event.deploymentId, event.endpointUrl)
+      else if (event.event === "unknown") console.log("new event", event.rawEvent, event.payload)
+      else console.log(event.jobId, event.status, event.artifact?.url, event.error)
+      return new Response(null, { status: 204 })
+    }
+  }
+}
+
+export async function example49(client: Client) {
+  {
+    // Node / Express: keep the raw body on this route
+    // app.post("/webhooks/visgate", express.raw({ type: "application/json" }), async (req, res) => { ... })
+    async function handle(req: { body: Buffer; headers: Record<string, string | string[] | undefined> }) {
+      const event = await unwrapRaw(req.body, req.headers, { secret: process.env.VISGATE_WEBHOOK_SECRET, maxBytes: 256 * 1024 })
+      return event.event
+    }
+  }
+}
+
+export async function example50(client: Client) {
+  {
+    const program = (request: Request) =>
+      Effect.gen(function* () {
+        const direct = yield* Webhooks.unwrap(request.clone(), { secret: Redacted.make("whsec_...") })
+        const hooks = yield* Webhooks.Webhooks
+        const event = yield* hooks.unwrap(request)
+        const raw = yield* hooks.unwrapRaw("{\"event\":\"deployment_ready\",\"deployment_id\":\"dep_1\"}", { "x-visgate-internal-secret": "whsec_..." })
+        return [direct.event, event.event, raw.event]
+      }).pipe(
+        Effect.catchTag("WebhookVerificationError", (e) => Effect.succeed([e.reason])),
+        Effect.provide(Webhooks.layerConfig())
+      )
   }
 }

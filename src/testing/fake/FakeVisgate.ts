@@ -36,6 +36,8 @@ import type {
   ReceivedRequest
 } from "./types.js"
 
+import type { FakeWebhookDelivery } from "./webhooks.js"
+
 export type { ReceivedRequest } from "./types.js"
 
 /**
@@ -122,6 +124,22 @@ export class FakeVisgate implements FakeEndpoint {
       if ((method === undefined || r.method === method.toUpperCase()) && r.path === path) return r
     }
     return undefined
+  }
+
+  /**
+   * Every webhook the fake sent to a `user_webhook_url` (deployment ready, inference job finished),
+   * oldest first, with its attempts (`webhookSecret` sets the `X-Visgate-Internal-Secret` header).
+   */
+  get webhooks(): ReadonlyArray<FakeWebhookDelivery> {
+    return this.core.webhooks.deliveries
+  }
+
+  /**
+   * Resolves once no webhook attempt is in flight. Retries wait on the fake's clock (1 s, then
+   * 2 s): `fake.advance(1_000)` starts the next attempt.
+   */
+  flushWebhooks(): Promise<void> {
+    return this.core.webhooks.flush()
   }
 
   /** Clears the request log only. */

@@ -10,6 +10,7 @@ import { Organisations } from "./orgs.js"
 import { Prng } from "./random.js"
 import type { RouteContext } from "./router.js"
 import { defaultTimings, type FailureQuery, type FakeTimings, type FakeVisgateOptions } from "./types.js"
+import { FakeWebhooks } from "./webhooks.js"
 
 export class FakeCore {
   readonly options: Readonly<FakeVisgateOptions>
@@ -19,6 +20,8 @@ export class FakeCore {
   readonly seed: number
   readonly clock: FakeClock
   readonly orgs: Organisations
+  /** outbound webhooks (`user_webhook_url`) and the fake-clock timers of their retries */
+  readonly webhooks: FakeWebhooks
   /** every id, latency and rate is drawn from it; a new one on `reset()` */
   rng: Prng
   private readonly settlers: Array<(now: number) => void> = []
@@ -37,6 +40,7 @@ export class FakeCore {
     } as FakeTimings
     this.clock = new FakeClock(options)
     this.orgs = new Organisations(this.seed, options)
+    this.webhooks = new FakeWebhooks(this.clock, options)
   }
 
   /** Whether this work fails (`options.failWhen`, by default: the prompt contains "fail"). */
@@ -60,9 +64,10 @@ export class FakeCore {
     return origin ? `${origin.replace(/\/+$/, "")}${this.basePath}` : `${rc.url.origin}${rc.prefix}`
   }
 
-  /** Forgets the organisations, the clock offset and the generator's position. */
+  /** Forgets the organisations, webhook deliveries, the clock offset and the generator's position. */
   reset(): void {
     this.orgs.reset()
+    this.webhooks.reset()
     this.clock.reset()
     this.rng = new Prng(this.seed)
   }

@@ -16,6 +16,7 @@ export {
 export { layerHttpClient, makeHttpClient, type FakeHttpClientOptions } from "./layer.js"
 export { pictureSize, type PictureSpec, placeholderMp4, renderPng } from "./png.js"
 export { serve, type ServeOptions, type FakeServer } from "./serve.js"
+export { type FakeWebhookAttempt, type FakeWebhookDelivery } from "./webhooks.js"
 export { type SseDriver, type SseSource, sseEvent } from "./sse.js"
 export {
   defaultTimings,

@@ -113,6 +113,17 @@ export interface FakeVisgateOptions {
   readonly initialBalanceUsd?: number
   /** `version` reported by `GET /health`. Default `"0.2.0"`. */
   readonly version?: string
+  /**
+   * The secret sent in `X-Visgate-Internal-Secret` with every outbound webhook (deployment ready,
+   * inference job finished), as a Deploy API with a webhook secret configured. Default: none (no
+   * header, like a server without one).
+   */
+  readonly webhookSecret?: string
+  /**
+   * How outbound webhooks are sent to `user_webhook_url`. Default: the global `fetch`. The fake
+   * never calls any other URL.
+   */
+  readonly webhookFetch?: (input: string, init: RequestInit) => Promise<Response>
 }
 
 /** Per-request context a transport passes to `fake.handle`. */

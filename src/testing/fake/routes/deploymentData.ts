@@ -153,6 +153,8 @@ export interface Deployment {
   readonly logs: Array<LogEntry>
   /** scheduled transitions not yet reached */
   schedule: Array<Transition>
+  /** set when the ready webhook failed every attempt (the deployment stays `ready`) */
+  webhookError: string | null
 }
 
 export const statusOf = (dep: Deployment): DeploymentStatus =>

@@ -82,6 +82,7 @@ export class FakeDeployments {
       while (dep.schedule.length > 0 && dep.schedule[0]!.at <= now) {
         const next = dep.schedule.shift()!
         transition(dep, next.status, next.at)
+        if (next.status === "ready") this.notifyReady(dep)
       }
     }
     this.inference.settle(now)
@@ -102,7 +103,7 @@ export class FakeDeployments {
       gpu_allocated: allocated(dep) ? dep.gpuAllocated : null,
       model_vram_gb: dep.vramGb,
       logs: logsOf(dep),
-      error: status === "failed" ? errorOf(dep) : null,
+      error: status === "failed" ? errorOf(dep) : status === "ready" ? dep.webhookError : null,
       estimated_remaining_seconds: REMAINING[status] ?? 60,
       phase_durations: { total_elapsed_seconds: round(((ready ?? now) - dep.createdAt) / 1000, 3) },
       t_r2_sync_s: cold ? round(t.deployment.downloading_model / 1000, 3) : null,
@@ -111,6 +112,41 @@ export class FakeDeployments {
       created_at: isoDeploy(dep.createdAt),
       ready_at: ready !== null ? isoDeploy(ready) : null
     }
+  }
+
+  /** `deployment_ready` to the deployment's webhook URL (§3.13); a failed delivery sets `error`, `ready` stays. */
+  private notifyReady(dep: Deployment): void {
+    if (dep.webhookUrl === null) return
+    const ready = readyAt(dep) ?? dep.createdAt
+    const cold = dep.path === "cold"
+    const t = this.core.timings.deployment
+    const endpoint = runUrl(dep)
+    this.core.webhooks.deliver(dep.webhookUrl, {
+      event: "deployment_ready",
+      deployment_id: dep.id,
+      status: "ready",
+      endpoint_url: endpoint,
+      runpod_endpoint_id: dep.endpointId,
+      model_id: dep.hfModelId,
+      gpu_allocated: dep.gpuAllocated,
+      created_at: isoDeploy(dep.createdAt),
+      ready_at: isoDeploy(ready),
+      duration_seconds: round((ready - dep.createdAt) / 1000, 3),
+      t_r2_sync_s: cold ? round(t.downloading_model / 1000, 3) : null,
+      t_model_load_s: cold ? round(t.loading_model / 1000, 3) : null,
+      loaded_from_cache: !cold,
+      usage_example: {
+        method: "POST",
+        url: endpoint,
+        headers: { Authorization: "Bearer <YOUR_RUNPOD_API_KEY>" },
+        body: {
+          input: { prompt: "a photo of a cat", num_inference_steps: 4, guidance_scale: 0, width: 1024, height: 1024 }
+        }
+      }
+    }, () => {
+      dep.webhookError = "User webhook delivery failed after retries"
+      dep.logs.push({ at: this.core.clock.now(), level: "WARNING", message: dep.webhookError })
+    })
   }
 
   private find(ctx: RouteContext, owner: string): Deployment {
@@ -203,13 +239,16 @@ export class FakeDeployments {
       endpointId: warmFrom ? warmFrom.endpointId : `ep_${rng.hex(12)}`,
       history: [],
       logs: [],
-      schedule: []
+      schedule: [],
+      webhookError: null
     }
     this.deployments.set(id, dep)
     const timings = this.core.timings.deployment
     let total = 0
     if (warmFrom) {
+      // like the Deploy API, the ready webhook fires before the 202 returns (sent, not awaited)
       transition(dep, "ready", now)
+      this.notifyReady(dep)
     } else {
       transition(dep, "validating", now)
       let at = now
@@ -223,6 +262,11 @@ export class FakeDeployments {
         dep.schedule.push({ status: next, at })
       }
       total = PHASES.reduce((s, p) => s + timings[p], 0)
+      // the ready webhook goes out when the fake's clock gets there, with or without a request
+      const last = dep.schedule[dep.schedule.length - 1]
+      if (webhook !== null && last?.status === "ready") {
+        this.core.webhooks.at(last.at, () => this.core.settle(this.core.clock.now()))
+      }
     }
     const estimated = Math.min(600, Math.max(0, Math.ceil(total / 1000)))
     return json(202, {

@@ -77,6 +77,7 @@ export class FakeInferenceJobs {
         job.status = job.fails ? "failed" : "completed"
         job.updatedAt = doneAt
         job.completedAt = doneAt
+        this.notify(job)
       } else if (now >= runningAt && job.status === "queued") {
         job.status = "running"
         job.updatedAt = runningAt
@@ -118,6 +119,7 @@ export class FakeInferenceJobs {
           job.status = "cancelled"
           job.updatedAt = ctx.now
           job.completedAt = ctx.now
+          this.notify(job)
         }
         return json(200, this.view(job))
       })
@@ -136,6 +138,10 @@ export class FakeInferenceJobs {
       if (!t) return failValidation("task", `Unknown task: ${String(body.task)}`)
       task = t
     }
+    const hook = body.user_webhook_url
+    if (hook !== undefined && hook !== null && (typeof hook !== "string" || !/^https?:\/\/[^\s]+$/.test(hook))) {
+      return failValidation("user_webhook_url", "user_webhook_url must be a valid URL")
+    }
     const status = statusOf(dep)
     if (status !== "ready") {
       const message = "Deployment is not ready for inference jobs"
@@ -151,7 +157,7 @@ export class FakeInferenceJobs {
       providerJobId: `rp_${rng.hex(12)}`,
       task,
       input,
-      webhookUrl: typeof body.user_webhook_url === "string" ? body.user_webhook_url : null,
+      webhookUrl: typeof hook === "string" ? hook : null,
       createdAt: ctx.now,
       fails: this.core.fails({ kind: "inference", model: dep.hfModelId, prompt }),
       mediaBase: this.core.mediaBase(ctx),
@@ -160,6 +166,12 @@ export class FakeInferenceJobs {
       completedAt: null
     }
     this.jobs.set(job.id, job)
+    if (job.webhookUrl !== null) {
+      // the finished webhook goes out when the fake's clock gets there, with or without a request
+      const t = this.core.timings
+      this.core.webhooks.at(job.createdAt + t.inferenceQueuedMs + t.inferenceRunningMs, () =>
+        this.core.settle(this.core.clock.now()))
+    }
     return json(202, {
       job_id: job.id,
       deployment_id: dep.id,
@@ -168,6 +180,28 @@ export class FakeInferenceJobs {
       status: "queued",
       provider_status: "IN_QUEUE",
       output_destination: destination(job)
+    })
+  }
+
+  /** `inference_job_<status>` to the job's webhook URL (§3.13), once it is terminal. */
+  private notify(job: InferenceJob): void {
+    if (job.webhookUrl === null) return
+    const view = this.view(job)
+    const dep = this.deployments.get(job.deploymentId)
+    this.core.webhooks.deliver(job.webhookUrl, {
+      event: `inference_job_${job.status}`,
+      job_id: job.id,
+      deployment_id: job.deploymentId,
+      provider_job_id: job.providerJobId,
+      status: job.status,
+      provider_status: view.provider_status,
+      gpu_allocated: dep?.gpuAllocated ?? null,
+      output_destination: view.output_destination,
+      artifact: view.artifact,
+      metrics: view.metrics,
+      estimated_cost_usd: view.estimated_cost_usd,
+      output: view.output,
+      error: view.error
     })
   }
 
