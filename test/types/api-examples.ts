@@ -427,7 +427,7 @@ export async function example48(client: Client) {
   }
 }
 
-export async function example48(client: Client) {
+export async function example49(client: Client) {
   {
     // Next.js route handler: app/api/webhooks/visgate/route.ts
     async function POST(request: Request): Promise<Response> {
@@ -447,7 +447,7 @@ export async function example48(client: Client) {
   }
 }
 
-export async function example49(client: Client) {
+export async function example50(client: Client) {
   {
     // Node / Express: keep the raw body on this route
     // app.post("/webhooks/visgate", express.raw({ type: "application/json" }), async (req, res) => { ... })
@@ -458,7 +458,7 @@ export async function example49(client: Client) {
   }
 }
 
-export async function example50(client: Client) {
+export async function example51(client: Client) {
   {
     const program = (request: Request) =>
       Effect.gen(function* () {
