@@ -26,6 +26,7 @@ import type * as Tracer from "effect/Tracer"
 import { makeApiKeys, makeAuth, type ApiKeysResource, type AuthResource } from "./client/Account.js"
 import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
+import { type DownloadFunction, makeDownload } from "./client/Downloads.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
 import { makeModels, type ModelsResource } from "./client/Models.js"
 import { type RequestOptions, toEffectWaitOptions, withoutSignal } from "./client/options.js"
@@ -35,9 +36,9 @@ import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
 import { fromGlobal, fromProvider, type OtelTracerProvider } from "./client/otel.js"
 import { type ClientLogger, type ClientLogLevel, loggingLayer, resolveLogLevel } from "./client/logging.js"
-import * as FetchClient from "./internal/fetchClient.js"
+import * as FetchTransport from "./internal/fetchTransport.js"
 import { toPlain } from "./internal/plain.js"
-import { fromConfig, type VisgateServices } from "./layers/VisgateServices.js"
+import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
 import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
@@ -95,6 +96,16 @@ const closedError = () => new VisgateError({ message: "This client has been clos
  * The client runtime over `runtime`. Every call resolves with plain objects (`toPlain`) and
  * rejects with the squashed cause; interruption by the caller's signal is `AbortError`.
  */
+/**
+ * The error's stack re-taken here, after the await: V8-family runtimes then list the awaiting
+ * caller's frames (`at async main (app.ts:12)`) instead of the fiber's scheduler frames.
+ */
+const withCallerStack = (error: unknown): unknown => {
+  const capture = (Error as { captureStackTrace?: (e: object, above?: Function) => void }).captureStackTrace
+  if (capture !== undefined && error instanceof Error) capture(error, withCallerStack)
+  return error
+}
+
 const makeRuntime = (
   runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>,
   logErrors: boolean,
@@ -121,7 +132,7 @@ const makeRuntime = (
     if (Cause.isInterruptedOnly(exit.cause)) {
       throw new AbortError(undefined, signal?.aborted ? { cause: signal.reason } : undefined)
     }
-    throw Cause.squash(exit.cause)
+    throw withCallerStack(Cause.squash(exit.cause))
   }
 
   const toAsyncIterable = <A, E>(
@@ -267,6 +278,14 @@ export class Client {
   readonly auth: AuthResource
   /** `GET /api-keys`. */
   readonly apiKeys: ApiKeysResource
+  /**
+   * Downloads a generated output: `source` is a URL or a result (image, video, request status).
+   * With `to` (Node, Deno, Bun) it streams to that file (a temporary file renamed at the end) and
+   * resolves with `{ path, size, contentType, url }`; without, it resolves with the `bytes`.
+   * Fails with `DownloadError` past `maxBytes` (default 100 MiB) or when the body is not an image
+   * or a video. `track: true` records the download (`usage.trackDownload`).
+   */
+  readonly download: DownloadFunction
 
   readonly #runtime: ClientRuntime
   readonly #describe: string
@@ -310,8 +329,8 @@ export class Client {
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
-    const layer = fromConfig(Layer.succeed(VisgateConfig.VisgateConfig, { ...resolved, httpTracing: false })).pipe(
-      Layer.provide(FetchClient.layer(options.fetch))
+    const layer = fromConfigUntraced(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
+      Layer.provide(FetchTransport.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
     // Logging off (the default): minimum level `None`, so nothing is built or printed.
@@ -335,6 +354,7 @@ export class Client {
     this.deployments = makeDeployments(runtime)
     this.auth = makeAuth(runtime)
     this.apiKeys = makeApiKeys(runtime)
+    this.download = makeDownload(runtime)
   }
 
   /** `POST /generate`: quick image generation (default model `fal-ai/flux/schnell`). */
@@ -368,9 +388,14 @@ export class Client {
   }
 }
 
+// The type of the method defined below (where the runtime has the symbol).
+export interface Client {
+  /** `await using client = new Client()` closes the client at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>
+}
+
 // `await using client = new Client()` closes the client at the end of the block, where the runtime
-// has `Symbol.asyncDispose` (Node 20+, modern browsers). Defined at run time so the published types
-// do not require the `esnext.disposable` lib.
+// has `Symbol.asyncDispose` (Node 20+, modern browsers). Defined at run time: Node 18 has no such symbol.
 const asyncDispose = (Symbol as { readonly asyncDispose?: symbol }).asyncDispose
 if (asyncDispose !== undefined) {
   Object.defineProperty(Client.prototype, asyncDispose, {

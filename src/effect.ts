@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import "./internal/effectVersion.js" // first: fails at once on an unsupported effect
 export * as VisgateConfig from "./services/VisgateConfig.js"
 export * as VisgateClient from "./services/VisgateClient.js"
 export * as RetryPolicy from "./services/RetryPolicy.js"
@@ -28,6 +29,7 @@ export * as Deployments from "./services/Deployments.js"
 export * as Account from "./services/Account.js"
 export * as DeploymentWatch from "./services/DeploymentWatch.js"
 export * as Webhooks from "./services/Webhooks.js"
+export * as Downloads from "./services/Downloads.js"
 export * as VisgateLayer from "./layers/VisgateLayer.js"
 export * as Errors from "./schemas/Errors.js"
 export * as GenerateSchemas from "./schemas/Generate.js"
@@ -48,6 +50,7 @@ export {
   ConnectionError,
   DecodeError,
   DeploymentFailedError,
+  DownloadError,
   GenerationFailedError,
   isVisgateError,
   ProviderError,

@@ -11,9 +11,10 @@ export type { CallOptions, ResponseInfo } from "./services/CallOptions.js"
 export type { ApiKeysResource, AuthResource } from "./client/Account.js"
 export type { BillingResource } from "./client/Billing.js"
 export type { DeploymentProgress, DeploymentsResource, DeploymentsWatchResource } from "./client/Deployments.js"
+export type { ClientDownloadOptions, DownloadFunction } from "./client/Downloads.js"
 export type { GenerationResource, ImagesResource, VideosResource } from "./client/Generation.js"
 export type { ModelsResource } from "./client/Models.js"
-export type { RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
+export type { PollSchedule, RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
 export type { ProvidersResource } from "./client/Providers.js"
 export type { RequestProgress, RequestsResource } from "./client/Requests.js"
 export type { UsageResource } from "./client/Usage.js"
@@ -25,6 +26,7 @@ export {
   ConnectionError,
   DecodeError,
   DeploymentFailedError,
+  DownloadError,
   GenerationFailedError,
   isVisgateError,
   ProviderError,
@@ -87,6 +89,13 @@ export type {
 export type { IterateModelsOptions, ListModelsOptions, SearchModelsOptions } from "./services/Models.js"
 export type { TrackDownloadOptions, UsageLogsOptions } from "./services/Usage.js"
 export type { ImageGenerateOptions } from "./services/Images.js"
+export type {
+  DownloadedBytes,
+  DownloadedFile,
+  DownloadOptions,
+  DownloadProgress,
+  DownloadSource
+} from "./services/Downloads.js"
 export type { VideoGenerateOptions } from "./services/Videos.js"
 export type { Secret, VisgateClientOptions } from "./services/VisgateConfig.js"
 export type { ImageFile } from "./services/Generation.js"

@@ -4,5 +4,6 @@
  *
  * @since 0.1.0
  */
+import "./internal/effectVersion.js" // first: fails at once on an unsupported effect
 export * from "./testing/fake/index.js"
 export { makeTestLayer, makeTestService } from "./testing/mock.js"

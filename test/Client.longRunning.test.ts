@@ -2,8 +2,6 @@
  * Promise side of long-running work, over a custom fetch that records calls (real time, short
  * schedules, no timed assertions).
  */
-import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
 import { describe, expect, it } from "vitest"
 import {
   AbortError,
@@ -15,11 +13,8 @@ import {
 } from "../src/index.js"
 
 const ID = "req_1"
-const fast = Schedule.spaced("10 millis")
+const fast = { initialMs: 10, factor: 1 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-/** Polls `ms` apart, calling `onWait` as each wait between two polls begins. */
-const spaced = (ms: number, onWait: () => void) =>
-  Schedule.spaced(`${ms} millis`).pipe(Schedule.tapOutput(() => Effect.sync(onWait)))
 
 const recordingFetch = (handler: (url: string, index: number, init?: RequestInit) => Response) => {
   const calls: Array<{ url: string; method: string; at: number }> = []
@@ -83,7 +78,8 @@ describe("client.requests.wait", () => {
     const controller = new AbortController()
     const waiting = client.requests.wait(ID, {
       signal: controller.signal,
-      schedule: spaced(150, () => controller.abort())
+      schedule: { initialMs: 150, factor: 1 },
+      onStatus: () => controller.abort() // the first status is in: abort before the next poll
     })
     const error = await waiting.catch((e: unknown) => e)
     expect(http.calls.length).toBe(1)
@@ -116,6 +112,22 @@ describe("client.requests.wait", () => {
     await expect(client.requests.wait(ID, { timeout: -1 })).rejects.toMatchObject({ _tag: "ValidationError" })
     await client.close()
   })
+  it("schedule is plain values; a bad one is a ValidationError naming it, before any request", async () => {
+    const http = recordingFetch(() => status("completed"))
+    const client = new Client({ apiKey: "vg-test", fetch: http.fetch })
+    for (const [schedule, field] of [
+      [{ initialMs: 0 }, "schedule.initialMs"],
+      [{ factor: 0.5 }, "schedule.factor"],
+      [{ maxMs: Number.NaN }, "schedule.maxMs"],
+      [{ initialMs: "10" as unknown as number }, "schedule.initialMs"]
+    ] as const) {
+      await expect(client.requests.wait(ID, { schedule })).rejects.toMatchObject({ _tag: "ValidationError", field })
+    }
+    expect(http.calls.length).toBe(0)
+    const done = await client.requests.wait(ID, { schedule: { initialMs: 10, factor: 2, maxMs: 20 } })
+    expect(done.status).toBe("completed")
+    await client.close()
+  })
 })
 
 describe("client.requests.watch", () => {
@@ -145,14 +157,11 @@ describe("client.requests.watch", () => {
     const http = recordingFetch(() => status("processing"))
     const client = new Client({ apiKey: "vg-test", fetch: http.fetch })
     const controller = new AbortController()
-    let sleeping = () => {}
-    const asleep = new Promise<void>((resolve) => (sleeping = resolve))
-    const iterator = client.requests.watch(ID, { signal: controller.signal, schedule: spaced(150, () => sleeping()) })[
+    const iterator = client.requests.watch(ID, { signal: controller.signal, schedule: { initialMs: 1000, factor: 1 } })[
       Symbol.asyncIterator
     ]()
     expect((await iterator.next()).value?.status).toBe("processing")
-    const pending = iterator.next()
-    await asleep // waiting 150 ms before the next poll
+    const pending = iterator.next() // the next poll is 1 s away
     controller.abort()
     await expect(pending).rejects.toBeInstanceOf(AbortError)
     const count = http.calls.length

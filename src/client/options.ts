@@ -6,7 +6,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Schedule from "effect/Schedule"
+import * as Schedule from "effect/Schedule"
 import { toPlain } from "../internal/plain.js"
 import { ValidationError } from "../schemas/Errors.js"
 import type { CallOptions } from "../services/CallOptions.js"
@@ -26,10 +26,21 @@ export interface WatchOptions extends RequestOptions {
   /** Overall deadline in ms; past it the iteration rejects with `WaitTimeoutError`. */
   readonly timeout?: number | undefined
   /**
-   * Spacing between status requests (an Effect `Schedule`); default 1 s growing x1.5 to 10 s,
-   * replaced by the server's `poll_interval_seconds` / `Retry-After` hint when present.
+   * Spacing between status requests: `initialMs`, multiplied by `factor` after each request, capped
+   * at `maxMs` (default `{ initialMs: 1000, factor: 1.5, maxMs: 10000 }`); the server's
+   * `poll_interval_seconds` / `Retry-After` hint replaces a delay when present.
    */
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly schedule?: PollSchedule | undefined
+}
+
+/** Plain polling spacing for the Promise client (Effect users pass a `Schedule` to the services). */
+export interface PollSchedule {
+  /** First delay in ms (default 1000). */
+  readonly initialMs?: number | undefined
+  /** Growth per request, >= 1 (default 1.5; 1 keeps the delay fixed). */
+  readonly factor?: number | undefined
+  /** Upper bound of a delay in ms (default 10000). */
+  readonly maxMs?: number | undefined
 }
 
 /** Options of the Promise `wait` methods. */
@@ -74,6 +85,8 @@ export const toEffectWaitOptions = <P>(
 ): Effect.Effect<EffectWaitOptions<P>, ValidationError> => {
   if (options === undefined) return Effect.succeed({})
   const { onStatus, schedule, timeout } = options
+  const bad = badSchedule(schedule)
+  if (bad !== undefined) return Effect.fail(bad)
   if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
     return Effect.fail(
       new ValidationError({
@@ -85,7 +98,25 @@ export const toEffectWaitOptions = <P>(
   }
   return Effect.succeed({
     ...(timeout !== undefined ? { timeout: Duration.millis(timeout) } : {}),
-    ...(schedule !== undefined ? { schedule } : {}),
+    ...(schedule !== undefined ? { schedule: toSchedule(schedule) } : {}),
     ...(onStatus !== undefined ? { onStatus: (p: P) => Effect.sync(() => onStatus(toPlain(p))) } : {})
   })
 }
+
+const badSchedule = (s: PollSchedule | undefined): ValidationError | undefined => {
+  for (const [k, min] of [["initialMs", 0], ["factor", 1], ["maxMs", 0]] as const) {
+    const v = s?.[k]
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < min || (min === 0 && v === 0))) {
+      const want = min === 1 ? "a finite number >= 1" : "a positive number of milliseconds"
+      const message = `schedule.${k} must be ${want}, got ${String(v)}`
+      return new ValidationError({ message, errorCode: "INVALID_ARGUMENT", field: `schedule.${k}` })
+    }
+  }
+  return undefined
+}
+
+/** The Promise `schedule` as the Effect one the services poll with (defaults: the services' own). */
+const toSchedule = ({ factor = 1.5, initialMs = 1000, maxMs = 10_000 }: PollSchedule): Schedule.Schedule<unknown> =>
+  Schedule.exponential(Duration.millis(initialMs), factor).pipe(
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(maxMs)))
+  )

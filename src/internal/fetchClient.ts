@@ -1,35 +1,33 @@
 /**
- * The fetch `HttpClient` of the ready layers (`layerFetch`, the Promise client). It is an
+ * The fetch `HttpClient` of the ready layers (`layerFetch`; the Promise client uses only its
+ * transport, `fetchTransport.ts`, and none of this module). It is an
  * `@effect/platform` `HttpClient` (`HttpClient.makeWith`: the platform's URL building, request
  * and response types and errors) that sends requests the way `FetchHttpClient` does: same
  * `FetchHttpClient.Fetch` and `FetchHttpClient.RequestInit` services, same body handling.
  *
  * Differences, for speed (on a loopback call the platform's per-request machinery costs more
  * than the request itself): it also carries a transport ({@link transportOf}) that the core
- * client uses for every whole-body call: one `fetch`, one `AbortController` for interruption and
- * the attempt deadline, no platform request or response objects. Through `execute` (streams, or
- * any caller), there is no finalization registry or interruptible response wrapper, and `text`
+ * client uses for every call (whole-body and streams): one `fetch`, one `AbortController` for
+ * interruption and the attempt deadline, no platform request or response objects. Through
+ * `execute` (any other caller), there is no finalization registry or interruptible response wrapper, and `text`
  * reads the body once through a memoised promise instead of `Effect.cached` run through
  * `Effect.runSync`.
  *
  * @internal
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as Context from "effect/Context"
 import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { MAX_TIMER_MS } from "./timeout.js"
-import * as Transport from "./transport.js"
+import * as FetchTransport from "./fetchTransport.js"
+import type * as Transport from "./transport.js"
 
 /**
  * The platform's response for `source`, with `text` (and so `json` and `urlParamsBody`) reading
@@ -110,100 +108,6 @@ class FetchResponse implements HttpClientResponse.HttpClientResponse {
   }
 }
 
-const noInit: globalThis.RequestInit = {}
-
-/** The `fetch` and extra `RequestInit` a request uses: from the context when provided there. */
-const fetchOf = (
-  context: Context.Context<never>,
-  fetch: typeof globalThis.fetch | undefined
-): typeof globalThis.fetch => Context.getOrElse(context, FetchHttpClient.Fetch, () => fetch ?? globalThis.fetch)
-
-const requestInitOf = (context: Context.Context<never>): globalThis.RequestInit =>
-  Context.getOrElse(context, FetchHttpClient.RequestInit, () => noInit)
-
-/**
- * The transport of this client (see `transport.ts`): one `fetch` per attempt with the request's
- * headers as given, and one `AbortController` that serves both interruption and the attempt's
- * deadline (a plain timer that covers the headers and the body); the body is read once as text.
- * No platform request or response objects are made: on a loopback call those cost more than the
- * request itself.
- */
-const makeTransport = (fetch: typeof globalThis.fetch | undefined): Transport.Transport => ({
-  send: (wire, timeoutMs) =>
-    Effect.withFiberRuntime<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>((fiber) => {
-      let url: URL | string = wire.url
-      if (wire.query.length > 0 || !(wire.url.startsWith("https://") || wire.url.startsWith("http://"))) {
-        const made = UrlParams.makeUrl(wire.url, wire.query, Option.none())
-        if (Either.isLeft(made)) {
-          return Effect.fail(new Transport.TransportFailure({ reason: "InvalidUrl", cause: made.left }))
-        }
-        url = made.right
-      }
-      const context = fiber.currentContext
-      const doFetch = fetchOf(context, fetch)
-      const options = requestInitOf(context)
-      const controller = new AbortController()
-      let timer: ReturnType<typeof setTimeout> | undefined
-      let timedOut = false
-      const request = Effect.async<Transport.WireResponse, Transport.TransportFailure | Transport.AttemptTimeout>(
-        (resume) => {
-          // No `unref`: while its request is pending the timer may keep the process alive, so a
-          // custom fetch that never settles still ends in a TimeoutError. A deadline longer than a
-          // timer can hold is not armed.
-          if (timeoutMs <= MAX_TIMER_MS) {
-            timer = setTimeout(() => {
-              timedOut = true
-              controller.abort(new Error(`attempt exceeded ${timeoutMs} ms`))
-            }, timeoutMs)
-          }
-          const fail = (reason: "Transport" | "Body") => (cause: unknown) => {
-            clearTimeout(timer)
-            // Whatever the fetch reports after the deadline fired (a custom fetch may reject with
-            // its own AbortError), the failure is the deadline.
-            resume(Effect.fail(
-              timedOut ? new Transport.AttemptTimeout({ timeoutMs }) : new Transport.TransportFailure({ reason, cause })
-            ))
-          }
-          let pending: Promise<Response>
-          try {
-            pending = doFetch(url, {
-              ...options,
-              method: wire.method,
-              headers: options.headers ? { ...Headers.fromInput(options.headers), ...wire.headers } : wire.headers,
-              body: wire.body,
-              signal: controller.signal
-            } as globalThis.RequestInit)
-          } catch (cause) {
-            pending = Promise.reject(cause)
-          }
-          pending.then(
-            (source) => {
-              const done = (text: string) => {
-                clearTimeout(timer)
-                resume(Effect.succeed(new Transport.LazyHeadersResponse(source.status, text, source.headers)))
-              }
-              // An error status stays that error when its body cannot be read (as an empty body).
-              source.text().then(done, source.status >= 400 && !timedOut ? () => done("") : fail("Body"))
-            },
-            fail("Transport")
-          )
-        }
-      )
-      // Interrupted (or failed): stop the timer and abort the request. Written out rather than as
-      // the async's canceler, which costs a few more steps per call (`onInterrupt`).
-      return Effect.uninterruptibleMask((restore) =>
-        Effect.matchCauseEffect(restore(request), {
-          onFailure: (cause) => {
-            clearTimeout(timer)
-            controller.abort()
-            return Effect.failCause(cause)
-          },
-          onSuccess: Effect.succeed
-        })
-      )
-    })
-})
-
 /** Where a client made by {@link make} keeps its transport. */
 const TransportKey: unique symbol = Symbol.for("@visgate_ai/client/internal/fetchClient/Transport")
 
@@ -222,7 +126,7 @@ export const transportOf = (client: HttpClient.HttpClient): Transport.Transport 
  * interruptible wrapper (every body is read or streamed by the core client). It emits no HTTP
  * span; with `tracing: true` the ready layers use the platform's `FetchHttpClient` instead (see
  * `layers/VisgateLayer.ts`). The core client sends whole-body requests through its transport
- * ({@link transportOf}) and streams through `execute`.
+ * ({@link transportOf}), streams included.
  */
 export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient => {
   const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
@@ -236,8 +140,8 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
           const url = urlResult.right
           const context = fiber.currentContext
           const controller = new AbortController()
-          const doFetch = fetchOf(context, fetch)
-          const options = requestInitOf(context)
+          const doFetch = FetchTransport.fetchOf(context, fetch)
+          const options = FetchTransport.requestInitOf(context)
           let headers = options.headers
             ? Headers.merge(Headers.fromInput(options.headers), request.headers)
             : request.headers
@@ -277,7 +181,7 @@ export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.Ht
         })),
     Effect.succeed
   )
-  return Object.assign(client, { [TransportKey]: makeTransport(fetch) })
+  return Object.assign(client, { [TransportKey]: FetchTransport.make(fetch) })
 }
 
 /** The fetch `HttpClient` layer. */

@@ -14,8 +14,10 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { timeoutFail } from "./timeout.js"
 
 /** One request on the wire, built once per logical call and sent as is by every attempt. */
@@ -67,7 +69,19 @@ export interface Transport {
     request: WireRequest,
     timeoutMs: number
   ) => Effect.Effect<WireResponse, TransportFailure | AttemptTimeout>
+  /**
+   * Opens a streaming response (no deadline of its own: the caller bounds it). A status >= 400
+   * fails with its body read as text; otherwise the body is left unread, as a stream that fails
+   * with the cause of a broken read.
+   */
+  readonly open: (request: WireRequest) => Effect.Effect<Stream.Stream<Uint8Array, unknown>, TransportFailure | HttpStatusFailure>
 }
+
+/**
+ * The transport of the Promise client's core client (`VisgateClient.layerUntraced`): the fetch
+ * transport itself, with no `HttpClient` around it.
+ */
+export class TransportService extends Context.Tag("@visgate_ai/client/internal/Transport")<TransportService, Transport>() {}
 
 /** The platform request for a wire request (JSON body as `application/json`). */
 export const toHttpRequest = (wire: WireRequest): HttpClientRequest.HttpClientRequest => {
@@ -100,6 +114,19 @@ export const readText = (
 export const fromHttpClient = (
   execute: HttpClient.HttpClient["execute"]
 ): Transport => ({
+  open: (wire) =>
+    Effect.flatMap(
+      Effect.mapError(execute(toHttpRequest(wire)), fromHttpClientError),
+      (response) =>
+        response.status >= 400
+          ? Effect.flatMap(
+            readText(response),
+            (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
+          )
+          : Effect.succeed(
+            Stream.mapError(response.stream, (error: HttpClientError.ResponseError) => error.cause ?? error)
+          )
+    ),
   send: (wire, timeoutMs) =>
     timeoutFail(
       Effect.flatMap(

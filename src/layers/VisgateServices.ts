@@ -7,10 +7,12 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
+import type { TransportService } from "../internal/transport.js"
 import * as Account from "../services/Account.js"
 import * as Billing from "../services/Billing.js"
 import * as Deployments from "../services/Deployments.js"
 import * as DeploymentWatch from "../services/DeploymentWatch.js"
+import * as Downloads from "../services/Downloads.js"
 import * as Generate from "../services/Generate.js"
 import * as Health from "../services/Health.js"
 import * as Images from "../services/Images.js"
@@ -38,6 +40,7 @@ export type VisgateServices =
   | Deployments.Deployments
   | Account.Account
   | DeploymentWatch.DeploymentWatch
+  | Downloads.Downloads
 
 /** The resource services, on top of the core client. */
 const services = Layer.mergeAll(
@@ -53,7 +56,7 @@ const services = Layer.mergeAll(
   Deployments.layer,
   Account.layer,
   DeploymentWatch.layer
-)
+).pipe((resources) => Layer.provideMerge(Downloads.layer, resources))
 
 /** All services from a configuration layer; needs an `HttpClient`. */
 export const fromConfig = <E, R>(
@@ -61,5 +64,18 @@ export const fromConfig = <E, R>(
 ): Layer.Layer<VisgateServices, E, R | HttpClient.HttpClient> =>
   services.pipe(
     Layer.provideMerge(VisgateClient.layer),
+    Layer.provideMerge(config)
+  )
+
+/**
+ * {@link fromConfig} for the Promise client: the core client straight on the fetch transport,
+ * without tracing (`VisgateClient.layerUntraced`), which keeps the platform's client and the
+ * span code out of its bundle.
+ */
+export const fromConfigUntraced = <E, R>(
+  config: Layer.Layer<VisgateConfig.VisgateConfig, E, R>
+): Layer.Layer<VisgateServices, E, R | TransportService> =>
+  services.pipe(
+    Layer.provideMerge(VisgateClient.layerUntraced),
     Layer.provideMerge(config)
   )

@@ -140,6 +140,29 @@ export class WebhookVerificationError extends /* @__PURE__ */ Schema.TaggedError
   }
 }
 
+/**
+ * A download of a generated output (`client.download`, the `Downloads` service) failed.
+ * `reason` says why; `errorCode` is `DOWNLOAD_<REASON>` (e.g. `DOWNLOAD_TOO_LARGE`):
+ *
+ * - `NoUrl`: the source has no output URL (a result still processing, or failed), or it is not http(s);
+ * - `Status`: the media server answered with an HTTP error (`statusCode`);
+ * - `ContentType`: the body is not an image or a video (`contentType`; `application/octet-stream`
+ *   and a missing type are accepted, since storage buckets serve outputs that way);
+ * - `TooLarge`: over `maxBytes` (from `Content-Length` before reading, or counted while streaming);
+ * - `Network`: the connection failed or broke off mid-body;
+ * - `File`: writing the output file failed (nothing is left behind: the temporary file is removed).
+ */
+export class DownloadError extends Schema.TaggedError<DownloadError>()("DownloadError", {
+  ...common,
+  reason: Schema.Literal("NoUrl", "Status", "ContentType", "TooLarge", "Network", "File"),
+  /** The URL being downloaded, when there is one. */
+  url: Schema.optional(Schema.String),
+  /** The `Content-Type` the server sent. */
+  contentType: Schema.optional(Schema.String),
+  /** The limit that was exceeded (`TooLarge`). */
+  maxBytes: Schema.optional(Schema.Number)
+}) {}
+
 // `instanceof` goes by `_tag`, not by prototype, so it holds across copies of this module (a
 // bundled Promise entry beside the Effect entry, two installs of the package): `VisgateError`
 // matches the whole family, each other class its own tag.
@@ -154,7 +177,8 @@ for (
     DecodeError,
     GenerationFailedError,
     WaitTimeoutError,
-    DeploymentFailedError
+    DeploymentFailedError,
+    DownloadError
   ]
 ) {
   const tag = cls._tag
@@ -178,7 +202,8 @@ export type VisgateApiError =
 /** Guard for any error of this SDK. */
 export const isVisgateError = (
   u: unknown
-): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError | WebhookVerificationError =>
+): u is VisgateApiError | GenerationFailedError | WaitTimeoutError | DeploymentFailedError | WebhookVerificationError
+  | DownloadError =>
   u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
 
 /**

@@ -119,6 +119,14 @@ export interface Service {
   readonly decode: <A>(decode: Decoder<A>, u: unknown, endpoint: string) => Effect.Effect<A, DecodeError>
 }
 
+const noHeaders: Readonly<Record<string, string>> = {}
+
+/** Status and headers of what an attempt gave: a whole-body response, or an opened (2xx) stream. */
+const responseMeta = (u: unknown): { readonly status: number; readonly headers: Readonly<Record<string, string>> } => {
+  const r = u as { readonly status?: unknown; readonly headers?: Readonly<Record<string, string>> }
+  return typeof r.status === "number" ? { status: r.status, headers: r.headers ?? noHeaders } : { status: 200, headers: noHeaders }
+}
+
 /** `error.type` (and the status) of a failed call, for its span. */
 const errorAttributes = (error: unknown): Record<string, unknown> => {
   if (typeof error !== "object" || error === null) return { "error.type": "_OTHER" }
@@ -179,32 +187,45 @@ class ParsedResponse implements JsonResponse {
   }
 }
 
-/** Builds the core client from configuration and an `HttpClient`. */
-export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = Effect.gen(function*() {
-  const config = yield* VisgateConfig
-  const tracing = config.tracing
-  // The caller's middleware (`transformClient`): a derived client has no fast transport, so the
-  // middleware sees every request.
-  const baseClient = yield* HttpClient.HttpClient
-  const httpClient = config.transformClient !== undefined ? config.transformClient(baseClient) : baseClient
-  // Tracing on: the platform's span per request, with trace propagation. Tracing off (the
-  // default): no span; when the fiber's tracer is already off (the Promise client's runtime)
-  // nothing at all is set per request.
-  const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
-  // HTTP spans (and trace propagation) come with tracing, unless the config turns them off
-  // (the Promise client's OpenTelemetry spans: one span per call).
-  const httpTracing = config.httpTracing ?? tracing
-  const execute: HttpClient.HttpClient["execute"] = (request) =>
-    httpTracing
-      ? traced.execute(request)
-      : Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
+/**
+ * How the core client sends: the transport (whole-body calls and streams), and the span around
+ * each call when tracing is on.
+ *
+ * @internal
+ */
+export interface Wiring {
+  readonly transport: Transport.Transport
+}
+
+/**
+ * The wiring over an `HttpClient`. The ready layers' fetch client (tracing off) sends through its
+ * own transport (one fetch, no platform request/response objects); any other client through
+ * `execute`. Tracing off (the default): no span; when the fiber's tracer is already off nothing
+ * at all is set per request. Tracing on: the platform's span per request, with trace
+ * propagation, and a span per call.
+ */
+const wiring = (httpClient: HttpClient.HttpClient, tracing: boolean): Wiring => {
+  if (!tracing) {
+    const execute: HttpClient.HttpClient["execute"] = (request) =>
+      Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
         fiber.getFiberRef(FiberRef.currentTracerEnabled)
           ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
           : httpClient.execute(request)
       )
-  // Whole-body calls: the ready layers' fetch client sends them itself (one fetch, no platform
-  // request/response objects); any other client (or tracing) goes through `execute`.
-  const transport = (httpTracing ? undefined : FetchClient.transportOf(httpClient)) ?? Transport.fromHttpClient(execute)
+    return { transport: FetchClient.transportOf(httpClient) ?? Transport.fromHttpClient(execute) }
+  }
+  const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
+  return { transport: Transport.fromHttpClient(traced.execute) }
+}
+
+/** The core client over the {@link Wiring} that `wire` gives for the configuration. */
+const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, never, R>) =>
+Effect.gen(function*() {
+  const config = yield* VisgateConfig
+  const { transport } = yield* wire(config)
+  // Tracing: a span per call (`spanned`, named and attributed by `internal/spans.ts`), on whatever
+  // tracer the fiber has (the Promise client's is OpenTelemetry's); HTTP spans come with the wiring.
+  const tracing = config.tracing
   // Built once: the retry schedule (no retries: none at all).
   // The caller's own schedule (`retrySchedule`) replaces the policy; `maxRetries` per call caps it.
   const custom = config.retrySchedule
@@ -299,24 +320,13 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
   /** One streaming attempt: auth, send, status check within the timeout; the body is left unread. */
   const attemptStream = (wire: Transport.WireRequest, timeoutMs: number) =>
     timeoutFail(
-      Effect.flatMap(getToken === undefined ? Effect.succeed(wire) : withAuth(wire), (authed) =>
-        execute(Transport.toHttpRequest(authed)).pipe(
-          Effect.mapError(Transport.fromHttpClientError),
-          Effect.flatMap((response) =>
-            response.status >= 400
-              ? Effect.flatMap(
-                Transport.readText(response),
-                (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
-              )
-              : Effect.succeed(response)
-          )
-        )),
+      getToken === undefined ? transport.open(wire) : Effect.flatMap(withAuth(wire), transport.open),
       timeoutMs,
       () => new AttemptTimeout({ timeoutMs })
     )
 
   /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
-  const run = <A extends Transport.WireResponse | HttpClientResponse.HttpClientResponse>(
+  const run = <A,>(
     spec: RequestSpec,
     attempt: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
   ): Effect.Effect<A, VisgateApiError> =>
@@ -361,11 +371,13 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
               }),
             onSuccess: (response) =>
               Effect.flatMap(Clock.currentTimeMillis, (end) => {
-                const requestId = requestIdOf(response.headers)
+                // A whole-body response has its status and headers; an opened stream is a 2xx body.
+                const meta = responseMeta(response)
+                const requestId = requestIdOf(meta.headers)
                 if (onResponse !== undefined) {
                   onResponse({
-                    status: response.status,
-                    headers: response.headers,
+                    status: meta.status,
+                    headers: meta.headers,
                     requestId,
                     method: spec.method,
                     path: spec.path
@@ -376,7 +388,7 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
                     logAttempt({
                       method: spec.method,
                       path: spec.path,
-                      status: response.status,
+                      status: meta.status,
                       durationMs: end - start,
                       attempt: attempts,
                       requestId
@@ -488,15 +500,42 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
     )
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(spanned(spec, run(spec, attemptStream)), (response) =>
-      Stream.mapError(response.stream, (error) => streamBroken(endpointOf(spec), error.cause ?? error)))
+    Effect.map(spanned(spec, run(spec, attemptStream)), (body) =>
+      Stream.mapError(body, (cause) => streamBroken(endpointOf(spec), cause)))
 
   return { config, send, request, stream, decode } satisfies Service
 })
 
+/** Builds the core client from configuration and an `HttpClient`. */
+export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ makeWith((
+  config
+) =>
+  Effect.map(HttpClient.HttpClient, (httpClient) =>
+    // The caller's middleware (`transformClient`): a derived client has no fast transport, so the
+    // middleware sees every request.
+    wiring(config.transformClient !== undefined ? config.transformClient(httpClient) : httpClient, config.tracing))
+)
+
 /** The core client layer; needs `VisgateConfig` and an `HttpClient`. */
-export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = Layer.merge(
-  Layer.effect(VisgateClient, make),
+export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer.merge(
+  /*#__PURE__*/ Layer.effect(VisgateClient, make),
   // Secret headers join Effect's redaction list, so a logged or inspected request never shows them.
-  Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
+  /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
+)
+
+/**
+ * The core client layer of the Promise client: straight on the fetch transport
+ * (`Transport.TransportService`), no `HttpClient`, and no tracing (the Promise client's
+ * configuration never has it). The platform's client, response and span code stay out of its
+ * bundle (about 1.5 KB gzip).
+ *
+ * @internal
+ */
+export const layerUntraced: Layer.Layer<VisgateClient, never, VisgateConfig | Transport.TransportService> =
+  /*#__PURE__*/ Layer.merge(
+  /*#__PURE__*/ Layer.effect(
+    VisgateClient,
+    /*#__PURE__*/ makeWith(() => Effect.map(Transport.TransportService, (transport): Wiring => ({ transport })))
+  ),
+  /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
 )

@@ -89,8 +89,6 @@ export interface ResolvedConfig {
   }
   readonly maxImageBytes: number
   readonly tracing: boolean
-  /** HTTP spans and trace propagation under the call spans (default: as `tracing`). */
-  readonly httpTracing?: boolean | undefined
   readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }

@@ -4,7 +4,7 @@
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { Client } from "@visgate_ai/client"
-import { Account, Billing, Deployments, DeploymentWatch, Generate, Health, Images, Models, Providers, Requests, Usage, Videos, VisgateLayer } from "@visgate_ai/client/effect"
+import { Account, Billing, Deployments, DeploymentWatch, Downloads, Generate, Health, Images, Models, Providers, Requests, Usage, Videos, VisgateLayer } from "@visgate_ai/client/effect"
 import { DecodeError, unwrap, unwrapRaw, type WebhookEvent, WebhookVerificationError } from "@visgate_ai/client/webhooks"
 import * as Redacted from "effect/Redacted"
 import { Webhooks } from "@visgate_ai/client/effect"
@@ -201,40 +201,62 @@ export async function example20(client: Client) {
 
 export async function example21(client: Client) {
   {
+    const image = await client.images.generate("fal-ai/flux/schnell", "a red fox")
+    const { bytes, contentType } = await client.download(image, { maxBytes: 20 * 1024 * 1024 })
+    const file = await client.download(image, { to: "fox.png", track: true, onProgress: (p) => console.log(p.receivedBytes) })
+    console.log(bytes.length, contentType, file.path, file.size)
+  }
+}
+
+export async function example22(client: Client) {
+  {
+    const program = Effect.gen(function* () {
+      const downloads = yield* Downloads.Downloads
+      const images = yield* Images.Images
+      const image = yield* images.generate("fal-ai/flux/schnell", "a red fox")
+      const { size } = yield* downloads.bytes(image)
+      const chunks = yield* Stream.runCount(downloads.stream(image, { maxBytes: 1_000_000 }))
+      return [size, chunks]
+    })
+  }
+}
+
+export async function example23(client: Client) {
+  {
     const stats = await client.billing.getStats()
     console.log(stats.totalModels, stats.avgImageCostMicro, stats.cacheHitReductionPercent)
   }
 }
 
-export async function example22(client: Client) {
+export async function example24(client: Client) {
   {
     const info = await client.billing.getInfo()
     console.log(info.tier, info.balanceMicro, info.monthlyBudgetCents, info.usageThisMonthCents)
   }
 }
 
-export async function example23(client: Client) {
+export async function example25(client: Client) {
   {
     const pricing = await client.billing.getPricing()
     console.log(pricing.lastUpdated, pricing.pricing)
   }
 }
 
-export async function example24(client: Client) {
+export async function example26(client: Client) {
   {
     const session = await client.billing.checkout(10, "https://app.example.com/billing", { customerEmail: "me@example.com" })
     console.log(session.checkoutUrl)
   }
 }
 
-export async function example25(client: Client) {
+export async function example27(client: Client) {
   {
     const updated = await client.billing.updateSubscription("starter")
     console.log(updated.tier, updated.raw)
   }
 }
 
-export async function example26(client: Client) {
+export async function example28(client: Client) {
   {
     const program = Effect.gen(function* () {
       const billing = yield* Billing.Billing
@@ -248,42 +270,42 @@ export async function example26(client: Client) {
   }
 }
 
-export async function example27(client: Client) {
+export async function example29(client: Client) {
   {
     const keys = await client.providers.listKeys()
     for (const k of keys.keys) console.log(k.provider, k.validated, k.maskedKey)
   }
 }
 
-export async function example28(client: Client) {
+export async function example30(client: Client) {
   {
     const stored = await client.providers.setKey("fal", "fal_...")
     console.log(stored.maskedKey)
   }
 }
 
-export async function example29(client: Client) {
+export async function example31(client: Client) {
   {
     const removed = await client.providers.deleteKey("fal")
     console.log(removed.deleted)
   }
 }
 
-export async function example30(client: Client) {
+export async function example32(client: Client) {
   {
     const check = await client.providers.validateKey("replicate", "r8_...")
     console.log(check.valid, check.message)
   }
 }
 
-export async function example31(client: Client) {
+export async function example33(client: Client) {
   {
     const balances = await client.providers.balances()
     for (const b of balances.balances) console.log(b.provider, b.remaining, b.limit, b.currency)
   }
 }
 
-export async function example32(client: Client) {
+export async function example34(client: Client) {
   {
     const program = Effect.gen(function* () {
       const providers = yield* Providers.Providers
@@ -297,62 +319,62 @@ export async function example32(client: Client) {
   }
 }
 
-export async function example33(client: Client) {
+export async function example35(client: Client) {
   {
     const created = await client.deployments.create({ hfModelId: "stabilityai/sdxl-turbo", gpuTier: "STANDARD", task: "text_to_image" })
     console.log(created.deploymentId, created.status, created.estimatedReadySeconds)
   }
 }
 
-export async function example34(client: Client) {
+export async function example36(client: Client) {
   {
     const list = await client.deployments.list({ status: "ready", limit: 10 })
     for (const d of list.deployments) console.log(d.deploymentId, d.status, d.endpointUrl)
   }
 }
 
-export async function example35(client: Client) {
+export async function example37(client: Client) {
   {
     const detail = await client.deployments.get("dep_2026_400ea2c4")
     console.log(detail.status, detail.endpointUrl, detail.gpuAllocated, detail.error)
   }
 }
 
-export async function example36(client: Client) {
+export async function example38(client: Client) {
   {
     await client.deployments.delete("dep_2026_400ea2c4")
   }
 }
 
-export async function example37(client: Client) {
+export async function example39(client: Client) {
   {
     const job = await client.deployments.run("dep_2026_400ea2c4", { prompt: "cinematic cat portrait" })
     console.log(job.jobId, job.status, job.output)
   }
 }
 
-export async function example38(client: Client) {
+export async function example40(client: Client) {
   {
     const logs = await client.deployments.getLogs("dep_2026_400ea2c4")
     for (const line of logs) console.log(line.timestamp, line.level, line.message)
   }
 }
 
-export async function example39(client: Client) {
+export async function example41(client: Client) {
   {
     const cost = await client.deployments.getCost("dep_2026_400ea2c4")
     console.log(cost.hoursRunning, cost.pricePerHourUsd, cost.estimatedCostUsd, cost.note)
   }
 }
 
-export async function example40(client: Client) {
+export async function example42(client: Client) {
   {
     const gpus = await client.deployments.listGpus()
     for (const g of gpus.gpus) console.log(g.displayName, g.memoryGb, g.bidPricePerHr, g.pricePerHr)
   }
 }
 
-export async function example41(client: Client) {
+export async function example43(client: Client) {
   {
     for await (const p of client.deployments.watch("dep_2026_400ea2c4", { timeout: 15 * 60_000 })) {
       console.log(p.status, p.estimatedRemainingSeconds)
@@ -360,20 +382,20 @@ export async function example41(client: Client) {
   }
 }
 
-export async function example42(client: Client) {
+export async function example44(client: Client) {
   {
     for await (const line of client.deployments.logs("dep_2026_400ea2c4")) console.log(line.level, line.message)
   }
 }
 
-export async function example43(client: Client) {
+export async function example45(client: Client) {
   {
     const readyState = await client.deployments.waitUntilReady("dep_2026_400ea2c4", { onStatus: (p) => console.log(p.status) })
     console.log(readyState.endpointUrl)
   }
 }
 
-export async function example44(client: Client) {
+export async function example46(client: Client) {
   {
     const program = Effect.gen(function* () {
       const deployments = yield* Deployments.Deployments
@@ -390,7 +412,7 @@ export async function example44(client: Client) {
   }
 }
 
-export async function example45(client: Client) {
+export async function example47(client: Client) {
   {
     const program = Effect.gen(function* () {
       const watcher = yield* DeploymentWatch.DeploymentWatch
@@ -402,21 +424,21 @@ export async function example45(client: Client) {
   }
 }
 
-export async function example46(client: Client) {
+export async function example48(client: Client) {
   {
     const me = await client.auth.me()
     console.log(me.organization.id, me.organization.name, me.role)
   }
 }
 
-export async function example47(client: Client) {
+export async function example49(client: Client) {
   {
     const apiKeys = await client.apiKeys.list()
     for (const k of apiKeys) console.log(k.id, k.name, k.keyPrefix)
   }
 }
 
-export async function example48(client: Client) {
+export async function example50(client: Client) {
   {
     const program = Effect.gen(function* () {
       const account = yield* Account.Account
@@ -427,7 +449,7 @@ export async function example48(client: Client) {
   }
 }
 
-export async function example49(client: Client) {
+export async function example51(client: Client) {
   {
     // Next.js route handler: app/api/webhooks/visgate/route.ts
     async function POST(request: Request): Promise<Response> {
@@ -447,7 +469,7 @@ export async function example49(client: Client) {
   }
 }
 
-export async function example50(client: Client) {
+export async function example52(client: Client) {
   {
     // Node / Express: keep the raw body on this route
     // app.post("/webhooks/visgate", express.raw({ type: "application/json" }), async (req, res) => { ... })
@@ -458,7 +480,7 @@ export async function example50(client: Client) {
   }
 }
 
-export async function example51(client: Client) {
+export async function example53(client: Client) {
   {
     const program = (request: Request) =>
       Effect.gen(function* () {

@@ -1,0 +1,62 @@
+/**
+ * `client.download(source, options)`: an output as bytes, or streamed to a file (`to`, Node).
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { openFileSink } from "../internal/fileSink.js"
+import { DownloadError } from "../schemas/Errors.js"
+import {
+  type DownloadedBytes,
+  type DownloadedFile,
+  type DownloadOptions,
+  Downloads,
+  type DownloadSource
+} from "../services/Downloads.js"
+import type { RequestOptions } from "./options.js"
+import type { ClientRuntime } from "./runtime.js"
+
+/** Options of `client.download`. */
+export interface ClientDownloadOptions extends DownloadOptions, RequestOptions {
+  /**
+   * A file path (Node, Deno, Bun): the output is streamed into a temporary file next to it and
+   * renamed to it once complete (removed on failure). Without it, the bytes are returned.
+   */
+  readonly to?: string | undefined
+}
+
+/** `client.download`: both forms. */
+export interface DownloadFunction {
+  (source: DownloadSource, options: ClientDownloadOptions & { readonly to: string }): Promise<DownloadedFile>
+  (source: DownloadSource, options?: ClientDownloadOptions): Promise<DownloadedBytes>
+}
+
+const noSignal = ({ signal: _s, to: _t, ...rest }: ClientDownloadOptions): DownloadOptions => rest
+
+/** The Promise `download` over the `Downloads` service. */
+export const makeDownload = ({ call }: ClientRuntime): DownloadFunction =>
+((source: DownloadSource, options: ClientDownloadOptions = {}) => {
+  const to = options.to
+  if (to === undefined) return call(Downloads, (s) => s.bytes(source, noSignal(options)), options)
+  return call(Downloads, (s) =>
+    Effect.scoped(Effect.gen(function*() {
+      const d = yield* s.open(source, noSignal(options))
+      const fileError = (cause: unknown) =>
+        new DownloadError({
+          message: `Writing ${to} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          errorCode: "DOWNLOAD_FILE",
+          reason: "File",
+          url: d.url
+        })
+      const sink = yield* Effect.tryPromise({ try: () => openFileSink(to), catch: fileError })
+      let size = 0
+      const write = Stream.runForEach(d.body, (chunk) => {
+        size += chunk.length
+        return Effect.tryPromise({ try: () => sink.write(chunk), catch: fileError })
+      }).pipe(Effect.zipRight(Effect.tryPromise({ try: () => sink.commit(), catch: fileError })))
+      yield* Effect.onExit(write, (exit) => (exit._tag === "Success" ? Effect.void : Effect.promise(sink.abort)))
+      yield* s.track(source, d.url, options)
+      return { url: d.url, contentType: d.contentType, size, path: to }
+    })), options)
+}) as DownloadFunction
