@@ -131,7 +131,7 @@ export const make = (fetch: typeof globalThis.fetch | undefined): Transport.Tran
       if (Either.isLeft(url)) return Effect.fail(url.left)
       const controller = new AbortController()
       return Effect.async<
-        Stream.Stream<Uint8Array, unknown>,
+        Transport.OpenResponse,
         Transport.TransportFailure | Transport.HttpStatusFailure
       >((resume) => {
         fetchWire(fiber.currentContext, fetch, url.right, wire, controller.signal).then(
@@ -150,13 +150,14 @@ export const make = (fetch: typeof globalThis.fetch | undefined): Transport.Tran
               return
             }
             const body = source.body
-            resume(Effect.succeed(
-              body !== null
+            resume(Effect.succeed({
+              headers: Headers.fromInput(source.headers),
+              body: body !== null
                 ? Stream.fromReadableStream(() => body, identity)
                 : Stream.fail(
                   new Error(`EmptyBody: can not create stream from empty body (${source.status} ${wire.method} ${wire.url})`)
                 )
-            ))
+            }))
           },
           (cause) => resume(Effect.fail(new Transport.TransportFailure({ reason: "Transport", cause })))
         )

@@ -74,7 +74,13 @@ export interface Transport {
    * fails with its body read as text; otherwise the body is left unread, as a stream that fails
    * with the cause of a broken read.
    */
-  readonly open: (request: WireRequest) => Effect.Effect<Stream.Stream<Uint8Array, unknown>, TransportFailure | HttpStatusFailure>
+  readonly open: (request: WireRequest) => Effect.Effect<OpenResponse, TransportFailure | HttpStatusFailure>
+}
+
+/** A streaming response whose status is < 400: its headers, and the body left unread. */
+export interface OpenResponse {
+  readonly headers: Headers.Headers
+  readonly body: Stream.Stream<Uint8Array, unknown>
 }
 
 /**
@@ -123,9 +129,10 @@ export const fromHttpClient = (
             readText(response),
             (text) => Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text }))
           )
-          : Effect.succeed(
-            Stream.mapError(response.stream, (error: HttpClientError.ResponseError) => error.cause ?? error)
-          )
+          : Effect.succeed({
+            headers: response.headers,
+            body: Stream.mapError(response.stream, (error: HttpClientError.ResponseError) => error.cause ?? error)
+          })
     ),
   send: (wire, timeoutMs) =>
     timeoutFail(

@@ -9,8 +9,6 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -19,6 +17,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { DownloadError, type VisgateApiError } from "../schemas/Errors.js"
 import { Usage } from "./Usage.js"
+import { VisgateClient } from "./VisgateClient.js"
 
 /** 100 MiB: the default `maxBytes`. */
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -162,23 +161,23 @@ const checkMax = (maxBytes: number): Effect.Effect<number, DownloadError> =>
     ? Effect.succeed(maxBytes)
     : Effect.fail(fail("TooLarge", `maxBytes must be a positive number; got ${maxBytes}`, { maxBytes }))
 
-/** Builds the service on an `HttpClient` (no API key is sent) and `Usage` (for `track`). */
-export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Usage> = Effect.map(
-  Effect.zip(HttpClient.HttpClient, Usage),
-  ([http, usage]) => {
+/** Builds the service on the core client's transport (`openUrl`: no API key is sent) and `Usage` (for `track`). */
+export const make: Effect.Effect<Service, never, VisgateClient | Usage> = Effect.map(
+  Effect.zip(VisgateClient, Usage),
+  ([client, usage]) => {
     const open: Service["open"] = (source, options = {}) =>
       Effect.gen(function*() {
         const maxBytes = yield* checkMax(options.maxBytes ?? DEFAULT_MAX_BYTES)
         const url = yield* urlOf(source)
-        const response = yield* http.execute(HttpClientRequest.get(url)).pipe(
-          Effect.mapError((e) => fail("Network", `Download of ${url} failed: ${e.message}`, { url }))
+        const response = yield* client.openUrl(url).pipe(
+          Effect.mapError((e) =>
+            e._tag === "HttpStatusFailure"
+              ? fail("Status", `Download of ${url} failed: HTTP ${e.status}`, { url, statusCode: e.status })
+              : fail("Network", `Download of ${url} failed: ${e._tag === "TransportFailure" ? e.reason : "timeout"}`, {
+                url
+              })
+          )
         )
-        if (response.status >= 400) {
-          return yield* fail("Status", `Download of ${url} failed: HTTP ${response.status}`, {
-            url,
-            statusCode: response.status
-          })
-        }
         const contentType = (response.headers["content-type"] ?? "application/octet-stream").split(";")[0]!.trim()
           .toLowerCase()
         if (!acceptedType(contentType)) {
@@ -193,8 +192,10 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Usage> 
           fail("TooLarge", `Download of ${url}: ${n} bytes is over maxBytes (${maxBytes})`, { url, maxBytes })
         if (totalBytes !== undefined && totalBytes > maxBytes) return yield* tooLarge(totalBytes)
         let received = 0
-        const body = response.stream.pipe(
-          Stream.mapError((e) => fail("Network", `Download of ${url} broke off: ${e.message}`, { url })),
+        const body = response.body.pipe(
+          Stream.mapError((e) =>
+            fail("Network", `Download of ${url} broke off: ${e instanceof Error ? e.message : String(e)}`, { url })
+          ),
           Stream.mapChunksEffect((chunk) => {
             Chunk.forEach(chunk, (bytes) => (received += bytes.length))
             if (received > maxBytes) return Effect.fail(tooLarge(received))
@@ -237,7 +238,7 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Usage> 
 )
 
 /** The `Downloads` layer. */
-export const layer: Layer.Layer<Downloads, never, HttpClient.HttpClient | Usage> = Layer.effect(Downloads, make)
+export const layer: Layer.Layer<Downloads, never, VisgateClient | Usage> = Layer.effect(Downloads, make)
 
 /**
  * Streams an output to `path` on `@effect/platform`'s `FileSystem` (provide `NodeFileSystem` from

@@ -115,6 +115,11 @@ export interface Service {
   readonly stream: (
     spec: RequestSpec
   ) => Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError>
+  /**
+   * Opens a public URL (a generated output on a CDN or bucket) on the same transport: a plain GET
+   * with no API key, BYOK header or retry; a status >= 400 fails with it. For `Downloads`.
+   */
+  readonly openUrl: (url: string) => Effect.Effect<Transport.OpenResponse, Transport.RawFailure>
   /** Decodes with the endpoint named in a failure. */
   readonly decode: <A>(decode: Decoder<A>, u: unknown, endpoint: string) => Effect.Effect<A, DecodeError>
 }
@@ -320,7 +325,10 @@ Effect.gen(function*() {
   /** One streaming attempt: auth, send, status check within the timeout; the body is left unread. */
   const attemptStream = (wire: Transport.WireRequest, timeoutMs: number) =>
     timeoutFail(
-      getToken === undefined ? transport.open(wire) : Effect.flatMap(withAuth(wire), transport.open),
+      Effect.map(
+        getToken === undefined ? transport.open(wire) : Effect.flatMap(withAuth(wire), transport.open),
+        (response) => response.body
+      ),
       timeoutMs,
       () => new AttemptTimeout({ timeoutMs })
     )
@@ -503,7 +511,10 @@ Effect.gen(function*() {
     Effect.map(spanned(spec, run(spec, attemptStream)), (body) =>
       Stream.mapError(body, (cause) => streamBroken(endpointOf(spec), cause)))
 
-  return { config, send, request, stream, decode } satisfies Service
+  const openUrl = (url: string) =>
+    transport.open({ method: "GET", url, query: noQuery, headers: {}, body: undefined })
+
+  return { config, send, request, stream, openUrl, decode } satisfies Service
 })
 
 /** Builds the core client from configuration and an `HttpClient`. */
