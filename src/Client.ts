@@ -56,7 +56,7 @@ import { Videos } from "./services/Videos.js"
 import * as VisgateConfig from "./services/VisgateConfig.js"
 
 /** Options of the Promise client: those of the Effect layers, plus `fetch`, logging and OpenTelemetry. */
-export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing" | "transformClient"> {
+export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing"> {
   /**
    * One OpenTelemetry span per call (GenAI semantic conventions plus `visgate.*` attributes, a
    * `visgate.retry` event per retry), through the global tracer provider of `@opentelemetry/api`
@@ -308,8 +308,8 @@ export class Client {
     }
     // Tracing here is OpenTelemetry's: one span per call, no HTTP spans under it.
     const tracing = options.tracerProvider !== undefined || options.tracing === true
-    // `transformClient` is Effect-only (an `HttpClient` middleware); a stray one is ignored.
-    const config = VisgateConfig.resolve({ ...options, tracing, transformClient: undefined })
+    // `retrySchedule` and `transformClient` are Effect-only (`VisgateEffectOptions`); stray ones are ignored.
+    const config = VisgateConfig.resolve({ ...options, tracing, retrySchedule: undefined, transformClient: undefined })
     if (Either.isLeft(config)) throw config.left
     const resolved = config.right
     const logLevel = resolveLogLevel(options.logLevel)

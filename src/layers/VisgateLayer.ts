@@ -18,7 +18,7 @@ export type { VisgateServices } from "./VisgateServices.js"
 
 /** All services from explicit options; needs an `HttpClient` (provide one, or use {@link layerFetch}). */
 export const layer = (
-  options: VisgateConfig.VisgateClientOptions = {}
+  options: VisgateConfig.VisgateEffectOptions = {}
 ): Layer.Layer<VisgateServices, AuthenticationError | ValidationError, HttpClient.HttpClient> =>
   fromConfig(VisgateConfig.layer(options))
 
@@ -42,7 +42,7 @@ export const layerConfig = (
  * platform's `FetchHttpClient`, for its HTTP spans and trace propagation.
  */
 export const layerFetch = (
-  options: VisgateConfig.VisgateClientOptions & { readonly fetch?: typeof globalThis.fetch | undefined } = {}
+  options: VisgateConfig.VisgateEffectOptions & { readonly fetch?: typeof globalThis.fetch | undefined } = {}
 ): Layer.Layer<VisgateServices, AuthenticationError | ValidationError> =>
   layer(options).pipe(Layer.provide(httpClientFetch(options.fetch, options.tracing === true)))
 

@@ -60,6 +60,10 @@ export interface VisgateClientOptions {
   readonly maxImageBytes?: number | undefined
   /** Emit a tracing span per call (off by default, so calls carry no tracing cost). */
   readonly tracing?: boolean | undefined
+}
+
+/** Options of the Effect layers: {@link VisgateClientOptions} plus Effect-only ones. */
+export interface VisgateEffectOptions extends VisgateClientOptions {
   /**
    * Your own retry `Schedule` in place of the built-in policy (exponential backoff, `Retry-After`):
    * it gets each failure as input and decides delays and when to stop; only retryable failures
@@ -113,7 +117,7 @@ let warnedBrowserKey = false
  * Resolves options against the environment. Fails with an `AuthenticationError` when there is
  * neither a key nor a proxy, and with a `ValidationError` for an invalid option, before any request.
  */
-export const resolve = (options: VisgateClientOptions = {}): Either.Either<ResolvedConfig, AuthenticationError | ValidationError> => {
+export const resolve = (options: VisgateEffectOptions = {}): Either.Either<ResolvedConfig, AuthenticationError | ValidationError> => {
   const invalid = (field: string, message: string) =>
     Either.left(new ValidationError({ message, errorCode: "INVALID_OPTION", field }))
   const proxyUrl = options.proxyUrl !== undefined && options.proxyUrl.trim() !== ""
@@ -190,7 +194,7 @@ export const resetBrowserWarning = (): void => {
 }
 
 /** A configuration layer from explicit options (environment variables fill what is unset). */
-export const layer = (options: VisgateClientOptions = {}): Layer.Layer<VisgateConfig, AuthenticationError | ValidationError> =>
+export const layer = (options: VisgateEffectOptions = {}): Layer.Layer<VisgateConfig, AuthenticationError | ValidationError> =>
   Layer.effect(VisgateConfig, resolve(options))
 
 /**
@@ -198,9 +202,9 @@ export const layer = (options: VisgateClientOptions = {}): Layer.Layer<VisgateCo
  * layer is built, e.g. `{ apiKey: Config.redacted("MY_VISGATE_KEY"), timeout: Config.number("T") }`.
  */
 export type VisgateConfigOptions = {
-  readonly [K in keyof VisgateClientOptions]?:
-    | VisgateClientOptions[K]
-    | Config.Config<Exclude<VisgateClientOptions[K], undefined>>
+  readonly [K in keyof VisgateEffectOptions]?:
+    | VisgateEffectOptions[K]
+    | Config.Config<Exclude<VisgateEffectOptions[K], undefined>>
 }
 
 /**
@@ -219,7 +223,7 @@ export const layerConfig = (
         const value: unknown = options[key as keyof VisgateConfigOptions]
         explicit[key] = Config.isConfig(value) ? yield* (value as Config.Config<unknown>) : value
       }
-      const given = explicit as VisgateClientOptions
+      const given = explicit as VisgateEffectOptions
       const apiKey = yield* Config.option(Config.redacted("VISGATE_API_KEY"))
       const baseUrl = yield* Config.option(Config.string("VISGATE_BASE_URL"))
       const proxyUrl = yield* Config.option(Config.string("VISGATE_PROXY_URL"))
