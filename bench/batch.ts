@@ -73,26 +73,30 @@ const batch = (concurrency: number) => async (client: Client, prompts: ReadonlyA
   )
 
 const rows: Array<Row> = []
-rows.push(await run("`generateMany` (concurrency 8), client `rateLimit: { requestsPerMinute: 1200 }`", {
-  rateLimit: { requestsPerMinute: RPS * 60 }
-}, batch(8)))
+rows.push(
+  await run("`generateMany` (concurrency 8), client `rateLimit: { requestsPerMinute: 1200 }`", {
+    rateLimit: { requestsPerMinute: RPS * 60 }
+  }, batch(8))
+)
 rows.push(await run("`generateMany` (concurrency 8), no quota given: the 429 gate alone", {}, batch(8)))
 rows.push(await run("naive `Promise.all` of `images.generate`, default options", {}, naive))
-rows.push(await run("naive `Promise.all`, client `rateLimit: { requestsPerMinute: 1200 }`", {
-  rateLimit: { requestsPerMinute: RPS * 60 }
-}, naive))
+rows.push(
+  await run("naive `Promise.all`, client `rateLimit: { requestsPerMinute: 1200 }`", {
+    rateLimit: { requestsPerMinute: RPS * 60 }
+  }, naive)
+)
 
 const pct = (row: Row) => (row.ok / ITEMS) * (IDEAL_S / row.wallS) * 100
-const verdict = (row: Row) =>
-  pct(row) >= 90 && row.failed === 0 && row.billed === ITEMS ? "meets" : "MISSES"
+const verdict = (row: Row) => pct(row) >= 90 && row.failed === 0 && row.billed === ITEMS ? "meets" : "MISSES"
 
 const table = [
-  "| scenario | wall s (ideal " + IDEAL_S + ") | % of limit's throughput | ok | failed | billed | distinct keys | POSTs | 429s | targets |",
+  "| scenario | wall s (ideal " + IDEAL_S +
+  ") | % of limit's throughput | ok | failed | billed | distinct keys | POSTs | 429s | targets |",
   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ...rows.map((r) =>
-    `| ${r.scenario} | ${r.wallS.toFixed(2)} | ${pct(r).toFixed(1)} | ${r.ok} | ${r.failed} | ${r.billed} | ${r.keys} | ${r.requests} | ${r.rejected} | ${
-      verdict(r)
-    } |`
+    `| ${r.scenario} | ${r.wallS.toFixed(2)} | ${
+      pct(r).toFixed(1)
+    } | ${r.ok} | ${r.failed} | ${r.billed} | ${r.keys} | ${r.requests} | ${r.rejected} | ${verdict(r)} |`
   )
 ].join("\n")
 

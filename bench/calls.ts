@@ -134,7 +134,10 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
           Effect.onInterrupt(
             restore(Effect.async<unknown, unknown>((resume) => {
               timer.id = setTimeout(() => controller.abort(), 120_000)
-              cancellable(controller.signal, timer).then((v) => resume(Effect.succeed(v)), (e) => resume(Effect.fail(e)))
+              cancellable(controller.signal, timer).then(
+                (v) => resume(Effect.succeed(v)),
+                (e) => resume(Effect.fail(e))
+              )
             })),
             () => Effect.sync(() => controller.abort())
           )
@@ -145,7 +148,9 @@ export const runCallsBench = async (options: CallsOptions): Promise<ReadonlyArra
 
     // Sanity: both arms really talk to the server and get the expected shape.
     const probe = await client.images.generate(IMAGE_MODEL, IMAGE_PROMPT)
-    if (probe.images.length !== 1 || (await client.health()).status !== "ok") throw new Error("bench server answered unexpectedly")
+    if (probe.images.length !== 1 || (await client.health()).status !== "ok") {
+      throw new Error("bench server answered unexpectedly")
+    }
 
     const arms = [
       { endpoint: "health", arm: "client", client: clientHealth, raw: rawHealth },

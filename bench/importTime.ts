@@ -21,7 +21,10 @@ const median = (xs: ReadonlyArray<number>): number => {
 
 const time = (args: ReadonlyArray<string>): number => {
   const start = performance.now()
-  const r = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } })
+  const r = spawnSync(process.execPath, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, NODE_OPTIONS: "" }
+  })
   const ms = performance.now() - start
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr.toString()}`)
   return ms

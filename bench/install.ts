@@ -28,7 +28,12 @@ const TARGETS = { installMB: 5, importMs: 150, gzipKB: 100 }
 const IMPORT_RUNS = 15
 
 const sh = (cmd: string, argv: ReadonlyArray<string>, cwd: string): string =>
-  execFileSync(cmd, argv, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_loglevel: "error" } })
+  execFileSync(cmd, argv, {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, npm_config_loglevel: "error" }
+  })
 
 const tree = (dir: string): { bytes: number; files: number } => {
   let bytes = 0
@@ -96,7 +101,10 @@ const cpuBench = (code: string, runs: number) => {
 
 /** User + system CPU ms of a command, by bash's `time`. */
 const cpuOf = (cmd: string, argv: ReadonlyArray<string>, cwd: string) => {
-  const r = spawnSync("bash", ["-c", `TIMEFORMAT='%U %S'; time "$@" >/dev/null`, "bash", cmd, ...argv], { cwd, encoding: "utf8" })
+  const r = spawnSync("bash", ["-c", `TIMEFORMAT='%U %S'; time "$@" >/dev/null`, "bash", cmd, ...argv], {
+    cwd,
+    encoding: "utf8"
+  })
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`)
   const [user, sys] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number)
   return (user! + sys!) * 1000
@@ -105,7 +113,9 @@ const cpuOf = (cmd: string, argv: ReadonlyArray<string>, cwd: string) => {
 let tarball = args.find((a) => a.startsWith("--tarball="))?.slice("--tarball=".length)
 if (tarball === undefined) {
   console.error("install: npm pack (builds) ...")
-  const [packed] = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", work], root)) as Array<{ filename: string }>
+  const [packed] = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", work], root)) as Array<
+    { filename: string }
+  >
   tarball = join(work, packed!.filename)
 }
 
@@ -144,38 +154,60 @@ const pkg = (dir: string, file: string) => join(dir, "node_modules/@visgate_ai/c
 const imp = (file: string) => `await import(${JSON.stringify(pathToFileURL(file).href)})`
 const req = (file: string) => `require(${JSON.stringify(file)})`
 const imports = [
-  ["`@visgate_ai/client` (import)", runImportBench(pkg(promiseOnly.dir, "dist/index.js"), IMPORT_RUNS), cpuBench(imp(pkg(promiseOnly.dir, "dist/index.js")), IMPORT_RUNS)],
-  ["`@visgate_ai/client` (require)", requireBench(pkg(promiseOnly.dir, "dist/cjs/index.js"), IMPORT_RUNS), cpuBench(req(pkg(promiseOnly.dir, "dist/cjs/index.js")), IMPORT_RUNS)],
-  ["`@visgate_ai/client/effect`", runImportBench(pkg(withEffect.dir, "dist/effect.js"), IMPORT_RUNS), cpuBench(imp(pkg(withEffect.dir, "dist/effect.js")), IMPORT_RUNS)],
-  ["`@visgate_ai/client/testing`", runImportBench(pkg(withEffect.dir, "dist/testing.js"), IMPORT_RUNS), cpuBench(imp(pkg(withEffect.dir, "dist/testing.js")), IMPORT_RUNS)]
+  [
+    "`@visgate_ai/client` (import)",
+    runImportBench(pkg(promiseOnly.dir, "dist/index.js"), IMPORT_RUNS),
+    cpuBench(imp(pkg(promiseOnly.dir, "dist/index.js")), IMPORT_RUNS)
+  ],
+  [
+    "`@visgate_ai/client` (require)",
+    requireBench(pkg(promiseOnly.dir, "dist/cjs/index.js"), IMPORT_RUNS),
+    cpuBench(req(pkg(promiseOnly.dir, "dist/cjs/index.js")), IMPORT_RUNS)
+  ],
+  [
+    "`@visgate_ai/client/effect`",
+    runImportBench(pkg(withEffect.dir, "dist/effect.js"), IMPORT_RUNS),
+    cpuBench(imp(pkg(withEffect.dir, "dist/effect.js")), IMPORT_RUNS)
+  ],
+  [
+    "`@visgate_ai/client/testing`",
+    runImportBench(pkg(withEffect.dir, "dist/testing.js"), IMPORT_RUNS),
+    cpuBench(imp(pkg(withEffect.dir, "dist/testing.js")), IMPORT_RUNS)
+  ]
 ] as const
 
 console.error("type-check: 5 runs ...")
-writeFileSync(join(promiseOnly.dir, "main.ts"), [
-  `import { Client, RateLimitError, VisgateError } from "@visgate_ai/client"`,
-  `const client = new Client({ apiKey: "vg-..." })`,
-  `try {`,
-  `  const result = await client.generate("a sunset over Istanbul")`,
-  `  console.log(result.imageUrl, result.cost, result.provider)`,
-  `} catch (e) {`,
-  `  if (e instanceof RateLimitError) console.log(e.retryAfter)`,
-  `  else if (e instanceof VisgateError) console.log(e.errorCode)`,
-  `}`,
-  `await client.close()`
-].join("\n"))
-writeFileSync(join(promiseOnly.dir, "tsconfig.json"), JSON.stringify({
-  compilerOptions: {
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    strict: true,
-    noEmit: true,
-    skipLibCheck: false,
-    lib: ["ES2022", "DOM"],
-    types: []
-  },
-  include: ["main.ts"]
-}))
+writeFileSync(
+  join(promiseOnly.dir, "main.ts"),
+  [
+    `import { Client, RateLimitError, VisgateError } from "@visgate_ai/client"`,
+    `const client = new Client({ apiKey: "vg-..." })`,
+    `try {`,
+    `  const result = await client.generate("a sunset over Istanbul")`,
+    `  console.log(result.imageUrl, result.cost, result.provider)`,
+    `} catch (e) {`,
+    `  if (e instanceof RateLimitError) console.log(e.retryAfter)`,
+    `  else if (e instanceof VisgateError) console.log(e.errorCode)`,
+    `}`,
+    `await client.close()`
+  ].join("\n")
+)
+writeFileSync(
+  join(promiseOnly.dir, "tsconfig.json"),
+  JSON.stringify({
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      lib: ["ES2022", "DOM"],
+      types: []
+    },
+    include: ["main.ts"]
+  })
+)
 const tsc = join(root, "node_modules/.bin/tsc")
 const tscRuns: Array<number> = []
 for (let i = 0; i < 5; i++) {
@@ -186,7 +218,10 @@ for (let i = 0; i < 5; i++) {
 }
 const baseRuns: Array<number> = []
 writeFileSync(join(promiseOnly.dir, "empty.ts"), "export const x = 1\n")
-writeFileSync(join(promiseOnly.dir, "tsconfig.empty.json"), readFileSync(join(promiseOnly.dir, "tsconfig.json"), "utf8").replace("main.ts", "empty.ts"))
+writeFileSync(
+  join(promiseOnly.dir, "tsconfig.empty.json"),
+  readFileSync(join(promiseOnly.dir, "tsconfig.json"), "utf8").replace("main.ts", "empty.ts")
+)
 for (let i = 0; i < 5; i++) {
   const start = performance.now()
   spawnSync(tsc, ["-p", "tsconfig.empty.json"], { cwd: promiseOnly.dir })
@@ -195,22 +230,26 @@ for (let i = 0; i < 5; i++) {
 const tscCpu = median([0, 1, 2].map(() => cpuOf(tsc, ["-p", "tsconfig.json"], promiseOnly.dir)))
 const baseCpu = median([0, 1, 2].map(() => cpuOf(tsc, ["-p", "tsconfig.empty.json"], promiseOnly.dir)))
 const listed = sh(tsc, ["-p", "tsconfig.json", "--listFiles"], promiseOnly.dir).split("\n")
-const declarationFiles = listed.filter((l) => l.includes("/node_modules/@visgate_ai/") || (l.includes("/node_modules/") && !l.includes("/typescript/lib/"))).length
+const declarationFiles =
+  listed.filter((l) =>
+    l.includes("/node_modules/@visgate_ai/") || (l.includes("/node_modules/") && !l.includes("/typescript/lib/"))
+  ).length
 
 console.error("bundle: esbuild ...")
 const full = (await runBundleBench()).find((b) => b.name === "full")!
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(2)
-const row = (i: Install) =>
-  `| ${i.label} | ${mb(i.bytes)} MB | ${i.files} | ${i.packages} | ${i.installScripts} |`
+const row = (i: Install) => `| ${i.label} | ${mb(i.bytes)} MB | ${i.files} | ${i.packages} | ${i.installScripts} |`
 const promiseImport = imports[0][2]
 const section = [
   "## Package: install, import, type-check",
   "",
-  `\`node --import tsx bench/install.ts\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ` +
-    `${new Date().toISOString().slice(0, 10)} (load average ${loadAtStart.toFixed(1)} at the start: other work shares ` +
-    "the machine, so times are upper bounds): the packed tarball installed into fresh apps with npm (files and bytes under " +
-    "`node_modules`, packages and install scripts from the lockfile).",
+  `\`node --import tsx bench/install.ts\` on ${os.cpus().length} × ${
+    os.cpus()[0]?.model ?? "cpu"
+  }, Node ${process.version}, ` +
+  `${new Date().toISOString().slice(0, 10)} (load average ${loadAtStart.toFixed(1)} at the start: other work shares ` +
+  "the machine, so times are upper bounds): the packed tarball installed into fresh apps with npm (files and bytes under " +
+  "`node_modules`, packages and install scripts from the lockfile).",
   "",
   "| install | size | files | packages | install scripts |",
   "| --- | --- | --- | --- | --- |",
@@ -218,22 +257,28 @@ const section = [
   row(withEffect),
   "",
   `Cold import above \`node -e 0\` (median of ${IMPORT_RUNS} spawns each; CPU is the process's user + system time, ` +
-    "which other work on the machine barely moves):",
+  "which other work on the machine barely moves):",
   "",
   "| entry | wall ms above `node -e 0` | CPU ms above `node -e 0` |",
   "| --- | --- | --- |",
   ...imports.map(([name, r, cpu]) => `| ${name} | ${r.aboveBaselineMs.toFixed(0)} | ${cpu.toFixed(0)} |`),
   "",
   `Type-check of a 10-line Promise file (strict, \`skipLibCheck: false\`, NodeNext, no effect installed): ` +
-    `${median(tscRuns).toFixed(0)} ms wall, ${tscCpu.toFixed(0)} ms CPU (a 1-line file without the import: ` +
-    `${median(baseRuns).toFixed(0)} ms wall, ${baseCpu.toFixed(0)} ms CPU), ` +
-    `${declarationFiles} declaration file(s) read from \`node_modules\` (TypeScript's own lib files aside).`,
+  `${median(tscRuns).toFixed(0)} ms wall, ${tscCpu.toFixed(0)} ms CPU (a 1-line file without the import: ` +
+  `${median(baseRuns).toFixed(0)} ms wall, ${baseCpu.toFixed(0)} ms CPU), ` +
+  `${declarationFiles} declaration file(s) read from \`node_modules\` (TypeScript's own lib files aside).`,
   "",
   `Browser bundle (every resource, minified, gzip -9): ${(full.gzipBytes / 1024).toFixed(1)} KB.`,
   "",
-  `Targets: Promise-only install <= ${TARGETS.installMB} MB (${mb(promiseOnly.bytes)} MB: ${promiseOnly.bytes <= TARGETS.installMB * 1024 * 1024 ? "meets" : "MISSES"}), ` +
-    `Promise entry import <= ${TARGETS.importMs} ms above \`node -e 0\` (${promiseImport.toFixed(0)} ms CPU: ${promiseImport <= TARGETS.importMs ? "meets" : "MISSES"}), ` +
-    `bundle <= ${TARGETS.gzipKB} KB gzip (${(full.gzipBytes / 1024).toFixed(1)} KB: ${full.gzipBytes / 1024 <= TARGETS.gzipKB ? "meets" : "MISSES"}).`,
+  `Targets: Promise-only install <= ${TARGETS.installMB} MB (${mb(promiseOnly.bytes)} MB: ${
+    promiseOnly.bytes <= TARGETS.installMB * 1024 * 1024 ? "meets" : "MISSES"
+  }), ` +
+  `Promise entry import <= ${TARGETS.importMs} ms above \`node -e 0\` (${promiseImport.toFixed(0)} ms CPU: ${
+    promiseImport <= TARGETS.importMs ? "meets" : "MISSES"
+  }), ` +
+  `bundle <= ${TARGETS.gzipKB} KB gzip (${(full.gzipBytes / 1024).toFixed(1)} KB: ${
+    full.gzipBytes / 1024 <= TARGETS.gzipKB ? "meets" : "MISSES"
+  }).`,
   ""
 ].join("\n")
 

@@ -54,12 +54,18 @@ const fakeServer = (answer: (url: string, at: number) => Effect.Effect<Response>
 const simulate = <E>(observe: Effect.Effect<unknown, E>, horizon: Duration.DurationInput = "30 minutes") =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(Effect.zipRight(Effect.suspend(() => observe), Clock.currentTimeMillis))
-    yield* TestClock.adjust(horizon);
+    yield* TestClock.adjust(horizon)
     return yield* Fiber.join(fiber)
   }).pipe(Effect.provide(TestContext.TestContext))
 
 /** A generation request completing at `doneMs`, polled with `schedule` (default when undefined). */
-const requestRow = (scenario: string, strategy: string, doneMs: number, schedule?: Schedule.Schedule<unknown, unknown>, hintS?: number) =>
+const requestRow = (
+  scenario: string,
+  strategy: string,
+  doneMs: number,
+  schedule?: Schedule.Schedule<unknown, unknown>,
+  hintS?: number
+) =>
   Effect.gen(function*() {
     const server = fakeServer((_url, at) =>
       Effect.succeed(json({
@@ -69,9 +75,18 @@ const requestRow = (scenario: string, strategy: string, doneMs: number, schedule
       }))
     )
     const observedAt = yield* simulate(
-      Effect.flatMap(Requests, (r) => r.wait("r", schedule !== undefined ? { schedule } : {})).pipe(Effect.provide(server.layer))
+      Effect.flatMap(Requests, (r) => r.wait("r", schedule !== undefined ? { schedule } : {})).pipe(
+        Effect.provide(server.layer)
+      )
     )
-    return { scenario, strategy, completesAtS: doneMs / 1000, requests: server.count(), observedLateMs: observedAt - doneMs, intervalMs: server.lastGap() } satisfies Row
+    return {
+      scenario,
+      strategy,
+      completesAtS: doneMs / 1000,
+      requests: server.count(),
+      observedLateMs: observedAt - doneMs,
+      intervalMs: server.lastGap()
+    } satisfies Row
   })
 
 const statusEvent = (status: string) =>
@@ -87,24 +102,28 @@ const deploymentRow = (scenario: string, readyMs: number, mode: "sse" | "poll", 
     let count = () => 0
     let lastGap = (): number | undefined => undefined
     const observedAt = yield* simulate(Effect.gen(function*() {
-    const runtime = yield* Effect.runtime<never>()
-    const pushedAt = serverTickMs === 0 ? readyMs : Math.ceil(readyMs / serverTickMs) * serverTickMs
-    const server = fakeServer((url, at) => {
-      if (url.endsWith("/stream")) {
-        if (mode === "poll") return Effect.succeed(new Response("{\"detail\":\"Method Not Allowed\"}", { status: 405 }))
-        const events = Stream.make(statusEvent("creating_endpoint")).pipe(
-          Stream.concat(Stream.fromEffect(Effect.as(Effect.sleep(pushedAt - at), statusEvent("ready")))),
-          Stream.encodeText
-        )
-        return Effect.succeed(new Response(Stream.toReadableStreamRuntime(events, runtime), {
-          headers: { "content-type": "text/event-stream" }
-        }))
-      }
-      return Effect.succeed(json({ deployment_id: "d", status: at >= readyMs ? "ready" : "creating_endpoint" }))
-    })
-    count = server.count
-    lastGap = server.lastGap
-    return yield* Effect.flatMap(DeploymentWatch, (w) => w.waitUntilReady("d")).pipe(Effect.provide(server.layer))
+      const runtime = yield* Effect.runtime<never>()
+      const pushedAt = serverTickMs === 0 ? readyMs : Math.ceil(readyMs / serverTickMs) * serverTickMs
+      const server = fakeServer((url, at) => {
+        if (url.endsWith("/stream")) {
+          if (mode === "poll") {
+            return Effect.succeed(new Response("{\"detail\":\"Method Not Allowed\"}", { status: 405 }))
+          }
+          const events = Stream.make(statusEvent("creating_endpoint")).pipe(
+            Stream.concat(Stream.fromEffect(Effect.as(Effect.sleep(pushedAt - at), statusEvent("ready")))),
+            Stream.encodeText
+          )
+          return Effect.succeed(
+            new Response(Stream.toReadableStreamRuntime(events, runtime), {
+              headers: { "content-type": "text/event-stream" }
+            })
+          )
+        }
+        return Effect.succeed(json({ deployment_id: "d", status: at >= readyMs ? "ready" : "creating_endpoint" }))
+      })
+      count = server.count
+      lastGap = server.lastGap
+      return yield* Effect.flatMap(DeploymentWatch, (w) => w.waitUntilReady("d")).pipe(Effect.provide(server.layer))
     }))
     return {
       scenario,
@@ -124,7 +143,7 @@ const main = Effect.gen(function*() {
   const rows: Array<Row> = []
   for (const doneMs of [4_000, 47_300, 180_000]) {
     const label = `request done at ${doneMs / 1000} s`
-    rows.push(yield* requestRow(label, "default (1 s x1.5 -> 10 s cap)", doneMs));
+    rows.push(yield* requestRow(label, "default (1 s x1.5 -> 10 s cap)", doneMs))
     rows.push(yield* requestRow(label, "fixed 2 s (Python SDK)", doneMs, Schedule.spaced("2 seconds")))
     rows.push(yield* requestRow(label, "fixed 3 s (README loop)", doneMs, Schedule.spaced("3 seconds")))
     rows.push(yield* requestRow(label, "default + server hint 5 s", doneMs, undefined, 5))

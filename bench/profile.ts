@@ -16,9 +16,11 @@ const concurrency = Number(concArg)
 const child = fork(fileURLToPath(new URL("./server.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"] })
 const port = await new Promise<number>((resolve) => child.once("message", (m) => resolve((m as { port: number }).port)))
 const baseUrl = `http://127.0.0.1:${port}/api/v1`
-const { Client } = (await import(process.env.DEV ? pathToFileURL(fileURLToPath(new URL("../.tmp/dev.mjs", import.meta.url))).href : pathToFileURL(fileURLToPath(new URL("../dist/index.js", import.meta.url))).href)) as typeof import(
-  "../src/index.js"
-)
+const { Client } = (await import(
+  process.env.DEV
+    ? pathToFileURL(fileURLToPath(new URL("../.tmp/dev.mjs", import.meta.url))).href
+    : pathToFileURL(fileURLToPath(new URL("../dist/index.js", import.meta.url))).href
+)) as typeof import("../src/index.js")
 const client = new Client({ apiKey: "vg-bench", baseUrl })
 const headers = { accept: "application/json", authorization: "Bearer vg-bench" }
 const call = raw

@@ -53,7 +53,9 @@ let imported: ImportResult | undefined
 let importedBundle: ImportResult | undefined
 
 if (wants("calls")) {
-  console.error(`calls: ${CALLS} per run, concurrency ${CONCURRENCY}, ${ROUNDS} interleaved round(s), warm-up ${WARMUP} ...`)
+  console.error(
+    `calls: ${CALLS} per run, concurrency ${CONCURRENCY}, ${ROUNDS} interleaved round(s), warm-up ${WARMUP} ...`
+  )
   calls = await runCallsBench({
     clientModule: pathToFileURL(distEntry).href,
     calls: CALLS,
@@ -78,7 +80,16 @@ if (calls !== undefined) {
   sections.push(
     "Call overhead (ms per call, median of " + ROUNDS + " interleaved runs of " + CALLS + " calls):\n\n" +
       table(
-        ["call", "mode", "client ms/call", "raw fetch ms/call", "client / raw", "target", "", "CPU µs/call client / raw"],
+        [
+          "call",
+          "mode",
+          "client ms/call",
+          "raw fetch ms/call",
+          "client / raw",
+          "target",
+          "",
+          "CPU µs/call client / raw"
+        ],
         calls.filter((c) => c.arm === "client").map((c) => {
           const target = c.mode === "sequential" ? TARGETS.sequential : TARGETS.concurrent
           return [
@@ -147,7 +158,9 @@ if (imported !== undefined) {
         [
           row("`dist/index.js`, the Promise entry as published (one ESM bundle, effect inlined)", imported, true),
           ...(importedBundle !== undefined
-            ? [row("`dist/effect.js`, the Effect entry (modules on the shared `effect` install)", importedBundle, false)]
+            ? [
+              row("`dist/effect.js`, the Effect entry (modules on the shared `effect` install)", importedBundle, false)
+            ]
             : [])
         ]
       )
@@ -165,7 +178,9 @@ if (write && calls !== undefined && bundles !== undefined && imported !== undefi
     "",
     "Written by `npm run bench` (`npm run build && node --import tsx bench/run.ts`); rerun it to refresh this section.",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${os.cpus().length} shared cores (${cpu}), ${os.platform()}.`,
+    `Measured ${
+      new Date().toISOString().slice(0, 10)
+    } on Node ${process.version}, ${os.cpus().length} shared cores (${cpu}), ${os.platform()}.`,
     "",
     report,
     "",

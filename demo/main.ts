@@ -52,7 +52,11 @@ const main = async (): Promise<void> => {
     // 1. An image.
     console.log(`1. client.images.generate("${IMAGE_MODEL}", "${IMAGE_PROMPT}")`)
     const first = await client.images.generate(IMAGE_MODEL, IMAGE_PROMPT, { width: 1024, height: 768 })
-    console.log(`   id ${first.id}, status ${first.status}, provider ${first.provider}, reported latency ${first.latencyMs ?? "?"} ms`)
+    console.log(
+      `   id ${first.id}, status ${first.status}, provider ${first.provider}, reported latency ${
+        first.latencyMs ?? "?"
+      } ms`
+    )
     console.log(`   cost ${usd(first.cost)} (margin ${first.marginPercent ?? 0} %), cache hit: ${first.cacheHit}`)
     const imageUrl = first.images[0]
     if (imageUrl === undefined) throw new Error("the API returned no image URL")
@@ -73,7 +77,9 @@ const main = async (): Promise<void> => {
     const second = await client.images.generate(IMAGE_MODEL, IMAGE_PROMPT, { width: 1024, height: 768 })
     const sameImage = second.images[0] === imageUrl
     console.log(
-      `   cache hit: ${second.cacheHit} (${second.cacheSource ?? "no source"}), reported latency ${second.latencyMs ?? "?"} ms, ` +
+      `   cache hit: ${second.cacheHit} (${second.cacheSource ?? "no source"}), reported latency ${
+        second.latencyMs ?? "?"
+      } ms, ` +
         `same image URL: ${sameImage}`
     )
     console.log(
@@ -104,7 +110,9 @@ const main = async (): Promise<void> => {
             status.status !== "failed"
           ? `, ~${progress.estimatedRemainingSeconds} s left`
           : ""
-        console.log(`   [${seconds(Date.now() - t0).padStart(6)}] ${status.status}${eta} (status request #${progress.polls})`)
+        console.log(
+          `   [${seconds(Date.now() - t0).padStart(6)}] ${status.status}${eta} (status request #${progress.polls})`
+        )
         if (status.status === "completed") {
           console.log(`   video ${status.outputUrl ?? "(no URL)"}`)
           console.log("   (the fake's video URL serves a placeholder MP4 header, not a playable video)")

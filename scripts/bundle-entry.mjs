@@ -17,10 +17,10 @@
  * No source maps are shipped: `src/` is not in the package, and the code is readable as it is.
  */
 import * as esbuild from "esbuild"
-import ts from "typescript"
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
+import ts from "typescript"
 import { buildProgram, writePromiseTypes } from "./promise-types.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -64,8 +64,13 @@ await esbuild.build({
 })
 const png = join(dist, "testing/fake/png.js")
 const pngSource = readFileSync(png, "utf8")
-if (!pngSource.includes(`from "fast-png"`)) throw new Error("bundle-entry: dist/testing/fake/png.js no longer imports fast-png")
-writeFileSync(png, pngSource.replace(`from "fast-png"`, `from "${relative(dirname(png), join(dist, "vendor/fast-png.js"))}"`))
+if (!pngSource.includes(`from "fast-png"`)) {
+  throw new Error("bundle-entry: dist/testing/fake/png.js no longer imports fast-png")
+}
+writeFileSync(
+  png,
+  pngSource.replace(`from "fast-png"`, `from "${relative(dirname(png), join(dist, "vendor/fast-png.js"))}"`)
+)
 
 /** The Promise entry, bundled: `format` esm to `dist/index.js`, cjs to `dist/cjs/index.js`. */
 const promiseEntry = (format, outfile) =>
@@ -95,7 +100,11 @@ for (const file of walk(dist)) {
   mkdirSync(dirname(target), { recursive: true })
   if (file.endsWith(".d.ts")) copyFileSync(file, target)
   else if (file.endsWith(".js")) {
-    const { code } = await esbuild.transform(readFileSync(file, "utf8"), { format: "cjs", target: "es2022", loader: "js" })
+    const { code } = await esbuild.transform(readFileSync(file, "utf8"), {
+      format: "cjs",
+      target: "es2022",
+      loader: "js"
+    })
     writeFileSync(target, code)
   }
 }

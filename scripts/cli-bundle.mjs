@@ -20,7 +20,10 @@ export const bundleCli = (outfile) =>
     platform: "node",
     target: "node18",
     // Some bundled CommonJS dependencies `require` Node built-ins.
-    banner: { js: "import { createRequire as __visgateRequire } from 'node:module'; const require = __visgateRequire(import.meta.url);" },
+    banner: {
+      js:
+        "import { createRequire as __visgateRequire } from 'node:module'; const require = __visgateRequire(import.meta.url);"
+    },
     minify: true,
     legalComments: "none",
     tsconfig: "tsconfig.build.json",

@@ -11,7 +11,12 @@ const lock = read(`${dir}/package-lock.json`)
 const sorted = (deps = {}) => JSON.stringify(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)))
 const pkg = read(`${dir}/package.json`)
 const stale = []
-for (const [name, manifest] of [["@visgate_ai/client", "package.json"], ["@visgate_ai/server-proxy", "server-proxy/package.json"]]) {
+for (
+  const [name, manifest] of [["@visgate_ai/client", "package.json"], [
+    "@visgate_ai/server-proxy",
+    "server-proxy/package.json"
+  ]]
+) {
   const entry = lock.packages?.[`node_modules/${name}`]
   if (entry === undefined) continue
   const actual = read(manifest)

@@ -10,10 +10,10 @@
  * (other than the few stand-ins below) fails the build, as does any error when the result is
  * type-checked alone (`skipLibCheck: false`, no packages).
  */
-import ts from "typescript"
 import { writeFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
 import { join, sep } from "node:path"
+import { fileURLToPath } from "node:url"
+import ts from "typescript"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const srcDir = join(root, "src") + sep
@@ -78,10 +78,16 @@ export const writePromiseTypes = (program, out) => {
     for (const t of tags) lines.push(`@${t.name} ${ts.displayPartsToString(t.text ?? []).trim()}`.trimEnd())
     if (lines.length === 0) return ""
     if (lines.length === 1 && !lines[0].includes("*/")) return `${indent}/** ${lines[0]} */\n`
-    return `${indent}/**\n${lines.map((l) => `${indent} * ${l.replaceAll("*/", "*\\/")}`.trimEnd()).join("\n")}\n${indent} */\n`
+    return `${indent}/**\n${
+      lines.map((l) => `${indent} * ${l.replaceAll("*/", "*\\/")}`.trimEnd()).join("\n")
+    }\n${indent} */\n`
   }
 
-  const WELL_KNOWN = { asyncIterator: "Symbol.asyncIterator", iterator: "Symbol.iterator", asyncDispose: "Symbol.asyncDispose" }
+  const WELL_KNOWN = {
+    asyncIterator: "Symbol.asyncIterator",
+    iterator: "Symbol.iterator",
+    asyncDispose: "Symbol.asyncDispose"
+  }
   /** A property's name as written in a declaration, or undefined to leave it out (private, symbol-keyed). */
   const propName = (prop) => {
     const n = prop.escapedName
@@ -102,13 +108,15 @@ export const writePromiseTypes = (program, out) => {
 
   const typeParams = (params) =>
     params !== undefined && params.length > 0
-      ? `<${params.map((p) => {
-        const c = checker.getBaseConstraintOfType(p)
-        const decl = declsOf(p.symbol)[0]
-        const constraint = decl?.constraint !== undefined && c !== undefined ? ` extends ${print(c)}` : ""
-        const dflt = decl?.default !== undefined ? ` = ${print(checker.getTypeFromTypeNode(decl.default))}` : ""
-        return `${p.symbol.name}${constraint}${dflt}`
-      }).join(", ")}>`
+      ? `<${
+        params.map((p) => {
+          const c = checker.getBaseConstraintOfType(p)
+          const decl = declsOf(p.symbol)[0]
+          const constraint = decl?.constraint !== undefined && c !== undefined ? ` extends ${print(c)}` : ""
+          const dflt = decl?.default !== undefined ? ` = ${print(checker.getTypeFromTypeNode(decl.default))}` : ""
+          return `${p.symbol.name}${constraint}${dflt}`
+        }).join(", ")
+      }>`
       : ""
 
   const signature = (sig, arrow) => {
@@ -140,12 +148,16 @@ export const writePromiseTypes = (program, out) => {
         continue
       }
       const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0
-      lines.push(`${d}${indent}${isReadonly(prop) ? "readonly " : ""}${name}${optional ? "?" : ""}: ${print(propType, optional)}`)
+      lines.push(
+        `${d}${indent}${isReadonly(prop) ? "readonly " : ""}${name}${optional ? "?" : ""}: ${print(propType, optional)}`
+      )
     }
     for (const info of checker.getIndexInfosOfType(type)) {
       lines.push(`${indent}${info.isReadonly ? "readonly " : ""}[key: ${print(info.keyType)}]: ${print(info.type)}`)
     }
-    for (const sig of checker.getSignaturesOfType(type, ts.SignatureKind.Call)) lines.push(`${indent}${signature(sig, false)}`)
+    for (const sig of checker.getSignaturesOfType(type, ts.SignatureKind.Call)) {
+      lines.push(`${indent}${signature(sig, false)}`)
+    }
     return lines
   }
 
@@ -189,14 +201,25 @@ export const writePromiseTypes = (program, out) => {
           continue
         }
         const s = print(t)
-        printed.push(/=>/.test(s) && !s.startsWith("{") && !s.startsWith("(") ? `(${s})` : (/=>/.test(s) && s.startsWith("(") ? `(${s})` : s))
+        printed.push(
+          /=>/.test(s) && !s.startsWith("{") && !s.startsWith("(")
+            ? `(${s})`
+            : (/=>/.test(s) && s.startsWith("(") ? `(${s})` : s)
+        )
       }
       return printed.join(" | ")
     }
-    if (f & ts.TypeFlags.Intersection) return type.types.map((t) => { const s = print(t); return /=>|\|/.test(s) && !s.startsWith("{") ? `(${s})` : s }).join(" & ")
-    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.String | ts.TypeFlags.Number | ts.TypeFlags.Boolean |
-      ts.TypeFlags.BigInt | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never |
-      ts.TypeFlags.ESSymbol | ts.TypeFlags.NonPrimitive | ts.TypeFlags.Literal)) {
+    if (f & ts.TypeFlags.Intersection) {
+      return type.types.map((t) => {
+        const s = print(t)
+        return /=>|\|/.test(s) && !s.startsWith("{") ? `(${s})` : s
+      }).join(" & ")
+    }
+    if (
+      f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.String | ts.TypeFlags.Number | ts.TypeFlags.Boolean |
+        ts.TypeFlags.BigInt | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never |
+        ts.TypeFlags.ESSymbol | ts.TypeFlags.NonPrimitive | ts.TypeFlags.Literal)
+    ) {
       return checker.typeToString(type)
     }
     if (f & ts.TypeFlags.TypeParameter) return type.symbol.name
@@ -214,9 +237,12 @@ export const writePromiseTypes = (program, out) => {
       return `${ro}[${checker.getTypeArguments(type).map((t) => print(t)).join(", ")}]`
     }
     const sym = type.symbol
-    const named = sym !== undefined && !sym.name.startsWith("__") && (sym.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class))
+    const named = sym !== undefined && !sym.name.startsWith("__") &&
+      (sym.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class))
     if (named) {
-      const args = type.objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(type).map((t) => print(t)) : []
+      const args = type.objectFlags & ts.ObjectFlags.Reference
+        ? checker.getTypeArguments(type).map((t) => print(t))
+        : []
       const withArgs = (name) => (args.length > 0 ? `${name}<${args.join(", ")}>` : name)
       if (ours(sym)) return withArgs(want(sym))
       // `Uint8Array<ArrayBufferLike>` is `Uint8Array` before TypeScript 5.7 too.
@@ -263,13 +289,19 @@ export const writePromiseTypes = (program, out) => {
       const ctors = checker.getSignaturesOfType(statics, ts.SignatureKind.Construct)
       const ctorLines = ctors.map((s) => `  constructor${signature(s, false).replace(/:\s[^:]*$/, "")}`)
       let ext = ""
-      let filter = (p) => declsOf(p).some((decl) => declsOf(sym).some((own) => own.getSourceFile() === decl.getSourceFile() && decl.pos >= own.pos && decl.end <= own.end))
+      let filter = (p) =>
+        declsOf(p).some((decl) =>
+          declsOf(sym).some((own) =>
+            own.getSourceFile() === decl.getSourceFile() && decl.pos >= own.pos && decl.end <= own.end
+          )
+        )
       if (baseSym !== undefined && ours(baseSym)) ext = ` extends ${want(baseSym)}`
       else if (isErrorLike) {
         ext = " extends Error"
         const fields = new Set(["_tag"])
         // Schema.TaggedError: its fields (declared in src) and `_tag`; Effect's methods stay out.
-        filter = (p) => fields.has(p.name) || (declsOf(p).every(isOurs) && !["name", "message", "stack", "cause"].includes(p.name))
+        filter = (p) =>
+          fields.has(p.name) || (declsOf(p).every(isOurs) && !["name", "message", "stack", "cause"].includes(p.name))
       }
       const body = [...ctorLines, ...members(instance, "  ", filter)]
       return `${d}${ex}declare class ${name}${ext} {\n${body.join("\n")}\n}`
@@ -304,13 +336,15 @@ export const writePromiseTypes = (program, out) => {
   const header = [
     "// Types of the Promise entry of @visgate_ai/client: self-contained (no effect needed).",
     "// Generated by scripts/promise-types.mjs from src/index.ts.",
-    '/// <reference lib="esnext.disposable" />',
+    "/// <reference lib=\"esnext.disposable\" />",
     ""
   ].join("\n")
   const text = `${header}\n${order.map((n) => emitted.get(n)).join("\n\n")}\n\nexport {}\n`
 
   if (problems.length > 0) {
-    throw new Error(`promise-types: the Promise entry's types cannot stand alone:\n  ${[...new Set(problems)].join("\n  ")}`)
+    throw new Error(
+      `promise-types: the Promise entry's types cannot stand alone:\n  ${[...new Set(problems)].join("\n  ")}`
+    )
   }
 
   /** Type-checks the generated file alone: strict, skipLibCheck false, no packages, no @types. */
@@ -331,7 +365,9 @@ export const writePromiseTypes = (program, out) => {
     })
     return ts.getPreEmitDiagnostics(p).map((d) => {
       const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined
-      return `${pos ? `${d.file.fileName}:${pos.line + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+      return `${pos ? `${d.file.fileName}:${pos.line + 1}: ` : ""}${
+        ts.flattenDiagnosticMessageText(d.messageText, "\n")
+      }`
     })
   }
 

@@ -23,28 +23,26 @@ import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
-import { makeApiKeys, makeAuth, type ApiKeysResource, type AuthResource } from "./client/Account.js"
+import { type ApiKeysResource, type AuthResource, makeApiKeys, makeAuth } from "./client/Account.js"
 import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
 import { type DownloadFunction, makeDownload } from "./client/Downloads.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
 import { type JobsResource, makeJobs } from "./client/Jobs.js"
+import { type ClientLogger, type ClientLogLevel, loggingLayer, resolveLogLevel } from "./client/logging.js"
 import { makeModels, type ModelsResource } from "./client/Models.js"
 import { type RequestOptions, toEffectWaitOptions, withoutSignal } from "./client/options.js"
+import { fromGlobal, fromProvider, type OtelTracerProvider } from "./client/otel.js"
 import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
-import { fromGlobal, fromProvider, type OtelTracerProvider } from "./client/otel.js"
-import { type ClientLogger, type ClientLogLevel, loggingLayer, resolveLogLevel } from "./client/logging.js"
 import * as FetchTransport from "./internal/fetchTransport.js"
 import { toPlain } from "./internal/plain.js"
 import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
 import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
-import { Generate, type GenerateOptions } from "./services/Generate.js"
-import { Health } from "./services/Health.js"
 import {
   type CallOptions,
   currentCallOptions,
@@ -52,6 +50,8 @@ import {
   validate as validateCallOptions,
   withCallOptions
 } from "./services/CallOptions.js"
+import { Generate, type GenerateOptions } from "./services/Generate.js"
+import { Health } from "./services/Health.js"
 import { Images } from "./services/Images.js"
 import { Videos } from "./services/Videos.js"
 import * as VisgateConfig from "./services/VisgateConfig.js"
@@ -130,7 +130,10 @@ const makeRuntime = (
     return t === undefined ? effect : Effect.withTracer(Effect.withTracerEnabled(effect, true), t)
   }
 
-  const run = async <A, E>(effect: Effect.Effect<A, E, VisgateServices>, signal: AbortSignal | undefined): Promise<A> => {
+  const run = async <A, E>(
+    effect: Effect.Effect<A, E, VisgateServices>,
+    signal: AbortSignal | undefined
+  ): Promise<A> => {
     if (closing !== undefined) throw closedError()
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
     const controller = new AbortController()
@@ -147,7 +150,9 @@ const makeRuntime = (
     }
     // Aborted, and a finalizer failed too (e.g. `jobs.wait`'s remote cancel): still `AbortError`,
     // with that failure as its cause.
-    if (signal?.aborted && Cause.isInterrupted(exit.cause)) throw new AbortError(undefined, { cause: Cause.squash(exit.cause) })
+    if (signal?.aborted && Cause.isInterrupted(exit.cause)) {
+      throw new AbortError(undefined, { cause: Cause.squash(exit.cause) })
+    }
     throw withCallerStack(Cause.squash(exit.cause))
   }
 
@@ -233,7 +238,11 @@ const makeRuntime = (
 
   // Per-call options (`timeout`, `maxRetries`, `headers`, `onResponse`) are a `CallOptions` scope
   // around the call; on the waiting methods `timeout` is the overall deadline, not per attempt.
-  const scoped = <A, E>(effect: Effect.Effect<A, E, VisgateServices>, options: CallOptions | undefined, waiting: boolean) =>
+  const scoped = <A, E>(
+    effect: Effect.Effect<A, E, VisgateServices>,
+    options: CallOptions | undefined,
+    waiting: boolean
+  ) =>
     hasCallOptions(options)
       ? withCallOptions(effect, waiting ? { ...options, timeout: undefined } : options)
       : effect
@@ -255,7 +264,11 @@ const makeRuntime = (
     call: (tag, f, options) => run(scoped(Effect.flatMap(service(tag), f), options, false), options?.signal),
     wait: (tag, options, f) =>
       run(
-        scoped(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options, true),
+        scoped(
+          Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)),
+          options,
+          true
+        ),
         options?.signal
       ),
     watch: (tag, options, f) =>
@@ -263,14 +276,13 @@ const makeRuntime = (
     iterate: (tag, f, options) => streamScoped(Stream.unwrap(Effect.map(service(tag), f)), options, false),
     // Interrupts everything in flight (each pending call and `next()` rejects with CLIENT_CLOSED)
     // and waits for it to stop, so no request goes out after `close()` resolves.
-    close: () =>
-      (closing ??= (async () => {
-        while (running.size > 0) {
-          for (const [controller] of running) controller.abort()
-          await Promise.all(Array.from(running, ([, done]) => done))
-        }
-        await runtime.dispose()
-      })())
+    close: () => (closing ??= (async () => {
+      while (running.size > 0) {
+        for (const [controller] of running) controller.abort()
+        await Promise.all(Array.from(running, ([, done]) => done))
+      }
+      await runtime.dispose()
+    })())
   }
 }
 

@@ -21,7 +21,9 @@ import { mock } from "./cli/mock.js"
 import { VERSION } from "./internal/version.js"
 
 const visgate = Command.make("visgate").pipe(
-  Command.withDescription("Visgate API from the terminal: images, videos, models, usage, batches. Key: $VISGATE_API_KEY"),
+  Command.withDescription(
+    "Visgate API from the terminal: images, videos, models, usage, batches. Key: $VISGATE_API_KEY"
+  ),
   Command.withSubcommands([generate, video, wait, download, models, usage, batch, mock])
 )
 
@@ -43,7 +45,9 @@ const program = Effect.suspend(() => cli(process.argv)).pipe(
       if (jsonMode) process.stdout.write(JSON.stringify({ error: errorJson(error) }, null, 2) + "\n")
       else {
         const tag = (error as { _tag?: unknown })._tag
-        process.stderr.write(`visgate: ${typeof tag === "string" ? `${tag}: ` : ""}${(error as Error).message ?? String(error)}\n`)
+        process.stderr.write(
+          `visgate: ${typeof tag === "string" ? `${tag}: ` : ""}${(error as Error).message ?? String(error)}\n`
+        )
       }
     })
   })

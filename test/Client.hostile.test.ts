@@ -96,7 +96,9 @@ describe("ids never leave their path segment (issue 13, item 1)", () => {
   it("models.get checks every segment of a model id", async () => {
     const { calls, fetch } = recordingFetch(() => json({}))
     const c = client(fetch)
-    for (const id of ["../billing/info", "fal-ai/../../billing", "fal-ai//flux", "fal-ai/./flux", "a/%2e%2e/b", "///"]) {
+    for (
+      const id of ["../billing/info", "fal-ai/../../billing", "fal-ai//flux", "fal-ai/./flux", "a/%2e%2e/b", "///"]
+    ) {
       const error = await failure(c.models.get(id))
       expect(error, id).toBeInstanceOf(ValidationError)
       expect(error.field).toBe("modelId")
@@ -171,7 +173,10 @@ describe("secrets a header cannot carry fail at once (issue 13, item 2)", () => 
 describe("errors never show a secret (issue 13, item 3)", () => {
   const echo = `key ${KEY} and ${FAL} and Bearer ${KEY}`
   const bodies: ReadonlyArray<readonly [string, () => Response]> = [
-    ["JSON envelope", () => json({ error: `E_${KEY}`, message: echo, details: { echo, nested: [{ [KEY]: echo }] } }, 400)],
+    [
+      "JSON envelope",
+      () => json({ error: `E_${KEY}`, message: echo, details: { echo, nested: [{ [KEY]: echo }] } }, 400)
+    ],
     ["FastAPI detail", () => json({ detail: [{ loc: ["body", KEY], msg: echo }] }, 422)],
     ["401", () => json({ message: echo }, 401)],
     ["429", () => json({ message: echo, details: { echo } }, 429)],
@@ -195,7 +200,9 @@ describe("errors never show a secret (issue 13, item 3)", () => {
 
   it("a deployment status stream's error event echoing the key is scrubbed", async () => {
     const event = `event: error\ndata: ${JSON.stringify({ deployment_id: "dep_1", error: `bad key ${KEY}` })}\n\n`
-    const { fetch } = recordingFetch(() => new Response(event, { status: 200, headers: { "content-type": "text/event-stream" } }))
+    const { fetch } = recordingFetch(() =>
+      new Response(event, { status: 200, headers: { "content-type": "text/event-stream" } })
+    )
     const c = client(fetch)
     let error: any
     try {
@@ -219,7 +226,9 @@ describe("errors never show a secret (issue 13, item 3)", () => {
   it("getToken results and a key being stored are scrubbed too", async () => {
     const token = "tok-0123456789abcdef"
     const stored = "r8_stored_secret_value"
-    const { fetch } = recordingFetch((call) => json({ message: `echo ${call.body ?? ""} ${call.headers.get("authorization")}` }, 400))
+    const { fetch } = recordingFetch((call) =>
+      json({ message: `echo ${call.body ?? ""} ${call.headers.get("authorization")}` }, 400)
+    )
     const c = client(fetch, { apiKey: undefined, proxyUrl: "https://api.test/api/v1", getToken: () => token })
     const first = await failure(c.health())
     expect(shown(first)).not.toContain(token)
@@ -242,7 +251,8 @@ describe("hostile response data (issue 13, item 4)", () => {
   })
 
   it("nor of an error's details", async () => {
-    const body = `{"error":"E","message":"m","details":{"__proto__":{"isAdmin":true},"x":{"__proto__":{"isAdmin":true}}}}`
+    const body =
+      `{"error":"E","message":"m","details":{"__proto__":{"isAdmin":true},"x":{"__proto__":{"isAdmin":true}}}}`
     const { fetch } = recordingFetch(() => new Response(body, { status: 400 }))
     const error = await failure(client(fetch).health())
     expect(error.details.isAdmin).toBeUndefined()
@@ -312,7 +322,11 @@ describe("redirects are never followed (issue 13, item 6)", () => {
 
   for (const status of [301, 302, 303, 307, 308]) {
     it(`${status} to another origin: no key, no body, no result from it`, async () => {
-      const other = await serve(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(IMAGE) }))
+      const other = await serve(() => ({
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(IMAGE)
+      }))
       const api = await serve((req) => ({ status, headers: { location: `${other.origin}${req.url}` } }))
       servers.push(other, api)
       const c = new Client({
@@ -338,7 +352,11 @@ describe("redirects are never followed (issue 13, item 6)", () => {
   it("the Effect layers' HttpClient path (platform FetchHttpClient, tracing) does not follow either", async () => {
     const Effect = await import("effect/Effect")
     const { VisgateLayer, Health } = await import("../src/effect.js")
-    const other = await serve(() => ({ status: 200, headers: { "content-type": "application/json" }, body: "{\"status\":\"ok\"}" }))
+    const other = await serve(() => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: "{\"status\":\"ok\"}"
+    }))
     const api = await serve((req) => ({ status: 307, headers: { location: `${other.origin}${req.url}` } }))
     servers.push(other, api)
     const layer = VisgateLayer.layerFetch({ apiKey: KEY, falKey: FAL, baseUrl: `${api.origin}/api/v1`, tracing: true })
@@ -403,7 +421,9 @@ describe("close() stops work in flight (issue 13, item 7)", () => {
   })
 
   it("a pending requests.watch next() and a polling requests.wait end with CLIENT_CLOSED; nothing is polled after", async () => {
-    const { calls, fetch } = recordingFetch(() => json({ request_id: "req_1", status: "processing", poll_interval_seconds: 30 }))
+    const { calls, fetch } = recordingFetch(() =>
+      json({ request_id: "req_1", status: "processing", poll_interval_seconds: 30 })
+    )
     const c = client(fetch)
     const iterator = c.requests.watch("req_1")[Symbol.asyncIterator]()
     expect((await iterator.next()).value).toMatchObject({ status: "processing" })

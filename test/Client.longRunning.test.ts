@@ -115,12 +115,14 @@ describe("client.requests.wait", () => {
   it("schedule is plain values; a bad one is a ValidationError naming it, before any request", async () => {
     const http = recordingFetch(() => status("completed"))
     const client = new Client({ apiKey: "vg-test", fetch: http.fetch })
-    for (const [schedule, field] of [
-      [{ initialMs: 0 }, "schedule.initialMs"],
-      [{ factor: 0.5 }, "schedule.factor"],
-      [{ maxMs: Number.NaN }, "schedule.maxMs"],
-      [{ initialMs: "10" as unknown as number }, "schedule.initialMs"]
-    ] as const) {
+    for (
+      const [schedule, field] of [
+        [{ initialMs: 0 }, "schedule.initialMs"],
+        [{ factor: 0.5 }, "schedule.factor"],
+        [{ maxMs: Number.NaN }, "schedule.maxMs"],
+        [{ initialMs: "10" as unknown as number }, "schedule.initialMs"]
+      ] as const
+    ) {
       await expect(client.requests.wait(ID, { schedule })).rejects.toMatchObject({ _tag: "ValidationError", field })
     }
     expect(http.calls.length).toBe(0)

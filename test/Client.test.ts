@@ -110,7 +110,10 @@ describe("Client configuration", () => {
     })
     await client.health()
     await client.health()
-    expect(calls.map((c) => c.url)).toEqual(["http://app.test/api/visgate/health", "http://app.test/api/visgate/health"])
+    expect(calls.map((c) => c.url)).toEqual([
+      "http://app.test/api/visgate/health",
+      "http://app.test/api/visgate/health"
+    ])
     expect(calls.map((c) => c.headers.get("authorization"))).toEqual(["Bearer session-1", "Bearer session-2"])
     for (const c of calls) {
       expect(c.headers.get("x-fal-key")).toBeNull()
@@ -155,7 +158,13 @@ describe("Client calls", () => {
   it("returns plain objects with the seed's field names", async () => {
     const { calls, fetch } = recordingFetch((call) =>
       call.url.endsWith("/generate") && !call.url.includes("images")
-        ? json({ id: "g-1", image_url: "https://img.test/1.png", model: "fal-ai/flux/schnell", estimated_cost_usd: 0.003, provider: "fal" })
+        ? json({
+          id: "g-1",
+          image_url: "https://img.test/1.png",
+          model: "fal-ai/flux/schnell",
+          estimated_cost_usd: 0.003,
+          provider: "fal"
+        })
         : json(IMAGE)
     )
     const client = new Client({ apiKey: KEY, fetch })

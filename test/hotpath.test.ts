@@ -28,7 +28,12 @@ const json = (status: number, body: unknown) =>
 const recorder = (answer: (n: number, seen: Seen) => Response | Promise<Response>) => {
   const seen: Array<Seen> = []
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const s = { url: String(input), method: init?.method ?? "GET", headers: new Headers(init?.headers), signal: init?.signal }
+    const s = {
+      url: String(input),
+      method: init?.method ?? "GET",
+      headers: new Headers(init?.headers),
+      signal: init?.signal
+    }
     seen.push(s)
     return answer(seen.length, s)
   }) as typeof globalThis.fetch
@@ -56,7 +61,9 @@ describe("Promise client hot path", () => {
   })
 
   it("retries a 503 with the same Idempotency-Key, up to maxRetries", async () => {
-    const { fetch, seen } = recorder((n) => (n < 2 ? json(503, { error: "UNAVAILABLE", message: "busy" }) : json(200, IMAGE)))
+    const { fetch, seen } = recorder((
+      n
+    ) => (n < 2 ? json(503, { error: "UNAVAILABLE", message: "busy" }) : json(200, IMAGE)))
     const client = new Client({ apiKey: "vg-test", baseUrl: "http://api.test/api/v1", fetch, maxRetries: 1 })
     const result = await client.images.generate("fal-ai/flux/schnell", "a cat")
     expect(result.images).toEqual(IMAGE.images)
@@ -67,7 +74,12 @@ describe("Promise client hot path", () => {
     expect(seen[0]!.headers.get("content-type")).toBe("application/json")
 
     const again = recorder(() => json(503, { error: "UNAVAILABLE", message: "busy" }))
-    const noRetry = new Client({ apiKey: "vg-test", baseUrl: "http://api.test/api/v1", fetch: again.fetch, maxRetries: 0 })
+    const noRetry = new Client({
+      apiKey: "vg-test",
+      baseUrl: "http://api.test/api/v1",
+      fetch: again.fetch,
+      maxRetries: 0
+    })
     const error = await noRetry.health().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(VisgateError)
     expect((error as VisgateError).statusCode).toBe(503)
@@ -78,7 +90,13 @@ describe("Promise client hot path", () => {
 
   it("times out each attempt, aborting its request, and reports the attempts", async () => {
     const { fetch, seen } = recorder((_, s) => hang(s))
-    const client = new Client({ apiKey: "vg-test", baseUrl: "http://api.test/api/v1", fetch, timeout: 30, maxRetries: 0 })
+    const client = new Client({
+      apiKey: "vg-test",
+      baseUrl: "http://api.test/api/v1",
+      fetch,
+      timeout: 30,
+      maxRetries: 0
+    })
     const error = await client.health().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TimeoutError)
     expect((error as TimeoutError).attempts).toBe(1)

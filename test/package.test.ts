@@ -13,13 +13,13 @@
  *
  * The runtimes (Node 18-24, Bun, Deno, workerd, edge-runtime) are scripts/smoke/run.mjs, in .ci/run.
  */
+import { serve } from "@visgate_ai/client/testing"
 import { execFile } from "node:child_process"
-import { promisify } from "node:util"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
+import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { serve } from "@visgate_ai/client/testing"
 
 const root = resolve(import.meta.dirname, "..")
 const work = mkdtempSync(join(tmpdir(), "visgate-pack-"))
@@ -37,7 +37,11 @@ const run = async (cmd: string, args: Array<string>, cwd: string): Promise<{ std
 const attempt = async (cmd: string, args: Array<string>, cwd: string) =>
   run(cmd, args, cwd).then(
     (r) => ({ code: 0, ...r }),
-    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" })
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: e.code ?? 1,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? ""
+    })
   )
 
 let tarball = ""
@@ -92,8 +96,13 @@ describe("npm package", () => {
     const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, unknown>
     expect(manifest["dependencies"]).toBeUndefined()
     // `@opentelemetry/api`: optional, only for the Promise client's `tracing: true` (issue 17.2).
-    expect(Object.keys(manifest["peerDependencies"] as object).sort()).toEqual(["@effect/platform", "@opentelemetry/api", "effect"])
-    expect((manifest["peerDependenciesMeta"] as Record<string, { optional?: boolean }>)["@opentelemetry/api"]?.optional).toBe(true)
+    expect(Object.keys(manifest["peerDependencies"] as object).sort()).toEqual([
+      "@effect/platform",
+      "@opentelemetry/api",
+      "effect"
+    ])
+    expect((manifest["peerDependenciesMeta"] as Record<string, { optional?: boolean }>)["@opentelemetry/api"]?.optional)
+      .toBe(true)
   })
 
   describe("Promise only (no effect installed)", () => {
@@ -118,54 +127,79 @@ describe("npm package", () => {
       expect(size(join(app, "node_modules"))).toBeLessThan(5 * 1024 * 1024)
     })
 
-    it("type-checks import and require under nodenext, node16 and bundler, skipLibCheck false, await using", async () => {
-      const esm = [
-        `import { Client, VisgateError, RateLimitError, ValidationError, VIDEO_MODEL_PRESETS } from "@visgate_ai/client"`,
-        `import type { ImageResult, PollSchedule, VideoResult, RequestStatus } from "@visgate_ai/client"`,
-        `export async function main(): Promise<ImageResult> {`,
-        `  await using client = new Client({ apiKey: "vg-x" })`,
-        `  const schedule: PollSchedule = { initialMs: 500, factor: 2, maxMs: 5000 }`,
-        `  const video: VideoResult | RequestStatus = await client.videos.generateAndWait(VIDEO_MODEL_PRESETS.fal, "waves", { schedule })`,
-        `  console.log("requestId" in video ? video.outputUrl : video.videoUrl)`,
-        `  try { return await client.images.generate("fal-ai/flux/schnell", "a cat", { width: 512 }) }`,
-        `  catch (e) { if (e instanceof RateLimitError) console.log(e.retryAfter); if (e instanceof ValidationError) console.log(e.field); if (e instanceof VisgateError) console.log(e.errorCode, e.statusCode, e.details); throw e }`,
-        `}`
-      ].join("\n")
-      const cjs = [
-        `import visgate = require("@visgate_ai/client")`,
-        `export const client: visgate.Client = new visgate.Client({ apiKey: "vg-x" })`,
-        `export const isError = (e: unknown): e is visgate.VisgateError => e instanceof visgate.VisgateError`
-      ].join("\n")
-      writeFileSync(join(app, "main.ts"), esm)
-      writeFileSync(join(app, "legacy.cts"), cjs)
-      writeFileSync(join(app, "tsconfig.nodenext.json"), tsconfig({ module: "NodeNext", moduleResolution: "NodeNext" }, ["main.ts", "legacy.cts"]))
-      writeFileSync(join(app, "tsconfig.node16.json"), tsconfig({ module: "Node16", moduleResolution: "Node16" }, ["main.ts", "legacy.cts"]))
-      writeFileSync(join(app, "tsconfig.bundler.json"), tsconfig({ module: "ESNext", moduleResolution: "Bundler" }, ["main.ts"]))
-      for (const config of ["nodenext", "node16", "bundler"]) {
-        const r = await attempt(tsc, ["-p", `tsconfig.${config}.json`, "--listFiles"], app)
-        expect({ config, out: r.stdout.split("\n").filter((l) => / error TS\d+/.test(l)) }).toEqual({ config, out: [] })
-        expect(r.code).toBe(0)
-        // Our one declaration file per module system (import, require), none of effect's.
-        const declarations = r.stdout.split("\n").filter((l) => l.includes("node_modules/") && !l.includes("/typescript/lib/"))
-        expect(declarations.map((l) => l.replace(/^.*node_modules\//, "")).sort()).toEqual(
-          config === "bundler"
-            ? ["@visgate_ai/client/dist/index.d.ts"]
-            : ["@visgate_ai/client/dist/cjs/index.d.ts", "@visgate_ai/client/dist/index.d.ts"]
+    it(
+      "type-checks import and require under nodenext, node16 and bundler, skipLibCheck false, await using",
+      async () => {
+        const esm = [
+          `import { Client, VisgateError, RateLimitError, ValidationError, VIDEO_MODEL_PRESETS } from "@visgate_ai/client"`,
+          `import type { ImageResult, PollSchedule, VideoResult, RequestStatus } from "@visgate_ai/client"`,
+          `export async function main(): Promise<ImageResult> {`,
+          `  await using client = new Client({ apiKey: "vg-x" })`,
+          `  const schedule: PollSchedule = { initialMs: 500, factor: 2, maxMs: 5000 }`,
+          `  const video: VideoResult | RequestStatus = await client.videos.generateAndWait(VIDEO_MODEL_PRESETS.fal, "waves", { schedule })`,
+          `  console.log("requestId" in video ? video.outputUrl : video.videoUrl)`,
+          `  try { return await client.images.generate("fal-ai/flux/schnell", "a cat", { width: 512 }) }`,
+          `  catch (e) { if (e instanceof RateLimitError) console.log(e.retryAfter); if (e instanceof ValidationError) console.log(e.field); if (e instanceof VisgateError) console.log(e.errorCode, e.statusCode, e.details); throw e }`,
+          `}`
+        ].join("\n")
+        const cjs = [
+          `import visgate = require("@visgate_ai/client")`,
+          `export const client: visgate.Client = new visgate.Client({ apiKey: "vg-x" })`,
+          `export const isError = (e: unknown): e is visgate.VisgateError => e instanceof visgate.VisgateError`
+        ].join("\n")
+        writeFileSync(join(app, "main.ts"), esm)
+        writeFileSync(join(app, "legacy.cts"), cjs)
+        writeFileSync(
+          join(app, "tsconfig.nodenext.json"),
+          tsconfig({ module: "NodeNext", moduleResolution: "NodeNext" }, ["main.ts", "legacy.cts"])
         )
-      }
-    }, 120_000)
+        writeFileSync(
+          join(app, "tsconfig.node16.json"),
+          tsconfig({ module: "Node16", moduleResolution: "Node16" }, ["main.ts", "legacy.cts"])
+        )
+        writeFileSync(
+          join(app, "tsconfig.bundler.json"),
+          tsconfig({ module: "ESNext", moduleResolution: "Bundler" }, ["main.ts"])
+        )
+        for (const config of ["nodenext", "node16", "bundler"]) {
+          const r = await attempt(tsc, ["-p", `tsconfig.${config}.json`, "--listFiles"], app)
+          expect({ config, out: r.stdout.split("\n").filter((l) => / error TS\d+/.test(l)) }).toEqual({
+            config,
+            out: []
+          })
+          expect(r.code).toBe(0)
+          // Our one declaration file per module system (import, require), none of effect's.
+          const declarations = r.stdout.split("\n").filter((l) =>
+            l.includes("node_modules/") && !l.includes("/typescript/lib/")
+          )
+          expect(declarations.map((l) => l.replace(/^.*node_modules\//, "")).sort()).toEqual(
+            config === "bundler"
+              ? ["@visgate_ai/client/dist/index.d.ts"]
+              : ["@visgate_ai/client/dist/cjs/index.d.ts", "@visgate_ai/client/dist/index.d.ts"]
+          )
+        }
+      },
+      120_000
+    )
 
     it("runs by import and by require; Symbol.asyncDispose closes the client", async () => {
       // (`await using` syntax itself runs on Node 24+; TypeScript compiles it to this call for older targets.)
-      const esm = await run("node", ["--input-type=module", "-e", [
-        `import { Client, VIDEO_MODEL_PRESETS } from "@visgate_ai/client"`,
-        `const closed = new Client({ apiKey: "vg-x" })`,
-        `await closed[Symbol.asyncDispose]()`,
-        `const err = await closed.health().catch((e) => e)`,
-        `console.log(typeof Client, VIDEO_MODEL_PRESETS.fal, err.errorCode)`
-      ].join("\n")], app)
+      const esm = await run("node", [
+        "--input-type=module",
+        "-e",
+        [
+          `import { Client, VIDEO_MODEL_PRESETS } from "@visgate_ai/client"`,
+          `const closed = new Client({ apiKey: "vg-x" })`,
+          `await closed[Symbol.asyncDispose]()`,
+          `const err = await closed.health().catch((e) => e)`,
+          `console.log(typeof Client, VIDEO_MODEL_PRESETS.fal, err.errorCode)`
+        ].join("\n")
+      ], app)
       expect(esm.stdout.trim()).toBe("function fal-ai/veo3 CLIENT_CLOSED")
-      const cjs = await run("node", ["-e", `const v = require("@visgate_ai/client"); console.log(typeof v.Client, typeof v.VisgateError)`], app)
+      const cjs = await run("node", [
+        "-e",
+        `const v = require("@visgate_ai/client"); console.log(typeof v.Client, typeof v.VisgateError)`
+      ], app)
       expect(cjs.stdout.trim()).toBe("function function")
       const effectWithout = await attempt("node", ["-e", `require("@visgate_ai/client/effect")`], app)
       expect(effectWithout.code).not.toBe(0)
@@ -173,14 +207,17 @@ describe("npm package", () => {
     })
 
     it("an uncaught SDK error prints under 2 KB, and a rejected call's stack names the caller's line", async () => {
-      writeFileSync(join(app, "uncaught.mjs"), [
-        `import { Client } from "@visgate_ai/client"`,
-        `const client = new Client({ apiKey: "vg-x", baseUrl: "http://127.0.0.1:9/api/v1", maxRetries: 0 })`,
-        `async function makePoster() {`,
-        `  return await client.images.generate("fal-ai/flux/schnell", "")`,
-        `}`,
-        `await makePoster()`
-      ].join("\n"))
+      writeFileSync(
+        join(app, "uncaught.mjs"),
+        [
+          `import { Client } from "@visgate_ai/client"`,
+          `const client = new Client({ apiKey: "vg-x", baseUrl: "http://127.0.0.1:9/api/v1", maxRetries: 0 })`,
+          `async function makePoster() {`,
+          `  return await client.images.generate("fal-ai/flux/schnell", "")`,
+          `}`,
+          `await makePoster()`
+        ].join("\n")
+      )
       const r = await attempt("node", ["uncaught.mjs"], app)
       expect(r.code).toBe(1)
       expect(r.stderr.length).toBeLessThan(2048)
@@ -190,19 +227,29 @@ describe("npm package", () => {
       expect(Math.max(...r.stderr.split("\n").map((l) => l.length))).toBeLessThan(300)
 
       // The same for an error from the server, caught: class, fields and the caller's frame.
-      writeFileSync(join(app, "caught.mjs"), [
-        `import { Client, ProviderError, VisgateError } from "@visgate_ai/client"`,
-        `const client = new Client({ apiKey: "vg-x", baseUrl: process.argv[2], maxRetries: 0 })`,
-        `async function makePoster() {`,
-        `  return await client.images.generate("fal-ai/flux/schnell", "please fail")`,
-        `}`,
-        `const e = await makePoster().catch((e) => e)`,
-        `console.log(JSON.stringify({ provider: e instanceof ProviderError, visgate: e instanceof VisgateError, name: e.name, status: e.statusCode, p: e.provider, caller: /at async makePoster \\(.*caught\\.mjs:4:/.test(e.stack) }))`
-      ].join("\n"))
+      writeFileSync(
+        join(app, "caught.mjs"),
+        [
+          `import { Client, ProviderError, VisgateError } from "@visgate_ai/client"`,
+          `const client = new Client({ apiKey: "vg-x", baseUrl: process.argv[2], maxRetries: 0 })`,
+          `async function makePoster() {`,
+          `  return await client.images.generate("fal-ai/flux/schnell", "please fail")`,
+          `}`,
+          `const e = await makePoster().catch((e) => e)`,
+          `console.log(JSON.stringify({ provider: e instanceof ProviderError, visgate: e instanceof VisgateError, name: e.name, status: e.statusCode, p: e.provider, caller: /at async makePoster \\(.*caught\\.mjs:4:/.test(e.stack) }))`
+        ].join("\n")
+      )
       // This app has no effect for ./testing: the fake API is served from this process.
       const fake = await serve({ port: 0 })
       const { stdout } = await run("node", ["caught.mjs", fake.baseUrl], app).finally(() => fake.close())
-      expect(JSON.parse(stdout)).toEqual({ provider: true, visgate: true, name: "ProviderError", status: 502, p: "fal", caller: true })
+      expect(JSON.parse(stdout)).toEqual({
+        provider: true,
+        visgate: true,
+        name: "ProviderError",
+        status: 502,
+        p: "fal",
+        caller: true
+      })
     }, 60_000)
   })
 
@@ -219,25 +266,31 @@ describe("npm package", () => {
     it("one copy of effect; README's Effect example type-checks and runs, without version warnings", async () => {
       const ls = await run("npm", ["ls", "effect", "--all", "--parseable"], app)
       expect(ls.stdout.trim().split("\n").filter((l) => l.endsWith("node_modules/effect"))).toHaveLength(1)
-      writeFileSync(join(app, "readme.ts"), [
-        `import * as Effect from "effect/Effect"`,
-        `import * as Layer from "effect/Layer"`,
-        `import { Images, VisgateLayer } from "@visgate_ai/client/effect"`,
-        `import { FakeVisgate, layerHttpClient, makeTestLayer } from "@visgate_ai/client/testing"`,
-        `const program = Effect.gen(function* () {`,
-        `  const images = yield* Images.Images`,
-        `  return yield* images.generate("fal-ai/flux/schnell", "a cat in space")`,
-        `}).pipe(`,
-        `  Effect.catchTag("RateLimitError", (e) => Effect.logWarning(\`retry in \${e.retryAfter}s\`)),`,
-        `)`,
-        `export const live = program.pipe(Effect.provide(VisgateLayer.layerFetch({ apiKey: "vg-..." })))`,
-        `const fake = new FakeVisgate()`,
-        `const layer = VisgateLayer.layer({ apiKey: "vg-test", baseUrl: "http://fake.local/api/v1" }).pipe(Layer.provide(layerHttpClient(fake)))`,
-        `export const mock = makeTestLayer(Images.Images)({})`,
-        `const result = await Effect.runPromise(program.pipe(Effect.provide(layer)))`,
-        `console.log(result === undefined ? "rate-limited" : result.images.length)`
-      ].join("\n"))
-      writeFileSync(join(app, "tsconfig.json"), tsconfig({ module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: true }, ["readme.ts"]))
+      writeFileSync(
+        join(app, "readme.ts"),
+        [
+          `import * as Effect from "effect/Effect"`,
+          `import * as Layer from "effect/Layer"`,
+          `import { Images, VisgateLayer } from "@visgate_ai/client/effect"`,
+          `import { FakeVisgate, layerHttpClient, makeTestLayer } from "@visgate_ai/client/testing"`,
+          `const program = Effect.gen(function* () {`,
+          `  const images = yield* Images.Images`,
+          `  return yield* images.generate("fal-ai/flux/schnell", "a cat in space")`,
+          `}).pipe(`,
+          `  Effect.catchTag("RateLimitError", (e) => Effect.logWarning(\`retry in \${e.retryAfter}s\`)),`,
+          `)`,
+          `export const live = program.pipe(Effect.provide(VisgateLayer.layerFetch({ apiKey: "vg-..." })))`,
+          `const fake = new FakeVisgate()`,
+          `const layer = VisgateLayer.layer({ apiKey: "vg-test", baseUrl: "http://fake.local/api/v1" }).pipe(Layer.provide(layerHttpClient(fake)))`,
+          `export const mock = makeTestLayer(Images.Images)({})`,
+          `const result = await Effect.runPromise(program.pipe(Effect.provide(layer)))`,
+          `console.log(result === undefined ? "rate-limited" : result.images.length)`
+        ].join("\n")
+      )
+      writeFileSync(
+        join(app, "tsconfig.json"),
+        tsconfig({ module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: true }, ["readme.ts"])
+      )
       await run(tsc, ["-p", "tsconfig.json"], app)
       await run(tsc, ["-p", "tsconfig.json", "--noEmit", "false", "--outDir", "out"], app)
       const out = await run("node", ["out/readme.js"], app)
@@ -246,28 +299,34 @@ describe("npm package", () => {
     }, 180_000)
 
     it("the Promise entry and the Effect entries interoperate, by import and by require", async () => {
-      writeFileSync(join(app, "interop.mjs"), [
-        `import { Client, RateLimitError, VisgateError } from "@visgate_ai/client"`,
-        `import * as E from "@visgate_ai/client/effect"`,
-        `import { FakeVisgate } from "@visgate_ai/client/testing"`,
-        `const fake = new FakeVisgate({ timings: { videoPendingMs: 30, videoProcessingMs: 30 } })`,
-        `const client = new Client({ apiKey: "vg-interop", baseUrl: "http://fake.local/api/v1", fetch: fake.fetch, maxRetries: 0 })`,
-        `const accepted = await client.videos.generate("fal-ai/veo3", "waves", { preferAsync: true })`,
-        `const done = await client.requests.wait(accepted.requestId, { schedule: { initialMs: 20, factor: 1 }, timeout: 10000 })`,
-        `fake.faults.add({ route: "GET /health", fault: { status: 429, headers: { "retry-after": "2" } } })`,
-        `const err = await client.health().catch((e) => e)`,
-        `const other = new E.RateLimitError({ message: "x", errorCode: "RATE_LIMIT_ERROR" })`,
-        `console.log(done.status, err instanceof E.RateLimitError, err instanceof RateLimitError, other instanceof RateLimitError, other instanceof VisgateError, err.retryAfter)`,
-        `await client.close()`
-      ].join("\n"))
+      writeFileSync(
+        join(app, "interop.mjs"),
+        [
+          `import { Client, RateLimitError, VisgateError } from "@visgate_ai/client"`,
+          `import * as E from "@visgate_ai/client/effect"`,
+          `import { FakeVisgate } from "@visgate_ai/client/testing"`,
+          `const fake = new FakeVisgate({ timings: { videoPendingMs: 30, videoProcessingMs: 30 } })`,
+          `const client = new Client({ apiKey: "vg-interop", baseUrl: "http://fake.local/api/v1", fetch: fake.fetch, maxRetries: 0 })`,
+          `const accepted = await client.videos.generate("fal-ai/veo3", "waves", { preferAsync: true })`,
+          `const done = await client.requests.wait(accepted.requestId, { schedule: { initialMs: 20, factor: 1 }, timeout: 10000 })`,
+          `fake.faults.add({ route: "GET /health", fault: { status: 429, headers: { "retry-after": "2" } } })`,
+          `const err = await client.health().catch((e) => e)`,
+          `const other = new E.RateLimitError({ message: "x", errorCode: "RATE_LIMIT_ERROR" })`,
+          `console.log(done.status, err instanceof E.RateLimitError, err instanceof RateLimitError, other instanceof RateLimitError, other instanceof VisgateError, err.retryAfter)`,
+          `await client.close()`
+        ].join("\n")
+      )
       const esm = await run("node", ["interop.mjs"], app)
       expect(esm.stdout.trim()).toBe("completed true true true true 2")
       expect(esm.stderr).not.toMatch(/Executing an Effect versioned/)
-      const cjs = await run("node", ["-e", [
-        `const E = require("@visgate_ai/client/effect"), T = require("@visgate_ai/client/testing"), P = require("@visgate_ai/client")`,
-        `const err = new P.RateLimitError({ message: "x", errorCode: "RATE_LIMIT_ERROR" })`,
-        `console.log(typeof E.Images.Images, typeof T.FakeVisgate, err instanceof E.VisgateError)`
-      ].join("\n")], app)
+      const cjs = await run("node", [
+        "-e",
+        [
+          `const E = require("@visgate_ai/client/effect"), T = require("@visgate_ai/client/testing"), P = require("@visgate_ai/client")`,
+          `const err = new P.RateLimitError({ message: "x", errorCode: "RATE_LIMIT_ERROR" })`,
+          `console.log(typeof E.Images.Images, typeof T.FakeVisgate, err instanceof E.VisgateError)`
+        ].join("\n")
+      ], app)
       expect(cjs.stdout.trim()).toBe("function function true")
     }, 60_000)
   })
@@ -276,7 +335,11 @@ describe("npm package", () => {
     const refused = join(work, "effect4-refused")
     mkdirSync(refused, { recursive: true })
     writeFileSync(join(refused, "package.json"), JSON.stringify({ name: "refused", private: true }))
-    const npm = await attempt("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, "effect@4"], refused)
+    const npm = await attempt(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, "effect@4"],
+      refused
+    )
     expect(npm.code).not.toBe(0)
     expect(npm.stderr).toContain("ERESOLVE")
     expect(npm.stderr).toMatch(/peerOptional effect@"\^3\.22\.0" from @visgate_ai\/client/)
@@ -286,7 +349,9 @@ describe("npm package", () => {
       // require: the version check runs first, with the message.
       const r = await attempt("node", ["-e", `require("@visgate_ai/client/${entry}")`], app)
       expect(r.code).not.toBe(0)
-      expect(r.stderr).toContain("@visgate_ai/client/effect and /testing need effect ^3.22.0 with @effect/platform ^0.97.0")
+      expect(r.stderr).toContain(
+        "@visgate_ai/client/effect and /testing need effect ^3.22.0 with @effect/platform ^0.97.0"
+      )
       expect(r.stderr).toContain(`use the Promise entry "@visgate_ai/client"`)
       // import: Node's loader stops first, at a module effect 4 does not have (or at the missing
       // @effect/platform), before any code runs.
@@ -294,7 +359,11 @@ describe("npm package", () => {
       expect(i.code).not.toBe(0)
       expect(i.stderr).toMatch(/need effect \^3\.22\.0|ERR_MODULE_NOT_FOUND[^\n]*effect/)
     }
-    const promise = await run("node", ["--input-type=module", "-e", `const { Client } = await import("@visgate_ai/client"); console.log(typeof Client)`], app)
+    const promise = await run("node", [
+      "--input-type=module",
+      "-e",
+      `const { Client } = await import("@visgate_ai/client"); console.log(typeof Client)`
+    ], app)
     expect(promise.stdout.trim()).toBe("function")
   }, 300_000)
 })

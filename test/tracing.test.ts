@@ -5,9 +5,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Tracer from "effect/Tracer"
+import * as VisgateLayer from "../src/layers/VisgateLayer.js"
 import { Health } from "../src/services/Health.js"
 import { Images } from "../src/services/Images.js"
-import * as VisgateLayer from "../src/layers/VisgateLayer.js"
 
 /** Runs `effect` under a tracer that records span names and delegates to the default one. */
 const traced = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -34,18 +34,24 @@ const fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
 describe("tracing", () => {
   it.effect("off by default: no span per call", () =>
     Effect.gen(function*() {
-      const names = yield* traced(Effect.flatMap(Health, (h) => h.check()).pipe(
-        Effect.provide(VisgateLayer.layerFetch({ apiKey: "vg-t", baseUrl: "http://t.test/api/v1", fetch }))
-      ))
+      const names = yield* traced(
+        Effect.flatMap(Health, (h) => h.check()).pipe(
+          Effect.provide(VisgateLayer.layerFetch({ apiKey: "vg-t", baseUrl: "http://t.test/api/v1", fetch }))
+        )
+      )
       expect(names).toEqual([])
     }))
 
   it.effect("tracing: true gives the call's span and the HTTP span, and propagates the trace", () =>
     Effect.gen(function*() {
       seen.length = 0
-      const names = yield* traced(Effect.flatMap(Health, (h) => h.check()).pipe(
-        Effect.provide(VisgateLayer.layerFetch({ apiKey: "vg-t", baseUrl: "http://t.test/api/v1", fetch, tracing: true }))
-      ))
+      const names = yield* traced(
+        Effect.flatMap(Health, (h) => h.check()).pipe(
+          Effect.provide(
+            VisgateLayer.layerFetch({ apiKey: "vg-t", baseUrl: "http://t.test/api/v1", fetch, tracing: true })
+          )
+        )
+      )
       expect(names).toContain("Visgate GET /health")
       expect(names.some((n) => n.startsWith("http.client"))).toBe(true)
       expect(seen[0]!.get("traceparent") ?? seen[0]!.get("b3")).toBeTruthy()
@@ -65,14 +71,23 @@ describe("tracing: the Effect layers use the GenAI span names and attributes", (
         },
         context: (f, fiber) => base.context(f, fiber)
       })
-      const image = { id: "img-1", images: ["https://img.test/a.png"], model: "fal-ai/flux/schnell", provider: "fal", cost: 0.01, cache_hit: false }
+      const image = {
+        id: "img-1",
+        images: ["https://img.test/a.png"],
+        model: "fal-ai/flux/schnell",
+        provider: "fal",
+        cost: 0.01,
+        cache_hit: false
+      }
       const genFetch = (async () =>
         new Response(JSON.stringify(image), {
           headers: { "content-type": "application/json", "x-request-id": "req-9" }
         })) as unknown as typeof globalThis.fetch
       yield* Effect.withTracer(
         Effect.flatMap(Images, (s) => s.generate("fal-ai/flux/schnell", "a cat")).pipe(
-          Effect.provide(VisgateLayer.layerFetch({ apiKey: "vg-t", baseUrl: "http://t.test/api/v1", fetch: genFetch, tracing: true }))
+          Effect.provide(
+            VisgateLayer.layerFetch({ apiKey: "vg-t", baseUrl: "http://t.test/api/v1", fetch: genFetch, tracing: true })
+          )
         ),
         tracer
       )

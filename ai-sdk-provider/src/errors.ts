@@ -2,12 +2,7 @@
  * Visgate client errors as the AI SDK's error types, so `generateImage` / `experimental_generateVideo`
  * retry exactly what is worth retrying and callers can use `APICallError.isInstance(err)`.
  */
-import {
-  APICallError,
-  InvalidArgumentError,
-  InvalidResponseDataError,
-  LoadAPIKeyError
-} from "@ai-sdk/provider"
+import { APICallError, InvalidArgumentError, InvalidResponseDataError, LoadAPIKeyError } from "@ai-sdk/provider"
 import { isVisgateError } from "@visgate_ai/client"
 
 /**

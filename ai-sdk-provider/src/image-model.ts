@@ -74,7 +74,10 @@ const requestMetadata = (result: ImageResult) =>
 
 /** Sizes of the requests for `n` images: 4, 4, ..., the rest. */
 const batches = (n: number): Array<number> =>
-  Array.from({ length: Math.ceil(n / IMAGES_PER_REQUEST) }, (_, i) => Math.min(IMAGES_PER_REQUEST, n - i * IMAGES_PER_REQUEST))
+  Array.from(
+    { length: Math.ceil(n / IMAGES_PER_REQUEST) },
+    (_, i) => Math.min(IMAGES_PER_REQUEST, n - i * IMAGES_PER_REQUEST)
+  )
 
 export class VisgateImageModel implements ImageModelV4 {
   readonly specificationVersion = "v4"
@@ -146,7 +149,9 @@ export class VisgateImageModel implements ImageModelV4 {
         numImages: count,
         ...(options.seed !== undefined && offset > 0 ? { seed: options.seed + offset } : {}),
         ...(allowCache ? {} : { preferCache: false }),
-        ...(idempotencyKey !== undefined ? { idempotencyKey: index === 0 ? idempotencyKey : `${idempotencyKey}-${index + 1}` } : {})
+        ...(idempotencyKey !== undefined
+          ? { idempotencyKey: index === 0 ? idempotencyKey : `${idempotencyKey}-${index + 1}` }
+          : {})
       }
       const requestBodyValues = defined({
         model: this.modelId,
@@ -156,8 +161,10 @@ export class VisgateImageModel implements ImageModelV4 {
         imageUrl: "imageUrl" in input ? input.imageUrl : undefined,
         imageFile: "imageFile" in input ? `<${input.imageFile.byteLength} bytes>` : undefined
       })
-      return mapErrors({ url, requestBodyValues }, () =>
-        this.config.client().images.generate(this.modelId, prompt, { ...body, ...input, ...signal }))
+      return mapErrors(
+        { url, requestBodyValues },
+        () => this.config.client().images.generate(this.modelId, prompt, { ...body, ...input, ...signal })
+      )
     }
 
     // The first request may be served from the cache (which answers with the images it has, more
@@ -166,10 +173,13 @@ export class VisgateImageModel implements ImageModelV4 {
     const cacheable = request.preferCache !== false
     const firstCount = Math.min(options.n, IMAGES_PER_REQUEST)
     const head = cacheable ? [await send(firstCount, 0, 0, true)] : []
-    const headImages = head.flatMap((result) => result.images.slice(0, firstCount).map((imageUrl) => ({ imageUrl, result })))
+    const headImages = head.flatMap((result) =>
+      result.images.slice(0, firstCount).map((imageUrl) => ({ imageUrl, result }))
+    )
     const rest = cacheable && headImages.length === 0 ? [] : batches(options.n - headImages.length)
-    const tail = await Promise.all(rest.map((count, i) =>
-      send(count, headImages.length + i * IMAGES_PER_REQUEST, head.length + i, false)))
+    const tail = await Promise.all(
+      rest.map((count, i) => send(count, headImages.length + i * IMAGES_PER_REQUEST, head.length + i, false))
+    )
     const results = [...head, ...tail]
     const picked = [
       ...headImages,

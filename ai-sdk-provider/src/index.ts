@@ -11,14 +11,14 @@
  * })
  * ```
  */
-export { createVisgate, visgate } from "./provider.js"
-export type { VisgateProvider, VisgateProviderSettings } from "./provider.js"
 export { IMAGES_PER_REQUEST, MAX_IMAGES_PER_CALL, VisgateImageModel } from "./image-model.js"
-export { VisgateVideoModel } from "./video-model.js"
-export type { VisgateImageProviderOptions, VisgateVideoProviderOptions } from "./options.js"
 export type {
   VisgateImageFileMetadata,
   VisgateImageMetadata,
   VisgateImageRequestMetadata,
   VisgateVideoMetadata
 } from "./metadata.js"
+export type { VisgateImageProviderOptions, VisgateVideoProviderOptions } from "./options.js"
+export { createVisgate, visgate } from "./provider.js"
+export type { VisgateProvider, VisgateProviderSettings } from "./provider.js"
+export { VisgateVideoModel } from "./video-model.js"

@@ -41,7 +41,9 @@ const readOperation = (operation: JSONValue): Operation => {
   if (typeof operation === "object" && operation !== null && !Array.isArray(operation)) {
     const o = operation as JSONObject
     if (typeof o.requestId === "string" && o.requestId.length > 0) {
-      return typeof o.videoUrl === "string" ? { requestId: o.requestId, videoUrl: o.videoUrl } : { requestId: o.requestId }
+      return typeof o.videoUrl === "string"
+        ? { requestId: o.requestId, videoUrl: o.videoUrl }
+        : { requestId: o.requestId }
     }
   }
   throw new InvalidArgumentError({
@@ -184,11 +186,14 @@ export class VisgateVideoModel implements VideoModelV4 {
       }
     }
     const path = `/requests/${encodeURIComponent(operation.requestId)}`
-    const status = await mapErrors({ url: this.config.url(path), requestBodyValues: {} }, () =>
-      this.config.client().requests.get(
-        operation.requestId,
-        options.abortSignal !== undefined ? { signal: options.abortSignal } : {}
-      ))
+    const status = await mapErrors(
+      { url: this.config.url(path), requestBodyValues: {} },
+      () =>
+        this.config.client().requests.get(
+          operation.requestId,
+          options.abortSignal !== undefined ? { signal: options.abortSignal } : {}
+        )
+    )
     const providerMetadata = { [PROVIDER_KEY]: statusMetadata(status) }
     const withModel = { ...response, modelId: status.model ?? this.modelId }
     switch (status.status) {
@@ -229,11 +234,23 @@ export class VisgateVideoModel implements VideoModelV4 {
       if (present) warnings.push({ type: "unsupported", feature, details })
     }
     const viaParams = "Pass the model's own parameter in providerOptions.visgate.params if it has one."
-    unsupported("aspectRatio", options.aspectRatio !== undefined, `Visgate video requests take no aspect ratio. ${viaParams}`)
-    unsupported("resolution", options.resolution !== undefined, `Visgate video requests take no resolution. ${viaParams}`)
+    unsupported(
+      "aspectRatio",
+      options.aspectRatio !== undefined,
+      `Visgate video requests take no aspect ratio. ${viaParams}`
+    )
+    unsupported(
+      "resolution",
+      options.resolution !== undefined,
+      `Visgate video requests take no resolution. ${viaParams}`
+    )
     unsupported("fps", options.fps !== undefined, `Visgate video requests take no frame rate. ${viaParams}`)
     unsupported("seed", options.seed !== undefined, `Visgate video requests take no seed. ${viaParams}`)
-    unsupported("generateAudio", options.generateAudio !== undefined, `Visgate video requests take no audio switch. ${viaParams}`)
+    unsupported(
+      "generateAudio",
+      options.generateAudio !== undefined,
+      `Visgate video requests take no audio switch. ${viaParams}`
+    )
     unsupported(
       "inputReferences",
       (options.inputReferences?.length ?? 0) > 0,
@@ -282,7 +299,8 @@ export class VisgateVideoModel implements VideoModelV4 {
     if (vg.pollTimeoutMs !== undefined && !(vg.pollTimeoutMs > 0)) {
       throw new InvalidArgumentError({
         argument: `providerOptions.${PROVIDER_KEY}.pollTimeoutMs`,
-        message: `providerOptions.${PROVIDER_KEY}.pollTimeoutMs must be a positive number of ms, got ${vg.pollTimeoutMs}`
+        message:
+          `providerOptions.${PROVIDER_KEY}.pollTimeoutMs must be a positive number of ms, got ${vg.pollTimeoutMs}`
       })
     }
     return {

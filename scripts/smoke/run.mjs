@@ -16,12 +16,12 @@
  *   node scripts/smoke/run.mjs [--only=lint,node18,bun,...]   (SMOKE_TARBALL=<.tgz> skips the pack)
  * Ends with `smoke: N passed, N failed`; exits 1 when any check failed.
  */
+import * as esbuild from "esbuild"
 import { execFile } from "node:child_process"
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { promisify } from "node:util"
-import * as esbuild from "esbuild"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const here = join(root, "scripts/smoke")
@@ -62,7 +62,11 @@ const check = async (name, cmd, args, { expect, env } = {}) => {
     console.log(`ok ${name} (${ms} ms)`)
   } catch (e) {
     failed++
-    console.log(`not ok ${name}\n${String(e.stderr || e.stdout || e.message).trim().split("\n").slice(-30).map((l) => `  ${l}`).join("\n")}`)
+    console.log(
+      `not ok ${name}\n${
+        String(e.stderr || e.stdout || e.message).trim().split("\n").slice(-30).map((l) => `  ${l}`).join("\n")
+      }`
+    )
   }
 }
 
@@ -74,7 +78,9 @@ if (tarball === undefined) {
   console.log("smoke: npm pack (builds)")
   const [packed] = JSON.parse((await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root })).stdout)
   tarball = join(work, packed.filename)
-  console.log(`smoke: ${packed.filename}: ${packed.entryCount} files, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked`)
+  console.log(
+    `smoke: ${packed.filename}: ${packed.entryCount} files, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked`
+  )
 }
 if (only === undefined || only.includes("lint")) {
   await check("lint publint", join(R, ".bin/publint"), ["run", tarball, "--strict"], { expect: "All good" })
@@ -85,10 +91,24 @@ if (only === undefined || only.includes("lint")) {
 
 // 2. A fresh app, and the fake API on loopback.
 writeFileSync(join(app, "package.json"), JSON.stringify({ name: "smoke-app", private: true }, null, 2))
-await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, "effect@3.22.4", "@effect/platform@0.97.2"])
-for (const f of ["smoke.mjs", "entry-esm.mjs", "entry-cjs.cjs", "entry-worker.mjs", "workerd.mjs"]) cpSync(join(here, f), join(app, f))
+await run("npm", [
+  "install",
+  "--no-audit",
+  "--no-fund",
+  "--prefer-offline",
+  tarball,
+  "effect@3.22.4",
+  "@effect/platform@0.97.2"
+])
+for (const f of ["smoke.mjs", "entry-esm.mjs", "entry-cjs.cjs", "entry-worker.mjs", "workerd.mjs"]) {
+  cpSync(join(here, f), join(app, f))
+}
 const testing = await import(pathToFileURL(join(app, "node_modules/@visgate_ai/client/dist/testing.js")).href)
-const fake = await testing.serve({ port: 0, host: "127.0.0.1", fakeOptions: { timings: { videoPendingMs: 100, videoProcessingMs: 200 } } })
+const fake = await testing.serve({
+  port: 0,
+  host: "127.0.0.1",
+  fakeOptions: { timings: { videoPendingMs: 100, videoProcessingMs: 200 } }
+})
 const env = { SMOKE_BASE_URL: fake.baseUrl }
 console.log(`smoke: fake API at ${fake.baseUrl}`)
 
@@ -114,23 +134,30 @@ try {
   // 3. Every runtime.
   const entries = `const e = require("@visgate_ai/client/effect"), t = require("@visgate_ai/client/testing");` +
     `if (typeof e.Images.Images !== "function" || typeof t.makeTestLayer !== "function") process.exit(1); console.log("ENTRIES_OK")`
-  const entriesEsm = `const e = await import("@visgate_ai/client/effect"), t = await import("@visgate_ai/client/testing");` +
+  const entriesEsm =
+    `const e = await import("@visgate_ai/client/effect"), t = await import("@visgate_ai/client/testing");` +
     `if (typeof e.Images.Images !== "function" || typeof t.makeTestLayer !== "function") process.exit(1); console.log("ENTRIES_OK")`
   for (const v of ["18", "20", "22", "24"]) {
     const node = join(R, `node${v}/bin/node`)
     await check(`node${v} import`, node, ["entry-esm.mjs"], { env, expect: "SMOKE_OK esm" })
     await check(`node${v} require`, node, ["entry-cjs.cjs"], { env, expect: "SMOKE_OK cjs" })
     await check(`node${v} ./effect ./testing require`, node, ["-e", entries], { expect: "ENTRIES_OK" })
-    await check(`node${v} ./effect ./testing import`, node, ["--input-type=module", "-e", entriesEsm], { expect: "ENTRIES_OK" })
+    await check(`node${v} ./effect ./testing import`, node, ["--input-type=module", "-e", entriesEsm], {
+      expect: "ENTRIES_OK"
+    })
   }
   // `await using` as written (the syntax runs natively from Node 24): the client is closed after the block.
-  await check("node24 await using", join(R, "node24/bin/node"), ["--input-type=module", "-e", [
-    `import { Client } from "@visgate_ai/client"`,
-    `let kept`,
-    `{ await using client = new Client({ apiKey: "vg-smoke", baseUrl: process.env.SMOKE_BASE_URL }); kept = client; await client.health() }`,
-    `const e = await kept.health().then(() => undefined, (e) => e)`,
-    `console.log(e?.errorCode === "CLIENT_CLOSED" ? "USING_OK" : "still open")`
-  ].join("\n")], { env, expect: "USING_OK" })
+  await check("node24 await using", join(R, "node24/bin/node"), [
+    "--input-type=module",
+    "-e",
+    [
+      `import { Client } from "@visgate_ai/client"`,
+      `let kept`,
+      `{ await using client = new Client({ apiKey: "vg-smoke", baseUrl: process.env.SMOKE_BASE_URL }); kept = client; await client.health() }`,
+      `const e = await kept.health().then(() => undefined, (e) => e)`,
+      `console.log(e?.errorCode === "CLIENT_CLOSED" ? "USING_OK" : "still open")`
+    ].join("\n")
+  ], { env, expect: "USING_OK" })
   await check("bun import", join(R, ".bin/bun"), ["entry-esm.mjs"], { env, expect: "SMOKE_OK esm" })
   await check("bun require", join(R, ".bin/bun"), ["entry-cjs.cjs"], { env, expect: "SMOKE_OK cjs" })
   const deno = ["run", "--allow-net", "--allow-read", "--allow-env", "--no-prompt"]
@@ -143,14 +170,18 @@ try {
     fake.baseUrl
   ], { expect: "SMOKE_OK workerd" })
   const edge = [
-    `const { EdgeRuntime } = await import(${JSON.stringify(pathToFileURL(join(R, "edge-runtime/dist/index.js")).href)})`,
+    `const { EdgeRuntime } = await import(${
+      JSON.stringify(pathToFileURL(join(R, "edge-runtime/dist/index.js")).href)
+    })`,
     `const { readFileSync } = await import("node:fs")`,
     `const runtime = new EdgeRuntime({ initialCode: readFileSync("edge.bundle.js", "utf8") })`,
     `const result = await runtime.evaluate(${JSON.stringify(`__smoke.run(${JSON.stringify(fake.baseUrl)})`)})`,
     `if (!result.ok) throw new Error(result.error)`,
     `console.log("SMOKE_OK edge-runtime " + result.done.join(", "))`
   ].join("\n")
-  await check("edge-runtime", process.execPath, ["--input-type=module", "-e", edge], { expect: "SMOKE_OK edge-runtime" })
+  await check("edge-runtime", process.execPath, ["--input-type=module", "-e", edge], {
+    expect: "SMOKE_OK edge-runtime"
+  })
 } finally {
   await fake.close()
 }

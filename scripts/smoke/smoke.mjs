@@ -15,7 +15,10 @@ export async function smoke(sdk, baseUrl) {
   const client = new Client({ apiKey: "vg-smoke", baseUrl, maxRetries: 0 })
   try {
     // An image, and its PNG from the (fake) storage.
-    const image = await client.images.generate("fal-ai/flux/schnell", `a lighthouse at dusk ${Math.random()}`, { width: 256, height: 256 })
+    const image = await client.images.generate("fal-ai/flux/schnell", `a lighthouse at dusk ${Math.random()}`, {
+      width: 256,
+      height: 256
+    })
     check("image", image.images.length === 1 && image.cost > 0 && typeof image.id === "string", image)
     const png = new Uint8Array(await (await fetch(image.images[0])).arrayBuffer())
     check("image bytes", png[0] === 0x89 && png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47, png.slice(0, 4))
@@ -31,10 +34,17 @@ export async function smoke(sdk, baseUrl) {
     const accepted = await client.videos.generate(VIDEO_MODEL_PRESETS.fal, "a slow tide", { preferAsync: true })
     check("video accepted", accepted.status === "accepted", accepted)
     const controller = new AbortController()
-    const waiting = client.requests.wait(accepted.requestId, { signal: controller.signal, schedule: { initialMs: 5_000 } })
+    const waiting = client.requests.wait(accepted.requestId, {
+      signal: controller.signal,
+      schedule: { initialMs: 5_000 }
+    })
     controller.abort()
     const aborted = await waiting.then(() => undefined, (e) => e)
-    check("abort", aborted instanceof AbortError && aborted.name === "AbortError" && !(aborted instanceof VisgateError), String(aborted))
+    check(
+      "abort",
+      aborted instanceof AbortError && aborted.name === "AbortError" && !(aborted instanceof VisgateError),
+      String(aborted)
+    )
 
     // Errors: a bad argument (before any request) and the server's answer, with class and fields.
     const invalid = await client.images.generate("fal-ai/flux/schnell", "").then(() => undefined, (e) => e)

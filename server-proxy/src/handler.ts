@@ -42,7 +42,9 @@ export interface ProxyOptions {
    * Bearer instead of `apiKey`; `undefined`/`null`/`""` falls back to an explicit `apiKey`, and
    * without one the caller gets 401.
    */
-  readonly keyFromRequest?: ((request: Request) => string | null | undefined | Promise<string | null | undefined>) | undefined
+  readonly keyFromRequest?:
+    | ((request: Request) => string | null | undefined | Promise<string | null | undefined>)
+    | undefined
   /**
    * Refuses callers. `true` lets the request through, `false` answers 401 `UNAUTHORIZED`, and a
    * `Response` is returned to the caller as is. Runs after the path and route checks.
@@ -124,7 +126,9 @@ const parseBaseUrl = (raw: string): URL => {
   } catch {
     throw new TypeError(`server-proxy: baseUrl is not a valid URL: ${JSON.stringify(raw)}`)
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError("server-proxy: baseUrl must be http(s)")
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError("server-proxy: baseUrl must be http(s)")
+  }
   if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
     throw new TypeError("server-proxy: baseUrl must not contain credentials, a query or a fragment")
   }
@@ -139,7 +143,9 @@ const compileModels = (
   const exact = new Set<string>()
   const prefixes: Array<string> = []
   for (const entry of allow) {
-    if (typeof entry !== "string" || entry === "") throw new TypeError("server-proxy: allowModels entries must be non-empty strings")
+    if (typeof entry !== "string" || entry === "") {
+      throw new TypeError("server-proxy: allowModels entries must be non-empty strings")
+    }
     if (entry.endsWith("*")) prefixes.push(entry.slice(0, -1))
     else exact.add(entry)
   }
@@ -175,7 +181,9 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
   const forward = normalizeForwardHeaders(options.forwardHeaders ?? [])
   const allowModel = compileModels(options.allowModels)
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  if (!Number.isFinite(maxBodyBytes) || maxBodyBytes < 0) throw new TypeError("server-proxy: maxBodyBytes must be a non-negative number")
+  if (!Number.isFinite(maxBodyBytes) || maxBodyBytes < 0) {
+    throw new TypeError("server-proxy: maxBodyBytes must be a non-negative number")
+  }
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS
   if (!(timeout >= 0)) throw new TypeError("server-proxy: timeout must be a non-negative number of milliseconds")
   const keyFromRequest = options.keyFromRequest
@@ -249,7 +257,10 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
       // 1. Where: inside the prefix, a clean path, an allowed route.
       const rawApiPath = stripPrefix(pathname, prefix)
       if (rawApiPath === undefined) {
-        return fail("ROUTE_NOT_FOUND", `This proxy only serves paths under ${prefix || "/"}`, { method, path: pathname })
+        return fail("ROUTE_NOT_FOUND", `This proxy only serves paths under ${prefix || "/"}`, {
+          method,
+          path: pathname
+        })
       }
       const checked = checkApiPath(rawApiPath)
       if (!checked.ok) return fail("INVALID_PATH", `Refused path: ${checked.reason}`, { reason: checked.reason })
@@ -257,8 +268,14 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
       const allowedBy = routes.match(method, checked.segments)
       if (allowedBy === undefined) {
         return KNOWN_ROUTES.match(method, checked.segments) !== undefined
-          ? fail("ROUTE_NOT_ALLOWED", `${method} ${apiPath} is not enabled on this proxy (see allowRoutes)`, { method, path: apiPath })
-          : fail("ROUTE_NOT_FOUND", `${method} ${apiPath} is not a Visgate API route this proxy knows`, { method, path: apiPath })
+          ? fail("ROUTE_NOT_ALLOWED", `${method} ${apiPath} is not enabled on this proxy (see allowRoutes)`, {
+            method,
+            path: apiPath
+          })
+          : fail("ROUTE_NOT_FOUND", `${method} ${apiPath} is not a Visgate API route this proxy knows`, {
+            method,
+            path: apiPath
+          })
       }
 
       // 2. Who: the authorize hook, then the credential.
@@ -281,7 +298,10 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
       } else {
         const key = explicitKey ?? envKey
         if (key === undefined) {
-          return fail("PROXY_NOT_CONFIGURED", "The Visgate proxy has no API key: set VISGATE_API_KEY on the server or pass apiKey")
+          return fail(
+            "PROXY_NOT_CONFIGURED",
+            "The Visgate proxy has no API key: set VISGATE_API_KEY on the server or pass apiKey"
+          )
         }
         bearer = key
       }
@@ -292,10 +312,15 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
         const declared = declaredLength(request.headers)
         if (declared !== undefined && declared > maxBodyBytes) {
           await request.body.cancel().catch(() => undefined)
-          return fail("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBodyBytes} bytes`, { max_bytes: maxBodyBytes, content_length: declared })
+          return fail("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBodyBytes} bytes`, {
+            max_bytes: maxBodyBytes,
+            content_length: declared
+          })
         }
         const read = await readBodyLimited(request.body, maxBodyBytes)
-        if (!read.ok) return fail("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBodyBytes} bytes`, { max_bytes: maxBodyBytes })
+        if (!read.ok) {
+          return fail("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBodyBytes} bytes`, { max_bytes: maxBodyBytes })
+        }
         body = read.bytes
       }
       if (allowModel !== undefined && GENERATION_MATCHER.match(method, checked.segments) !== undefined) {
@@ -307,9 +332,13 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
         }
         const model = typeof parsed === "object" && parsed !== null ? (parsed as { model?: unknown }).model : undefined
         if (typeof model !== "string" || !(await allowModel(model, request))) {
-          return fail("MODEL_NOT_ALLOWED", typeof model === "string" ? `Model ${model} is not allowed on this proxy` : "A \"model\" field is required", {
-            model: typeof model === "string" ? model : null
-          })
+          return fail(
+            "MODEL_NOT_ALLOWED",
+            typeof model === "string" ? `Model ${model} is not allowed on this proxy` : "A \"model\" field is required",
+            {
+              model: typeof model === "string" ? model : null
+            }
+          )
         }
       }
 
@@ -327,10 +356,12 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
         else signal.addEventListener("abort", () => controller.abort(), { once: true })
       }
       let timedOut = false
-      const timer = timeout > 0 ? setTimeout(() => {
-        timedOut = true
-        controller.abort()
-      }, timeout) : undefined
+      const timer = timeout > 0 ?
+        setTimeout(() => {
+          timedOut = true
+          controller.abort()
+        }, timeout) :
+        undefined
       const fetchImpl: ProxyFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
       let upstream: Response
       try {
@@ -344,7 +375,9 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
         upstream = await fetchImpl(target.href, init)
       } catch (error) {
         if (timedOut) {
-          return fail("UPSTREAM_TIMEOUT", `The Visgate API did not answer within ${timeout} ms`, { timeout_ms: timeout }, error)
+          return fail("UPSTREAM_TIMEOUT", `The Visgate API did not answer within ${timeout} ms`, {
+            timeout_ms: timeout
+          }, error)
         }
         return fail("UPSTREAM_UNAVAILABLE", "Could not reach the Visgate API", {}, error)
       } finally {
@@ -356,7 +389,11 @@ export const createProxyHandler = (options: ProxyOptions = {}): ProxyHandler => 
         await upstream.body?.cancel().catch(() => undefined)
         return fail("UPSTREAM_UNAVAILABLE", "The Visgate API returned an unusable response", { status })
       }
-      const headers = downstreamResponseHeaders(upstream.headers, secrets, (location) => rewriteLocation(location, target.href))
+      const headers = downstreamResponseHeaders(
+        upstream.headers,
+        secrets,
+        (location) => rewriteLocation(location, target.href)
+      )
       if ((headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream")) {
         // Ask buffering reverse proxies (nginx and friends) to let events through one by one.
         headers.set("x-accel-buffering", "no")

@@ -101,9 +101,15 @@ export const normalizeForwardHeaders = (extra: ReadonlyArray<string>): ReadonlyS
   const names = new Set(DEFAULT_FORWARD_HEADERS)
   for (const raw of extra) {
     const name = raw.trim().toLowerCase()
-    if (!TOKEN.test(name)) throw new TypeError(`server-proxy: invalid header name in forwardHeaders: ${JSON.stringify(raw)}`)
+    if (!TOKEN.test(name)) {
+      throw new TypeError(`server-proxy: invalid header name in forwardHeaders: ${JSON.stringify(raw)}`)
+    }
     if (NEVER_FORWARD.has(name) || name.startsWith("proxy-")) {
-      throw new TypeError(`server-proxy: ${JSON.stringify(raw)} can never be forwarded (hop-by-hop, framing or credential header; use keyFromRequest for auth)`)
+      throw new TypeError(
+        `server-proxy: ${
+          JSON.stringify(raw)
+        } can never be forwarded (hop-by-hop, framing or credential header; use keyFromRequest for auth)`
+      )
     }
     names.add(name)
   }

@@ -3,6 +3,8 @@
  * Visgate API without holding the key. Web-standard (`Request` → `Response`); the Node adapter
  * lives at `@visgate_ai/server-proxy/node`.
  */
+export { readBearerToken, readCookie } from "./credentials.js"
+export { type ErrorEnvelope, PROXY_ERROR_STATUS, type ProxyErrorCode } from "./errors.js"
 export {
   createProxyHandler,
   createRouteHandlers,
@@ -16,7 +18,5 @@ export {
   type ProxyOptions,
   type RouteHandlers
 } from "./handler.js"
-export { DEFAULT_ROUTE_GROUPS, ROUTE_GROUPS, type RouteGroup, type RouteRule } from "./routes.js"
 export { DEFAULT_FORWARD_HEADERS } from "./headers.js"
-export { type ErrorEnvelope, type ProxyErrorCode, PROXY_ERROR_STATUS } from "./errors.js"
-export { readBearerToken, readCookie } from "./credentials.js"
+export { DEFAULT_ROUTE_GROUPS, ROUTE_GROUPS, type RouteGroup, type RouteRule } from "./routes.js"

@@ -3,8 +3,8 @@
  * Express/Connect-style middleware `(req, res, next)`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { createProxyHandler, RAW_TARGET, type ProxyHandler, type ProxyOptions } from "./handler.js"
 import { errorResponse } from "./errors.js"
+import { createProxyHandler, type ProxyHandler, type ProxyOptions, RAW_TARGET } from "./handler.js"
 import { normalizePrefix, stripPrefix } from "./path.js"
 
 /** Express/Connect `next`. */
@@ -31,7 +31,7 @@ const toHeaders = (req: IncomingMessage): Headers => {
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith(":") || value === undefined) continue
     try {
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v)
+      if (Array.isArray(value)) { for (const v of value) headers.append(name, v) }
       else headers.set(name, value)
     } catch {
       // A header value the Fetch API refuses is simply not carried over.
@@ -47,7 +47,10 @@ const toBody = (req: IncomingMessage): ReadableStream<Uint8Array> | Uint8Array |
   if (req.readableEnded && parsed !== undefined) {
     if (parsed instanceof Uint8Array) return new Uint8Array(parsed)
     if (typeof parsed === "string") return new TextEncoder().encode(parsed)
-    if (typeof parsed === "object" && parsed !== null && Object.keys(parsed).length === 0 && req.headers["content-length"] === undefined) return null
+    if (
+      typeof parsed === "object" && parsed !== null && Object.keys(parsed).length === 0 &&
+      req.headers["content-length"] === undefined
+    ) return null
     return new TextEncoder().encode(JSON.stringify(parsed))
   }
   if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return null
@@ -56,7 +59,9 @@ const toBody = (req: IncomingMessage): ReadableStream<Uint8Array> | Uint8Array |
     start(controller) {
       req.on("data", (chunk: Buffer | string) => {
         if (finished) return
-        const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+        const bytes = typeof chunk === "string"
+          ? new TextEncoder().encode(chunk)
+          : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
         controller.enqueue(bytes)
         if ((controller.desiredSize ?? 0) <= 0) req.pause()
       })
@@ -183,7 +188,13 @@ export const toNodeHandler = (
       if (!res.headersSent) {
         res.statusCode = 500
         res.setHeader("content-type", "application/json; charset=utf-8")
-        res.end(JSON.stringify({ error: "PROXY_ERROR", message: "The Visgate proxy failed to handle this request", details: {} }))
+        res.end(
+          JSON.stringify({
+            error: "PROXY_ERROR",
+            message: "The Visgate proxy failed to handle this request",
+            details: {}
+          })
+        )
       } else {
         res.destroy()
       }
@@ -192,4 +203,5 @@ export const toNodeHandler = (
 }
 
 /** `createProxyHandler(options)` adapted to `node:http` and Express-style middleware. */
-export const createNodeProxy = (options: ProxyOptions = {}): NodeProxyHandler => toNodeHandler(createProxyHandler(options))
+export const createNodeProxy = (options: ProxyOptions = {}): NodeProxyHandler =>
+  toNodeHandler(createProxyHandler(options))

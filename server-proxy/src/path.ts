@@ -27,8 +27,13 @@ const SCHEME = /^[a-z][a-z0-9+.-]*(:|%3a)/i
  */
 export const normalizePrefix = (prefix: string): string => {
   if (prefix === "" || prefix === "/") return ""
-  if (!prefix.startsWith("/") || prefix.startsWith("//") || /[?#\\\s%;]/.test(prefix) || prefix.split("/").some((segment) => /^\.+$/.test(segment))) {
-    throw new TypeError(`server-proxy: pathPrefix must be a plain absolute path such as "/api/visgate", got ${JSON.stringify(prefix)}`)
+  if (
+    !prefix.startsWith("/") || prefix.startsWith("//") || /[?#\\\s%;]/.test(prefix) ||
+    prefix.split("/").some((segment) => /^\.+$/.test(segment))
+  ) {
+    throw new TypeError(
+      `server-proxy: pathPrefix must be a plain absolute path such as "/api/visgate", got ${JSON.stringify(prefix)}`
+    )
   }
   return prefix.replace(/\/+$/, "")
 }
@@ -45,7 +50,9 @@ export const stripPrefix = (rawPathname: string, prefix: string): string | undef
 }
 
 /** Why a raw segment is refused, or its decoded value. */
-const checkSegment = (raw: string): { readonly ok: true; readonly decoded: string } | { readonly ok: false; readonly reason: string } => {
+const checkSegment = (
+  raw: string
+): { readonly ok: true; readonly decoded: string } | { readonly ok: false; readonly reason: string } => {
   if (raw === "") return { ok: false, reason: "empty path segments ('//') are not allowed" }
   if (!RAW_ALLOWED.test(raw)) {
     if (raw.includes(";")) return { ok: false, reason: "path parameters (';') are not allowed" }
@@ -64,12 +71,16 @@ const checkSegment = (raw: string): { readonly ok: true; readonly decoded: strin
     if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return { ok: false, reason: "malformed percent-encoding" }
     const char = String.fromCharCode(parseInt(hex, 16))
     if (UNRESERVED.test(char)) {
-      return { ok: false, reason: `needlessly percent-encoded characters (such as %2e for '.') are not allowed: %${hex}` }
+      return {
+        ok: false,
+        reason: `needlessly percent-encoded characters (such as %2e for '.') are not allowed: %${hex}`
+      }
     }
     if (!ESCAPABLE.test(char)) {
       return {
         ok: false,
-        reason: `encoded slashes, backslashes, semicolons, percent signs (double encoding), spaces, controls and non-ASCII bytes are not allowed: %${hex}`
+        reason:
+          `encoded slashes, backslashes, semicolons, percent signs (double encoding), spaces, controls and non-ASCII bytes are not allowed: %${hex}`
       }
     }
     decoded += char

@@ -74,7 +74,11 @@ const METHOD = /^[A-Z]+$/
 
 const compilePattern = (source: string): CompiledPattern => {
   const bad = (why: string) =>
-    new TypeError(`server-proxy: invalid route pattern ${JSON.stringify(source)}: ${why}. Use e.g. "GET /models/**" or a route group (${Object.keys(ROUTE_GROUPS).join(", ")})`)
+    new TypeError(
+      `server-proxy: invalid route pattern ${
+        JSON.stringify(source)
+      }: ${why}. Use e.g. "GET /models/**" or a route group (${Object.keys(ROUTE_GROUPS).join(", ")})`
+    )
   const match = /^(\S+) +(\S+)$/.exec(source.trim())
   if (match === null) throw bad("expected \"<METHOD> <path>\"")
   const [, methodPart, pathPart] = match as unknown as [string, string, string]
@@ -86,7 +90,9 @@ const compilePattern = (source: string): CompiledPattern => {
     if (!list.every((m) => METHOD.test(m))) throw bad("methods must be upper-case names joined by '|', or '*'")
     methods = new Set(list)
   }
-  if (!pathPart.startsWith("/") || pathPart === "/") throw bad("the path must start with '/' and name at least one segment")
+  if (!pathPart.startsWith("/") || pathPart === "/") {
+    throw bad("the path must start with '/' and name at least one segment")
+  }
   const segments = pathPart.slice(1).split("/")
   let tail = false
   segments.forEach((segment, index) => {
@@ -106,7 +112,9 @@ const matches = (pattern: CompiledPattern, method: string, segments: ReadonlyArr
     const effective = method === "HEAD" && !pattern.methods.has("HEAD") ? "GET" : method
     if (!pattern.methods.has(effective)) return false
   }
-  if (pattern.tail ? segments.length <= pattern.segments.length : segments.length !== pattern.segments.length) return false
+  if (pattern.tail ? segments.length <= pattern.segments.length : segments.length !== pattern.segments.length) {
+    return false
+  }
   return pattern.segments.every((p, i) => p === "*" || p === segments[i])
 }
 
@@ -124,7 +132,11 @@ export const compileRoutes = (rules: ReadonlyArray<RouteRule>): RouteMatcher => 
     if (isGroup(rule)) {
       for (const source of ROUTE_GROUPS[rule]) patterns.push(compilePattern(source))
     } else if (/^[a-z-]+$/i.test(rule)) {
-      throw new TypeError(`server-proxy: unknown route group ${JSON.stringify(rule)}; known groups: ${Object.keys(ROUTE_GROUPS).join(", ")}`)
+      throw new TypeError(
+        `server-proxy: unknown route group ${JSON.stringify(rule)}; known groups: ${
+          Object.keys(ROUTE_GROUPS).join(", ")
+        }`
+      )
     } else {
       patterns.push(compilePattern(rule))
     }

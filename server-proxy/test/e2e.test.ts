@@ -63,29 +63,30 @@ const headersOf = (headers: Headers): Record<string, string> => {
 }
 
 /** A `fetch` that records every exchange (for JSON calls; it reads a clone of each response body). */
-const recordingFetch = (log: Array<Exchange>): typeof globalThis.fetch =>
-  async (input, init) => {
-    const request = new Request(input, init)
-    const requestBody = request.body !== null ? await request.clone().text() : ""
-    const response = await globalThis.fetch(request)
-    const responseBody = await response.clone().text()
-    log.push({
-      method: request.method,
-      url: request.url,
-      requestHeaders: headersOf(request.headers),
-      requestBody,
-      status: response.status,
-      responseHeaders: headersOf(response.headers),
-      responseBody
-    })
-    return response
-  }
+const recordingFetch = (log: Array<Exchange>): typeof globalThis.fetch => async (input, init) => {
+  const request = new Request(input, init)
+  const requestBody = request.body !== null ? await request.clone().text() : ""
+  const response = await globalThis.fetch(request)
+  const responseBody = await response.clone().text()
+  log.push({
+    method: request.method,
+    url: request.url,
+    requestHeaders: headersOf(request.headers),
+    requestBody,
+    status: response.status,
+    responseHeaders: headersOf(response.headers),
+    responseBody
+  })
+  return response
+}
 
 /** No request or response the client saw contains the server key (URL, headers, bodies). */
 const expectKeyNeverSeen = (log: ReadonlyArray<Exchange>): void => {
   expect(log.length).toBeGreaterThan(0)
   for (const exchange of log) {
-    expect(JSON.stringify(exchange).includes(SERVER_KEY), `${exchange.method} ${exchange.url} carried the key`).toBe(false)
+    expect(JSON.stringify(exchange).includes(SERVER_KEY), `${exchange.method} ${exchange.url} carried the key`).toBe(
+      false
+    )
     for (const name of Object.keys(exchange.responseHeaders)) expect(name.startsWith("access-control-")).toBe(false)
   }
 }
@@ -115,7 +116,12 @@ const proxyErrors: Array<ProxyErrorEvent> = []
 const clients: Array<Client> = []
 
 const clientFor = (proxy: Listening, log: Array<Exchange>, options: ClientOptions = {}): Client => {
-  const client = new Client({ proxyUrl: `${proxy.origin}/api/visgate`, fetch: recordingFetch(log), maxRetries: 0, ...options })
+  const client = new Client({
+    proxyUrl: `${proxy.origin}/api/visgate`,
+    fetch: recordingFetch(log),
+    maxRetries: 0,
+    ...options
+  })
   clients.push(client)
   return client
 }
@@ -170,7 +176,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
-  await Promise.all([mainProxy, tokenProxy, deployProxy, deployProxyDefaultHeaders, shortTimeoutProxy].map((p) => p?.close()))
+  await Promise.all(
+    [mainProxy, tokenProxy, deployProxy, deployProxyDefaultHeaders, shortTimeoutProxy].map((p) => p?.close())
+  )
   await Promise.all([fakeServer, deployFake].map((f) => f?.close()))
 })
 
@@ -222,7 +230,10 @@ describe("Client({ proxyUrl }) → proxy (server key) → fake", () => {
   it("client.videos.generate({ preferAsync: true }) is accepted, then client.requests.get polls it to completion", async () => {
     const client = clientFor(mainProxy, log)
     const from = fakeServer.fake.requests.length
-    const accepted = await client.videos.generate(VIDEO_MODEL, "waves on a pebble beach", { preferAsync: true, durationSeconds: 5 })
+    const accepted = await client.videos.generate(VIDEO_MODEL, "waves on a pebble beach", {
+      preferAsync: true,
+      durationSeconds: 5
+    })
     expect(accepted).toMatchObject({ status: "accepted", requestId: expect.any(String) })
     const requestId = (accepted as { requestId: string }).requestId
 
@@ -297,13 +308,19 @@ describe("Client({ proxyUrl }) → proxy (server key) → fake", () => {
     await client.images.generate(IMAGE_MODEL, "an owl at dawn", { width: 256, height: 256, preferAsync: true })
     const sent = log.at(-1)!
     expect(sent.requestHeaders["idempotency-key"]).toEqual(expect.any(String))
-    expect(upstreamSince(fakeServer, before)[0]!.headers["idempotency-key"]).toBe(sent.requestHeaders["idempotency-key"])
+    expect(upstreamSince(fakeServer, before)[0]!.headers["idempotency-key"]).toBe(
+      sent.requestHeaders["idempotency-key"]
+    )
     expectKeyNeverSeen(log)
   })
 
   it("a Client given apiKey and BYOK keys next to proxyUrl still sends neither", async () => {
     const own: Array<Exchange> = []
-    const client = clientFor(mainProxy, own, { apiKey: SERVER_KEY, falKey: "fal_browser_secret", runpodKey: "rpa_browser_secret" })
+    const client = clientFor(mainProxy, own, {
+      apiKey: SERVER_KEY,
+      falKey: "fal_browser_secret",
+      runpodKey: "rpa_browser_secret"
+    })
     const from = fakeServer.fake.requests.length
     await client.generate("a misconfigured browser")
     expect(own).toHaveLength(1)
@@ -395,7 +412,12 @@ describe("refusals end to end through the Client", () => {
     const error = await rejectionOf(client.health())
     expect(isVisgateError(error)).toBe(true)
     expect(error).toBeInstanceOf(VisgateError)
-    expect(error).toMatchObject({ _tag: "VisgateError", errorCode: "ROUTE_NOT_ALLOWED", statusCode: 403, details: { path: "/health" } })
+    expect(error).toMatchObject({
+      _tag: "VisgateError",
+      errorCode: "ROUTE_NOT_ALLOWED",
+      statusCode: 403,
+      details: { path: "/health" }
+    })
 
     expect(upstreamSince(fakeServer, from)).toHaveLength(0)
     expectKeyNeverSeen(log)
@@ -408,7 +430,9 @@ describe("refusals end to end through the Client", () => {
     const error = await rejectionOf(client.images.generate("fal-ai/flux-pro", "a castle"))
     expect(error).toBeInstanceOf(VisgateError)
     expect(error).toMatchObject({ _tag: "VisgateError", errorCode: "MODEL_NOT_ALLOWED", statusCode: 403 })
-    const videoError = await rejectionOf(client.videos.generate("fal-ai/minimax/video-01", "a castle", { preferAsync: true }))
+    const videoError = await rejectionOf(
+      client.videos.generate("fal-ai/minimax/video-01", "a castle", { preferAsync: true })
+    )
     expect(videoError).toMatchObject({ errorCode: "MODEL_NOT_ALLOWED", statusCode: 403 })
     expect(upstreamSince(fakeServer, from)).toHaveLength(0)
     expect(proxyErrors.filter((e) => e.code === "MODEL_NOT_ALLOWED").length).toBeGreaterThanOrEqual(2)
@@ -492,7 +516,11 @@ describe("upstream failures and retries through the proxy", () => {
   it("the Client retries a 503 through the proxy with the same Idempotency-Key", async () => {
     const log: Array<Exchange> = []
     const client = clientFor(mainProxy, log, { maxRetries: 1 })
-    fakeServer.fake.faults.add({ route: "POST /generate", times: 1, fault: { status: 503, headers: { "retry-after": "0" } } })
+    fakeServer.fake.faults.add({
+      route: "POST /generate",
+      times: 1,
+      fault: { status: 503, headers: { "retry-after": "0" } }
+    })
     const from = fakeServer.fake.requests.length
     const result = await client.generate("a retried sunrise")
     expect(result.status).toBe("completed")

@@ -1,8 +1,14 @@
 import { readFileSync } from "node:fs"
 import { gzipSync } from "node:zlib"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { createProxyHandler, createRouteHandlers, readBearerToken, readCookie, type ProxyOptions } from "../src/index.js"
 import { DROPPED_RESPONSE_HEADERS } from "../src/headers.js"
+import {
+  createProxyHandler,
+  createRouteHandlers,
+  type ProxyOptions,
+  readBearerToken,
+  readCookie
+} from "../src/index.js"
 import { byteStream, expectEnvelope, KEY, recordErrors, scanResponse, send, TOKEN } from "./helpers.js"
 import { sleep, startUpstream, type Upstream } from "./upstream.js"
 
@@ -82,7 +88,12 @@ describe("forwarding and the key", () => {
     const sent = await send(handler, "/api/visgate/health")
     expectEnvelope(sent, 500, "PROXY_NOT_CONFIGURED")
     expect(upstream.requests).toHaveLength(0)
-    expect(errors.events[0]).toMatchObject({ code: "PROXY_NOT_CONFIGURED", status: 500, method: "GET", path: "/api/visgate/health" })
+    expect(errors.events[0]).toMatchObject({
+      code: "PROXY_NOT_CONFIGURED",
+      status: 500,
+      method: "GET",
+      path: "/api/visgate/health"
+    })
   })
 
   it("replaces a browser-sent Authorization with the server key", async () => {
@@ -95,7 +106,9 @@ describe("forwarding and the key", () => {
     const { GET, POST, PUT, PATCH, DELETE, HEAD } = createRouteHandlers({ apiKey: KEY, baseUrl: upstream.baseUrl })
     expect(new Set([GET, POST, PUT, PATCH, DELETE, HEAD]).size).toBe(1)
     // Next.js passes a context object as the second argument; it is ignored.
-    const response = await GET(new Request("http://app.test/api/visgate/health"), { params: Promise.resolve({ path: ["health"] }) })
+    const response = await GET(new Request("http://app.test/api/visgate/health"), {
+      params: Promise.resolve({ path: ["health"] })
+    })
     expect(response.status).toBe(200)
     await response.text()
   })
@@ -149,9 +162,12 @@ describe("keyFromRequest (the client's getToken flow)", () => {
   })
 
   it("readBearerToken and readCookie parse their headers", () => {
-    const request = new Request("http://app.test/", { headers: { authorization: "bearer  abc.def ", cookie: 'a=1; b="x%20y"; c' } })
+    const request = new Request("http://app.test/", {
+      headers: { authorization: "bearer  abc.def ", cookie: "a=1; b=\"x%20y\"; c" }
+    })
     expect(readBearerToken(request)).toBe("abc.def")
-    expect(readBearerToken(new Request("http://app.test/", { headers: { authorization: "Basic Zm9v" } }))).toBeUndefined()
+    expect(readBearerToken(new Request("http://app.test/", { headers: { authorization: "Basic Zm9v" } })))
+      .toBeUndefined()
     expect(readCookie(request, "a")).toBe("1")
     expect(readCookie(request, "b")).toBe("x y")
     expect(readCookie(request, "c")).toBeUndefined()
@@ -166,7 +182,9 @@ describe("authorize", () => {
   })
 
   it("a Response is returned as is", async () => {
-    const handler = proxy({ authorize: async () => new Response("nope", { status: 403, headers: { "x-why": "banned" } }) })
+    const handler = proxy({
+      authorize: async () => new Response("nope", { status: 403, headers: { "x-why": "banned" } })
+    })
     const sent = await send(handler, "/api/visgate/health")
     expect(sent.status).toBe(403)
     expect(sent.text).toBe("nope")
@@ -234,7 +252,9 @@ describe("routes", () => {
     ["POST", "/deployments"],
     ["DELETE", "/deployments/dep_2026_400ea2c4"]
   ])("default refuses %s %s with 403 ROUTE_NOT_ALLOWED", async (method, path) => {
-    const init: RequestInit = method === "GET" ? {} : { method, body: "{}", headers: { "content-type": "application/json" } }
+    const init: RequestInit = method === "GET"
+      ? {}
+      : { method, body: "{}", headers: { "content-type": "application/json" } }
     const sent = await send(proxy(), `/api/visgate${path}`, init)
     expectEnvelope(sent, 403, "ROUTE_NOT_ALLOWED")
     expect(sent.json).toMatchObject({ details: { method, path } })
@@ -264,16 +284,20 @@ describe("routes", () => {
   })
 
   it("opens groups and explicit patterns when listed", async () => {
-    const handler = proxy({ allowRoutes: ["usage", "account", "POST /inference/jobs", "GET|DELETE /inference/jobs/*", "* /custom/**"] })
-    for (const [method, path] of [
-      ["GET", "/usage"],
-      ["GET", "/dashboard"],
-      ["POST", "/usage/downloads"],
-      ["GET", "/auth/me"],
-      ["POST", "/inference/jobs"],
-      ["DELETE", "/inference/jobs/job_1"],
-      ["PATCH", "/custom/a/b/c"]
-    ] as const) {
+    const handler = proxy({
+      allowRoutes: ["usage", "account", "POST /inference/jobs", "GET|DELETE /inference/jobs/*", "* /custom/**"]
+    })
+    for (
+      const [method, path] of [
+        ["GET", "/usage"],
+        ["GET", "/dashboard"],
+        ["POST", "/usage/downloads"],
+        ["GET", "/auth/me"],
+        ["POST", "/inference/jobs"],
+        ["DELETE", "/inference/jobs/job_1"],
+        ["PATCH", "/custom/a/b/c"]
+      ] as const
+    ) {
       const sent = await send(handler, `/api/visgate${path}`, method === "GET" ? {} : { method, body: "{}" })
       expect(sent.status, `${method} ${path}`).toBe(200)
     }
@@ -341,14 +365,16 @@ describe("path safety (web Request)", () => {
         return fetch(input, init)
       }
     })
-    for (const path of [
-      "/api/visgate/health?next=https://evil.example",
-      "/api/visgate/models/@evil.example",
-      "/api/visgate/models/evil.example:80",
-      "/api/visgate/models/%40evil.example",
-      "/api/visgate//evil.example/x",
-      "/api/visgate/http:%2f%2fevil.example"
-    ]) {
+    for (
+      const path of [
+        "/api/visgate/health?next=https://evil.example",
+        "/api/visgate/models/@evil.example",
+        "/api/visgate/models/evil.example:80",
+        "/api/visgate/models/%40evil.example",
+        "/api/visgate//evil.example/x",
+        "/api/visgate/http:%2f%2fevil.example"
+      ]
+    ) {
       await send(handler, path)
     }
     expect(contacted.length).toBeGreaterThan(0)
@@ -383,8 +409,15 @@ describe("path safety (web Request)", () => {
 describe("allowModels", () => {
   it("forwards allowed models and refuses others with 403 MODEL_NOT_ALLOWED", async () => {
     const handler = proxy({ allowModels: ["fal-ai/flux/schnell", "replicate/*"] })
-    expect((await send(handler, "/api/visgate/generate", json({ model: "fal-ai/flux/schnell", prompt: "p" }))).status).toBe(200)
-    expect((await send(handler, "/api/visgate/videos/generate", json({ model: "replicate/lucataco/cogvideox-5b", prompt: "p" }))).status).toBe(200)
+    expect((await send(handler, "/api/visgate/generate", json({ model: "fal-ai/flux/schnell", prompt: "p" }))).status)
+      .toBe(200)
+    expect(
+      (await send(
+        handler,
+        "/api/visgate/videos/generate",
+        json({ model: "replicate/lucataco/cogvideox-5b", prompt: "p" })
+      )).status
+    ).toBe(200)
     const refused = await send(handler, "/api/visgate/images/generate", json({ model: "fal-ai/veo3", prompt: "p" }))
     expectEnvelope(refused, 403, "MODEL_NOT_ALLOWED")
     expect(refused.json).toMatchObject({ details: { model: "fal-ai/veo3" } })
@@ -394,22 +427,35 @@ describe("allowModels", () => {
   })
 
   it("accepts a predicate", async () => {
-    const handler = proxy({ allowModels: async (model, request) => model.startsWith("fal-ai/") && request.method === "POST" })
+    const handler = proxy({
+      allowModels: async (model, request) => model.startsWith("fal-ai/") && request.method === "POST"
+    })
     expect((await send(handler, "/api/visgate/generate", json({ model: "fal-ai/flux/schnell" }))).status).toBe(200)
-    expectEnvelope(await send(handler, "/api/visgate/generate", json({ model: "runway/gen4_turbo" })), 403, "MODEL_NOT_ALLOWED")
+    expectEnvelope(
+      await send(handler, "/api/visgate/generate", json({ model: "runway/gen4_turbo" })),
+      403,
+      "MODEL_NOT_ALLOWED"
+    )
   })
 
   it("refuses a missing model (403) and a body that is not JSON (400)", async () => {
     const handler = proxy({ allowModels: ["fal-ai/flux/schnell"] })
     expectEnvelope(await send(handler, "/api/visgate/generate", json({ prompt: "p" })), 403, "MODEL_NOT_ALLOWED")
     expectEnvelope(await send(handler, "/api/visgate/generate", json({ model: 42 })), 403, "MODEL_NOT_ALLOWED")
-    expectEnvelope(await send(handler, "/api/visgate/generate", { method: "POST", body: "model=fal-ai/flux/schnell" }), 400, "INVALID_JSON")
+    expectEnvelope(
+      await send(handler, "/api/visgate/generate", { method: "POST", body: "model=fal-ai/flux/schnell" }),
+      400,
+      "INVALID_JSON"
+    )
     expectEnvelope(await send(handler, "/api/visgate/generate", { method: "POST" }), 400, "INVALID_JSON")
     expect(upstream.requests).toHaveLength(0)
   })
 
   it("only inspects generation routes", async () => {
-    const handler = proxy({ allowModels: ["fal-ai/flux/schnell"], allowRoutes: ["generation", "models", "POST /usage/downloads"] })
+    const handler = proxy({
+      allowModels: ["fal-ai/flux/schnell"],
+      allowRoutes: ["generation", "models", "POST /usage/downloads"]
+    })
     expect((await send(handler, "/api/visgate/models/fal-ai/veo3")).status).toBe(200)
     expect((await send(handler, "/api/visgate/usage/downloads", json({ model: "other" }))).status).toBe(200)
   })
@@ -496,26 +542,28 @@ describe("request headers", () => {
     expect(headers["idempotency-key"]).toBe("idem-123")
     expect(headers["last-event-id"]).toBe("7")
     expect(headers.authorization).toBe(`Bearer ${KEY}`)
-    for (const dropped of [
-      "cookie",
-      "x-fal-key",
-      "x-replicate-key",
-      "x-runway-key",
-      "x-runpod-key",
-      "x-runpod-api-key",
-      "x-huggingface-api-key",
-      "x-anything-key",
-      "x-forwarded-for",
-      "x-visgate-internal-secret",
-      "origin",
-      "referer",
-      "keep-alive",
-      "te",
-      "trailer",
-      "upgrade",
-      "proxy-authorization",
-      "x-custom"
-    ]) {
+    for (
+      const dropped of [
+        "cookie",
+        "x-fal-key",
+        "x-replicate-key",
+        "x-runway-key",
+        "x-runpod-key",
+        "x-runpod-api-key",
+        "x-huggingface-api-key",
+        "x-anything-key",
+        "x-forwarded-for",
+        "x-visgate-internal-secret",
+        "origin",
+        "referer",
+        "keep-alive",
+        "te",
+        "trailer",
+        "upgrade",
+        "proxy-authorization",
+        "x-custom"
+      ]
+    ) {
       expect(headers[dropped], dropped).toBeUndefined()
     }
     expect(headers.host).toBe(new URL(upstream.origin).host)
@@ -523,13 +571,28 @@ describe("request headers", () => {
 
   it("forwards BYOK headers only when forwardHeaders lists them", async () => {
     const handler = proxy({ forwardHeaders: ["X-Fal-Key"] })
-    await send(handler, "/api/visgate/generate", json({ model: "m" }, { "x-fal-key": "fal_browser", "x-replicate-key": "r8_browser" }))
+    await send(
+      handler,
+      "/api/visgate/generate",
+      json({ model: "m" }, { "x-fal-key": "fal_browser", "x-replicate-key": "r8_browser" })
+    )
     expect(upstream.requests[0]?.headers["x-fal-key"]).toBe("fal_browser")
     expect(upstream.requests[0]?.headers["x-replicate-key"]).toBeUndefined()
   })
 
   it("never forwards credentials, framing or hop-by-hop headers, whatever forwardHeaders says", () => {
-    for (const name of ["authorization", "Cookie", "host", "content-length", "connection", "transfer-encoding", "proxy-foo", "x-forwarded-for"]) {
+    for (
+      const name of [
+        "authorization",
+        "Cookie",
+        "host",
+        "content-length",
+        "connection",
+        "transfer-encoding",
+        "proxy-foo",
+        "x-forwarded-for"
+      ]
+    ) {
       expect(() => proxy({ forwardHeaders: [name] }), name).toThrow(/can never be forwarded/)
     }
     expect(() => proxy({ forwardHeaders: ["bad header"] })).toThrow(/invalid header name/)
@@ -540,13 +603,23 @@ describe("responses", () => {
   it("passes status, Retry-After and Content-Type back unchanged", async () => {
     upstream.respond = (_req, res) => {
       res.writeHead(429, { "content-type": "application/json", "retry-after": "17" })
-      res.end(JSON.stringify({ error: "RATE_LIMIT_EXCEEDED", message: "Rate limit exceeded. Try again later.", details: { retry_after_seconds: 17 } }))
+      res.end(
+        JSON.stringify({
+          error: "RATE_LIMIT_EXCEEDED",
+          message: "Rate limit exceeded. Try again later.",
+          details: { retry_after_seconds: 17 }
+        })
+      )
     }
     const sent = await send(proxy(), "/api/visgate/generate", json({ model: "m", prompt: "p" }))
     expect(sent.status).toBe(429)
     expect(sent.response.headers.get("retry-after")).toBe("17")
     expect(sent.response.headers.get("content-type")).toBe("application/json")
-    expect(sent.json).toEqual({ error: "RATE_LIMIT_EXCEEDED", message: "Rate limit exceeded. Try again later.", details: { retry_after_seconds: 17 } })
+    expect(sent.json).toEqual({
+      error: "RATE_LIMIT_EXCEEDED",
+      message: "Rate limit exceeded. Try again later.",
+      details: { retry_after_seconds: 17 }
+    })
   })
 
   it.each([201, 202, 204, 400, 401, 404, 422, 500, 502, 503])("passes upstream status %i through", async (status) => {
@@ -574,7 +647,7 @@ describe("responses", () => {
       res.setHeader("x-request-id", "req-1")
       res.setHeader("connection", "close, x-hop")
       res.setHeader("x-hop", "1")
-      res.setHeader("alt-svc", 'h3=":443"')
+      res.setHeader("alt-svc", "h3=\":443\"")
       res.writeHead(200)
       res.end("{}")
     }
@@ -642,14 +715,18 @@ describe("responses", () => {
   it("drops them on error statuses and redirects too", async () => {
     for (const status of [301, 401, 429, 500, 503]) {
       upstream.respond = (_req, res) => {
-        for (const [name, value] of HOSTILE_RESPONSE_HEADERS) if (!/^(keep-alive|trailer|upgrade)$/i.test(name)) res.setHeader(name, value)
+        for (const [name, value] of HOSTILE_RESPONSE_HEADERS) {
+          if (!/^(keep-alive|trailer|upgrade)$/i.test(name)) res.setHeader(name, value)
+        }
         res.writeHead(status, { "content-type": "application/json", location: "https://evil.example/" })
         res.end("{}")
       }
       const sent = await send(proxy(), "/api/visgate/health")
       expect(sent.status).toBe(status)
       const names = [...sent.response.headers.keys()]
-      for (const [name] of HOSTILE_RESPONSE_HEADERS) expect(names, `${status} ${name}`).not.toContain(name.toLowerCase())
+      for (const [name] of HOSTILE_RESPONSE_HEADERS) {
+        expect(names, `${status} ${name}`).not.toContain(name.toLowerCase())
+      }
       expect(names).not.toContain("location")
     }
   })
@@ -661,7 +738,15 @@ describe("responses", () => {
       expect(section.toLowerCase(), `README lists ${name}`).toContain("`" + name + "`")
     }
     const sampled = new Set(HOSTILE_RESPONSE_HEADERS.map(([name]) => name.toLowerCase()))
-    const HOP_ONLY = ["connection", "te", "transfer-encoding", "proxy-authorization", "proxy-connection", "content-length", "content-encoding"]
+    const HOP_ONLY = [
+      "connection",
+      "te",
+      "transfer-encoding",
+      "proxy-authorization",
+      "proxy-connection",
+      "content-length",
+      "content-encoding"
+    ]
     for (const name of DROPPED_RESPONSE_HEADERS) {
       if (!HOP_ONLY.includes(name)) expect(sampled.has(name), `a sample for ${name}`).toBe(true)
     }
@@ -693,10 +778,17 @@ describe("responses", () => {
   })
 
   it("a compressed upstream body arrives decoded, without a stale Content-Encoding or Content-Length", async () => {
-    const payload = JSON.stringify({ models: Array.from({ length: 200 }, (_, i) => ({ id: `fal-ai/model-${i}` })), total_count: 200 })
+    const payload = JSON.stringify({
+      models: Array.from({ length: 200 }, (_, i) => ({ id: `fal-ai/model-${i}` })),
+      total_count: 200
+    })
     upstream.respond = (_req, res) => {
       const zipped = gzipSync(payload)
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(zipped.length) })
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": String(zipped.length)
+      })
       res.end(zipped)
     }
     const sent = await send(proxy(), "/api/visgate/models?limit=200")
@@ -712,7 +804,11 @@ describe("responses", () => {
     }
     const errors = recordErrors()
     const started = Date.now()
-    const sent = await send(proxy({ timeout: 200, onError: errors.onError }), "/api/visgate/videos/generate", json({ model: "fal-ai/veo3", prompt: "p" }))
+    const sent = await send(
+      proxy({ timeout: 200, onError: errors.onError }),
+      "/api/visgate/videos/generate",
+      json({ model: "fal-ai/veo3", prompt: "p" })
+    )
     expectEnvelope(sent, 504, "UPSTREAM_TIMEOUT")
     expect(sent.json).toMatchObject({ details: { timeout_ms: 200 } })
     expect(Date.now() - started).toBeLessThan(5_000)
@@ -726,7 +822,10 @@ describe("responses", () => {
     const baseUrl = down.baseUrl
     await down.close()
     const errors = recordErrors()
-    const sent = await send(createProxyHandler({ apiKey: KEY, baseUrl, onError: errors.onError }), "/api/visgate/health")
+    const sent = await send(
+      createProxyHandler({ apiKey: KEY, baseUrl, onError: errors.onError }),
+      "/api/visgate/health"
+    )
     expectEnvelope(sent, 502, "UPSTREAM_UNAVAILABLE")
     expect(errors.events[0]?.cause?.name).toBeTypeOf("string")
   })
@@ -758,13 +857,15 @@ describe("streaming", () => {
       res.end()
     }
     const handler = proxy({ allowRoutes: ["deployments"] })
-    const response = await handler(new Request("http://app.test/api/visgate/deployments/dep_1/stream", { headers: { accept: "text/event-stream" } }))
+    const response = await handler(
+      new Request("http://app.test/api/visgate/deployments/dep_1/stream", { headers: { accept: "text/event-stream" } })
+    )
     expect(response.status).toBe(200)
     expect(response.headers.get("content-type")).toBe("text/event-stream")
     expect(response.headers.get("x-accel-buffering")).toBe("no")
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
     const first = await reader.read()
-    expect(first.value).toContain('data: {"n": 1}')
+    expect(first.value).toContain("data: {\"n\": 1}")
     expect(state.finished).toBe(false)
     let rest = ""
     for (;;) {
@@ -773,7 +874,7 @@ describe("streaming", () => {
       rest += value
     }
     expect(state.finished).toBe(true)
-    expect(rest).toContain('data: {"n": 3}')
+    expect(rest).toContain("data: {\"n\": 3}")
     scanResponse(response, `${first.value ?? ""}${rest}`)
     expect(upstream.requests[0]?.headers.accept).toBe("text/event-stream")
   })

@@ -28,7 +28,11 @@ export interface Sent {
 }
 
 /** Calls the handler for `path` on a fake app origin, reads the whole body, scans for secrets. */
-export const send = async (handler: ProxyHandler, path: string, init: RequestInit & { duplex?: "half" } = {}): Promise<Sent> => {
+export const send = async (
+  handler: ProxyHandler,
+  path: string,
+  init: RequestInit & { duplex?: "half" } = {}
+): Promise<Sent> => {
   const response = await handler(new Request(`http://app.test${path}`, init))
   const text = await response.text()
   scanResponse(response, text)
@@ -49,7 +53,10 @@ export const expectEnvelope = (sent: Sent, status: number, code: string): void =
 }
 
 /** An onError hook that records events and scans each one for secrets. */
-export const recordErrors = (): { readonly events: Array<ProxyErrorEvent>; readonly onError: (e: ProxyErrorEvent) => void } => {
+export const recordErrors = (): {
+  readonly events: Array<ProxyErrorEvent>
+  readonly onError: (e: ProxyErrorEvent) => void
+} => {
   const events: Array<ProxyErrorEvent> = []
   return {
     events,

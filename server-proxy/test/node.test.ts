@@ -1,8 +1,15 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http"
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request as httpRequest,
+  type RequestListener,
+  type ServerResponse
+} from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { createProxyHandler } from "../src/index.js"
-import { createNodeProxy, toNodeHandler, type NodeProxyHandler } from "../src/node.js"
+import { createNodeProxy, type NodeProxyHandler, toNodeHandler } from "../src/node.js"
 import { expectNoSecrets, KEY, TOKEN } from "./helpers.js"
 import { sleep, startUpstream, type Upstream } from "./upstream.js"
 
@@ -41,12 +48,20 @@ interface RawRequest {
 /** A raw HTTP/1.1 request via node:http (the path is sent verbatim); scans the answer for secrets. */
 const raw = (port: number, req: RawRequest): Promise<RawResponse> =>
   new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: "127.0.0.1", port, method: req.method ?? "GET", path: req.path, headers: req.headers ?? {} }, (res) => {
+    const outgoing = httpRequest({
+      host: "127.0.0.1",
+      port,
+      method: req.method ?? "GET",
+      path: req.path,
+      headers: req.headers ?? {}
+    }, (res) => {
       const chunks: Array<Buffer> = []
       res.on("data", (c: Buffer) => chunks.push(c))
       res.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8")
-        for (const [name, value] of Object.entries(res.headers)) expectNoSecrets(`${name}: ${String(value)}`, `header ${name}`)
+        for (const [name, value] of Object.entries(res.headers)) {
+          expectNoSecrets(`${name}: ${String(value)}`, `header ${name}`)
+        }
         expectNoSecrets(body, "body")
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
       })
@@ -70,7 +85,14 @@ let proxyServer: Served
 
 beforeAll(async () => {
   upstream = await startUpstream()
-  proxyServer = await serve(createNodeProxy({ apiKey: KEY, baseUrl: upstream.baseUrl, allowRoutes: ["generation", "requests", "models", "health", "deployments"], maxBodyBytes: 10_000 }))
+  proxyServer = await serve(
+    createNodeProxy({
+      apiKey: KEY,
+      baseUrl: upstream.baseUrl,
+      allowRoutes: ["generation", "requests", "models", "health", "deployments"],
+      maxBodyBytes: 10_000
+    })
+  )
 })
 afterAll(async () => {
   await proxyServer.close()
@@ -154,7 +176,19 @@ describe("node:http adapter", () => {
       body: JSON.stringify({ model: "fal-ai/flux/schnell", prompt: "p" })
     })
     const headers = upstream.requests[0]?.headers ?? {}
-    for (const name of ["keep-alive", "x-secret-hop", "te", "proxy-authorization", "proxy-connection", "cookie", "x-fal-key", "x-runpod-key", "x-whatever-key"]) {
+    for (
+      const name of [
+        "keep-alive",
+        "x-secret-hop",
+        "te",
+        "proxy-authorization",
+        "proxy-connection",
+        "cookie",
+        "x-fal-key",
+        "x-runpod-key",
+        "x-whatever-key"
+      ]
+    ) {
       expect(headers[name], name).toBeUndefined()
     }
     expect(headers.authorization).toBe(`Bearer ${KEY}`)
@@ -168,7 +202,7 @@ describe("node:http adapter", () => {
       method: "POST",
       path: "/api/visgate/images/generate",
       headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
-      body: ['{"model": "fal-ai/flux/schnell", ', '"prompt": "a cat"', "}"]
+      body: ["{\"model\": \"fal-ai/flux/schnell\", ", "\"prompt\": \"a cat\"", "}"]
     })
     expect(res.status).toBe(200)
     expect(JSON.parse(upstream.requests[0]?.body ?? "")).toEqual({ model: "fal-ai/flux/schnell", prompt: "a cat" })
@@ -179,11 +213,21 @@ describe("node:http adapter", () => {
   it("answers 413 as soon as Content-Length says the body is too large", async () => {
     const res = await new Promise<RawResponse>((resolve, reject) => {
       const outgoing = httpRequest(
-        { host: "127.0.0.1", port: proxyServer.port, method: "POST", path: "/api/visgate/generate", headers: { "content-length": "5000000", "content-type": "application/json" } },
+        {
+          host: "127.0.0.1",
+          port: proxyServer.port,
+          method: "POST",
+          path: "/api/visgate/generate",
+          headers: { "content-length": "5000000", "content-type": "application/json" }
+        },
         (r) => {
           const chunks: Array<Buffer> = []
           r.on("data", (c: Buffer) => chunks.push(c))
-          r.on("end", () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString("utf8") }))
+          r.on(
+            "end",
+            () =>
+              resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString("utf8") })
+          )
         }
       )
       outgoing.on("error", reject)
@@ -197,10 +241,20 @@ describe("node:http adapter", () => {
   })
 
   it("closes the connection after refusing a request whose body it did not read", async () => {
-    const res = await raw(proxyServer.port, { method: "PUT", path: "/api/visgate/providers/keys", headers: { "content-type": "application/json" }, body: '{"provider":"fal","api_key":"x"}' })
+    const res = await raw(proxyServer.port, {
+      method: "PUT",
+      path: "/api/visgate/providers/keys",
+      headers: { "content-type": "application/json" },
+      body: "{\"provider\":\"fal\",\"api_key\":\"x\"}"
+    })
     expect(res.status).toBe(403)
     expect(res.headers.connection).toBe("close")
-    const ok = await raw(proxyServer.port, { method: "POST", path: "/api/visgate/generate", headers: { "content-type": "application/json" }, body: '{"model":"m"}' })
+    const ok = await raw(proxyServer.port, {
+      method: "POST",
+      path: "/api/visgate/generate",
+      headers: { "content-type": "application/json" },
+      body: "{\"model\":\"m\"}"
+    })
     expect(ok.status).toBe(200)
     expect(ok.headers.connection).not.toBe("close")
   })
@@ -208,11 +262,21 @@ describe("node:http adapter", () => {
   it("answers 413 when a chunked body grows past maxBodyBytes", async () => {
     const res = await new Promise<RawResponse>((resolve, reject) => {
       const outgoing = httpRequest(
-        { host: "127.0.0.1", port: proxyServer.port, method: "POST", path: "/api/visgate/generate", headers: { "transfer-encoding": "chunked" } },
+        {
+          host: "127.0.0.1",
+          port: proxyServer.port,
+          method: "POST",
+          path: "/api/visgate/generate",
+          headers: { "transfer-encoding": "chunked" }
+        },
         (r) => {
           const chunks: Array<Buffer> = []
           r.on("data", (c: Buffer) => chunks.push(c))
-          r.on("end", () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString("utf8") }))
+          r.on(
+            "end",
+            () =>
+              resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString("utf8") })
+          )
         }
       )
       outgoing.on("error", (error: NodeJS.ErrnoException) => {
@@ -244,7 +308,12 @@ describe("node:http adapter", () => {
     }
     const events: Array<{ text: string; upstreamFinished: boolean }> = []
     const status = await new Promise<number>((resolve, reject) => {
-      const outgoing = httpRequest({ host: "127.0.0.1", port: proxyServer.port, path: "/api/visgate/deployments/dep_1/stream", headers: { accept: "text/event-stream" } }, (res) => {
+      const outgoing = httpRequest({
+        host: "127.0.0.1",
+        port: proxyServer.port,
+        path: "/api/visgate/deployments/dep_1/stream",
+        headers: { accept: "text/event-stream" }
+      }, (res) => {
         expect(res.headers["content-type"]).toBe("text/event-stream")
         res.setEncoding("utf8")
         res.on("data", (text: string) => events.push({ text, upstreamFinished: state.finished }))
@@ -254,10 +323,10 @@ describe("node:http adapter", () => {
       outgoing.end()
     })
     expect(status).toBe(200)
-    expect(events[0]?.text).toContain('data: {"n": 1}')
+    expect(events[0]?.text).toContain("data: {\"n\": 1}")
     expect(events[0]?.upstreamFinished).toBe(false)
     expect(events.length).toBeGreaterThanOrEqual(2)
-    expect(events.map((e) => e.text).join("")).toContain('data: {"n": 3}')
+    expect(events.map((e) => e.text).join("")).toContain("data: {\"n\": 3}")
   })
 
   it("a client that disconnects mid-stream aborts the upstream request", async () => {
@@ -270,7 +339,11 @@ describe("node:http adapter", () => {
       res.end()
     }
     await new Promise<void>((resolve, reject) => {
-      const outgoing = httpRequest({ host: "127.0.0.1", port: proxyServer.port, path: "/api/visgate/deployments/dep_1/logs/stream" }, (res) => {
+      const outgoing = httpRequest({
+        host: "127.0.0.1",
+        port: proxyServer.port,
+        path: "/api/visgate/deployments/dep_1/logs/stream"
+      }, (res) => {
         res.once("data", () => {
           outgoing.destroy()
           resolve()
@@ -286,7 +359,7 @@ describe("node:http adapter", () => {
   it("passes 429 and Retry-After through a real server", async () => {
     upstream.respond = (_req, res) => {
       res.writeHead(429, { "content-type": "application/json", "retry-after": "60", "set-cookie": "a=b" })
-      res.end('{"error":"RATE_LIMIT_EXCEEDED","message":"slow down","details":{"retry_after_seconds":60}}')
+      res.end("{\"error\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"slow down\",\"details\":{\"retry_after_seconds\":60}}")
     }
     const res = await raw(proxyServer.port, { path: "/api/visgate/health" })
     expect(res.status).toBe(429)
@@ -309,24 +382,28 @@ describe("node:http adapter", () => {
     }
     const res = await raw(proxyServer.port, { path: "/api/visgate/health" })
     expect(res.status).toBe(200)
-    for (const name of ["refresh", "clear-site-data", "strict-transport-security", "link"]) expect(res.headers[name], name).toBeUndefined()
+    for (const name of ["refresh", "clear-site-data", "strict-transport-security", "link"]) {
+      expect(res.headers[name], name).toBeUndefined()
+    }
     expect(res.headers["x-request-id"]).toBe("req-2")
   })
 })
 
 describe("Express-style middleware", () => {
   /** A minimal Connect/Express-like app: runs middleware in order, like app.use(). */
-  const app = (...stack: Array<(req: IncomingMessage, res: ServerResponse, next: () => void) => void>): RequestListener => (req, res) => {
-    let i = 0
-    const next = () => {
-      const layer = stack[i++]
-      if (layer === undefined) {
-        res.statusCode = 404
-        res.end("app 404")
-      } else layer(req, res, next)
+  const app =
+    (...stack: Array<(req: IncomingMessage, res: ServerResponse, next: () => void) => void>): RequestListener =>
+    (req, res) => {
+      let i = 0
+      const next = () => {
+        const layer = stack[i++]
+        if (layer === undefined) {
+          res.statusCode = 404
+          res.end("app 404")
+        } else layer(req, res, next)
+      }
+      next()
     }
-    next()
-  }
 
   it("calls next() for paths outside the prefix and proxies the rest", async () => {
     const middleware: NodeProxyHandler = createNodeProxy({ apiKey: KEY, baseUrl: upstream.baseUrl })
@@ -359,12 +436,13 @@ describe("Express-style middleware", () => {
 
   it("works when mounted on a sub-path (req.url stripped, req.originalUrl kept)", async () => {
     const middleware = createNodeProxy({ apiKey: KEY, baseUrl: upstream.baseUrl })
-    const mount = (path: string, handler: NodeProxyHandler) => (req: IncomingMessage, res: ServerResponse, next: () => void) => {
-      const url = req.url ?? "/"
-      if (!url.startsWith(path + "/")) return next()
-      Object.assign(req, { originalUrl: url, url: url.slice(path.length) })
-      handler(req, res, next)
-    }
+    const mount =
+      (path: string, handler: NodeProxyHandler) => (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        const url = req.url ?? "/"
+        if (!url.startsWith(path + "/")) return next()
+        Object.assign(req, { originalUrl: url, url: url.slice(path.length) })
+        handler(req, res, next)
+      }
     const server = await serve(app(mount("/api/visgate", middleware)))
     try {
       const res = await raw(server.port, { path: "/api/visgate/models?limit=1" })
@@ -385,7 +463,9 @@ describe("Express-style middleware", () => {
         next()
       })
     }
-    const server = await serve(app(jsonParser, createNodeProxy({ apiKey: KEY, baseUrl: upstream.baseUrl, allowModels: ["fal-ai/flux/schnell"] })))
+    const server = await serve(
+      app(jsonParser, createNodeProxy({ apiKey: KEY, baseUrl: upstream.baseUrl, allowModels: ["fal-ai/flux/schnell"] }))
+    )
     try {
       const ok = await raw(server.port, {
         method: "POST",

@@ -126,9 +126,12 @@ describe("prefixes", () => {
     expect(stripPrefix("/api/visgatex/models", "/api/visgate")).toBeUndefined()
     expect(stripPrefix("/models", "")).toBe("/models")
   })
-  it.each(["api", "//x", "/a/../b", "/a/./b", "/a/.../b", "/a;b", "/a?b", "/a b", "/a%2f"])("rejects prefix %j", (prefix) => {
-    expect(() => normalizePrefix(prefix)).toThrow(TypeError)
-  })
+  it.each(["api", "//x", "/a/../b", "/a/./b", "/a/.../b", "/a;b", "/a?b", "/a b", "/a%2f"])(
+    "rejects prefix %j",
+    (prefix) => {
+      expect(() => normalizePrefix(prefix)).toThrow(TypeError)
+    }
+  )
 })
 
 describe("route patterns", () => {
@@ -227,13 +230,66 @@ const ESCAPE_NORMALISERS: Record<string, (path: string) => Array<string>> = {
 }
 
 const HOSTILE_TOKENS = [
-  ".", "..", "...", "%2e", "%2E", "%2e%2e", ".%2E", "%252e", "%25", "%", "%2f", "%2F", "%252f", "%5c", "%5C", "\\",
-  ";", "..;", "%2e%2e;", ";jsessionid=1", ";x=..", "%3b", "%3B", "%253b", "%c0%ae", "%e0%80%ae", "%ef%bc%8e", "\uff0e",
-  "%00", "%0a", "%20", " ", "\t", "%09", "%u002e", "%3f", "%23", "?", "#", "/", "//", "%41", "%7e", "~", ":", "@",
-  "%3a", "%40", "*", "a", "b", "billing", "info", "auth", "me"
+  ".",
+  "..",
+  "...",
+  "%2e",
+  "%2E",
+  "%2e%2e",
+  ".%2E",
+  "%252e",
+  "%25",
+  "%",
+  "%2f",
+  "%2F",
+  "%252f",
+  "%5c",
+  "%5C",
+  "\\",
+  ";",
+  "..;",
+  "%2e%2e;",
+  ";jsessionid=1",
+  ";x=..",
+  "%3b",
+  "%3B",
+  "%253b",
+  "%c0%ae",
+  "%e0%80%ae",
+  "%ef%bc%8e",
+  "\uff0e",
+  "%00",
+  "%0a",
+  "%20",
+  " ",
+  "\t",
+  "%09",
+  "%u002e",
+  "%3f",
+  "%23",
+  "?",
+  "#",
+  "/",
+  "//",
+  "%41",
+  "%7e",
+  "~",
+  ":",
+  "@",
+  "%3a",
+  "%40",
+  "*",
+  "a",
+  "b",
+  "billing",
+  "info",
+  "auth",
+  "me"
 ] as const
 
-const hostileSegment = FastCheck.array(FastCheck.constantFrom(...HOSTILE_TOKENS), { minLength: 1, maxLength: 4 }).map((t) => t.join(""))
+const hostileSegment = FastCheck.array(FastCheck.constantFrom(...HOSTILE_TOKENS), { minLength: 1, maxLength: 4 }).map((
+  t
+) => t.join(""))
 const hostilePath = FastCheck.array(hostileSegment, { minLength: 1, maxLength: 5 }).map((s) => "/" + s.join("/"))
 
 describe("checkApiPath (property)", () => {
@@ -255,15 +311,20 @@ describe("checkApiPath (property)", () => {
   it("refuses every segment with a path parameter, an escaped unreserved character or a dots-only value", () => {
     const id = FastCheck.stringMatching(/^[A-Za-z0-9_~-]{1,6}$/)
     FastCheck.assert(
-      FastCheck.property(id, FastCheck.stringMatching(/^[A-Za-z0-9=.]{0,4}$/), FastCheck.nat({ max: 4 }), (name, param, dots) => {
-        expect(checkApiPath(`/models/${name};${param}`).ok).toBe(false)
-        expect(checkApiPath(`/models/${name}%3b${param}`).ok).toBe(false)
-        expect(checkApiPath(`/models/${".".repeat(dots + 1)}/${name}`).ok).toBe(false)
-        const c = name[0]!
-        const escaped = "%" + c.charCodeAt(0).toString(16).padStart(2, "0")
-        expect(checkApiPath(`/models/${escaped}${name.slice(1)}`).ok).toBe(false)
-        expect(checkApiPath(`/models/${escaped.toUpperCase()}${name.slice(1)}`).ok).toBe(false)
-      })
+      FastCheck.property(
+        id,
+        FastCheck.stringMatching(/^[A-Za-z0-9=.]{0,4}$/),
+        FastCheck.nat({ max: 4 }),
+        (name, param, dots) => {
+          expect(checkApiPath(`/models/${name};${param}`).ok).toBe(false)
+          expect(checkApiPath(`/models/${name}%3b${param}`).ok).toBe(false)
+          expect(checkApiPath(`/models/${".".repeat(dots + 1)}/${name}`).ok).toBe(false)
+          const c = name[0]!
+          const escaped = "%" + c.charCodeAt(0).toString(16).padStart(2, "0")
+          expect(checkApiPath(`/models/${escaped}${name.slice(1)}`).ok).toBe(false)
+          expect(checkApiPath(`/models/${escaped.toUpperCase()}${name.slice(1)}`).ok).toBe(false)
+        }
+      )
     )
   })
 
@@ -330,7 +391,9 @@ describe("the handler with hostile paths (property)", () => {
         expect(segments.slice(0, routeSegments.length), where).toEqual(routeSegments)
         const rest = segments.slice(routeSegments.length)
         // (a `?` in the tail starts the query: `/models/?x` is `GET /models`)
-        if (target.split("?")[0] !== `/api/visgate${route.prefix}`) expect(rest.length, where).toBeGreaterThanOrEqual(route.minSegments)
+        if (target.split("?")[0] !== `/api/visgate${route.prefix}`) {
+          expect(rest.length, where).toBeGreaterThanOrEqual(route.minSegments)
+        }
         expect(rest.length, where).toBeLessThanOrEqual(route.maxSegments)
       }
     }
@@ -359,7 +422,10 @@ describe("the handler with hostile paths (property)", () => {
     for (const raw of [true, false]) {
       calls.length = 0
       const target = `/api/visgate/models/${tail}`
-      const response = await handler(new Request(raw ? "http://app.test/api/visgate/health" : `http://app.test${target}`), raw ? { [RAW_TARGET]: target } : undefined)
+      const response = await handler(
+        new Request(raw ? "http://app.test/api/visgate/health" : `http://app.test${target}`),
+        raw ? { [RAW_TARGET]: target } : undefined
+      )
       expect(calls).toEqual([])
       const parsed = new URL(`http://app.test${target}`).pathname
       // A parsed Request has already resolved plain `..`: that path is then refused by the allow-list.
@@ -367,7 +433,10 @@ describe("the handler with hostile paths (property)", () => {
         expect([403, 404]).toContain(response.status)
       } else {
         expect(response.status).toBe(400)
-        expect(await response.json()).toMatchObject({ error: "INVALID_PATH", message: expect.stringMatching(/^Refused path: /) })
+        expect(await response.json()).toMatchObject({
+          error: "INVALID_PATH",
+          message: expect.stringMatching(/^Refused path: /)
+        })
       }
     }
   })

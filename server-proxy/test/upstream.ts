@@ -2,7 +2,13 @@
  * A small recording upstream on 127.0.0.1 (port 0): records method, path, query, headers and
  * body of every request, and answers with whatever the current test's responder does.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from "node:http"
 import type { AddressInfo } from "node:net"
 
 export interface Recorded {
@@ -86,8 +92,8 @@ export const startUpstream = async (): Promise<Upstream> => {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** An SSE responder sending `count` events `delayMs` apart; `state.finished` flips at the end. */
-export const sseResponder = (count: number, delayMs: number, state: { finished: boolean }): Responder =>
-  async (_req, res) => {
+export const sseResponder =
+  (count: number, delayMs: number, state: { finished: boolean }): Responder => async (_req, res) => {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
     for (let i = 1; i <= count; i++) {
       if (res.destroyed) return

@@ -24,10 +24,12 @@ import { errorJson, EXIT_CODES, global, output, progressLine, withSdk } from "./
 import { DEFAULT_IMAGE_MODEL } from "./media.js"
 
 /** One input line: a prompt, and optionally a model, a key and any `images.generate` option. */
-export type BatchItem = { readonly prompt: string; readonly model?: string; readonly key?: string } & Omit<
-  ImageGenerateOptions,
-  "idempotencyKey" | "imageFile" | "preferAsync"
->
+export type BatchItem =
+  & { readonly prompt: string; readonly model?: string; readonly key?: string }
+  & Omit<
+    ImageGenerateOptions,
+    "idempotencyKey" | "imageFile" | "preferAsync"
+  >
 
 /** One finished item, in the shape of `Images.generateMany`'s entries (issue 16.2). */
 export type BatchEntry<A> =
@@ -45,13 +47,20 @@ const generateMany = (
   Stream.fromIterable(Array.from(items, (item, index) => ({ item, index }))).pipe(
     Stream.mapEffect(({ index, item }) => {
       const { key, model, prompt, ...rest } = item
-      return Effect.flatMap(Images, (images) =>
-        images.generate(model ?? DEFAULT_IMAGE_MODEL, prompt, { ...rest, preferAsync: false, idempotencyKey: key ?? null })).pipe(
-          Effect.match({
-            onFailure: (error): BatchEntry<ImageResult> => ({ index, item, ok: false, error }),
-            onSuccess: (value): BatchEntry<ImageResult> => ({ index, item, ok: true, value })
+      return Effect.flatMap(
+        Images,
+        (images) =>
+          images.generate(model ?? DEFAULT_IMAGE_MODEL, prompt, {
+            ...rest,
+            preferAsync: false,
+            idempotencyKey: key ?? null
           })
-        )
+      ).pipe(
+        Effect.match({
+          onFailure: (error): BatchEntry<ImageResult> => ({ index, item, ok: false, error }),
+          onSuccess: (value): BatchEntry<ImageResult> => ({ index, item, ok: true, value })
+        })
+      )
     }, { concurrency: options.concurrency, unordered: true })
   )
 
@@ -185,7 +194,14 @@ export const batch = Command.make(
                 onFailure: (error) =>
                   record({ key: item.key, line: n, ok: false, requestId: entry.value.id, error: errorJson(error) }),
                 onSuccess: () =>
-                  record({ key: item.key, line: n, ok: true, file: name, requestId: entry.value.id, cost: entry.value.cost })
+                  record({
+                    key: item.key,
+                    line: n,
+                    ok: true,
+                    file: name,
+                    requestId: entry.value.id,
+                    cost: entry.value.cost
+                  })
               })
             )
           }, { concurrency: o.concurrency, unordered: true }),
@@ -207,4 +223,6 @@ export const batch = Command.make(
       ])
       if (failed > 0) process.exitCode = EXIT_CODES.batchFailures
     })
-).pipe(Command.withDescription("Generate one image per JSONL line into a folder; resumable (journal), deterministic keys"))
+).pipe(
+  Command.withDescription("Generate one image per JSONL line into a folder; resumable (journal), deterministic keys")
+)

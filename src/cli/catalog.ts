@@ -29,7 +29,10 @@ const price = (m: ModelInfo): string =>
   m.pricing ?? (m.normalizedCostMicro > 0 ? `$${(m.normalizedCostMicro / 1e6).toFixed(4)}` : "")
 
 const modelTable = (models: ReadonlyArray<ModelInfo>, total: number | undefined): Array<string> => [
-  ...table(["MODEL", "PROVIDER", "MEDIA", "PRICE", "NAME"], models.map((m) => [m.id, m.provider, m.mediaType, price(m), m.name])),
+  ...table(
+    ["MODEL", "PROVIDER", "MEDIA", "PRICE", "NAME"],
+    models.map((m) => [m.id, m.provider, m.mediaType, price(m), m.name])
+  ),
   `${models.length}${total !== undefined && total > models.length ? ` of ${total}` : ""} models`
 ]
 

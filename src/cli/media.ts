@@ -30,7 +30,11 @@ export const DEFAULT_VIDEO_MODEL = VIDEO_MODEL_PRESETS.fal
 
 const prompt = Args.text({ name: "prompt" }).pipe(Args.withDescription("What to generate"))
 const out = (what: string) =>
-  Options.file("out").pipe(Options.withAlias("o"), Options.withDescription(`Save the ${what} to this file`), Options.optional)
+  Options.file("out").pipe(
+    Options.withAlias("o"),
+    Options.withDescription(`Save the ${what} to this file`),
+    Options.optional
+  )
 
 /** Downloads `source` to `path` with a progress line. */
 const save = (options: GlobalOptions, source: Parameters<typeof toFile>[0], path: string) => {
@@ -99,7 +103,10 @@ export const video = Command.make(
     ...global,
     prompt,
     model: Options.text("model").pipe(Options.withAlias("m"), Options.withDefault(DEFAULT_VIDEO_MODEL)),
-    duration: Options.integer("duration").pipe(Options.withDescription("Length in seconds (default 5)"), Options.optional),
+    duration: Options.integer("duration").pipe(
+      Options.withDescription("Length in seconds (default 5)"),
+      Options.optional
+    ),
     timeout: timeoutOption,
     out: out("video")
   },
@@ -149,7 +156,10 @@ export const download = Command.make(
     ...global,
     url: Args.text({ name: "url" }),
     out: Options.file("out").pipe(Options.withAlias("o"), Options.withDescription("The file to write")),
-    maxBytes: Options.integer("max-bytes").pipe(Options.withDescription("Size limit (default 100 MiB)"), Options.optional)
+    maxBytes: Options.integer("max-bytes").pipe(
+      Options.withDescription("Size limit (default 100 MiB)"),
+      Options.optional
+    )
   },
   (o) =>
     withSdk(

@@ -3,8 +3,6 @@
  *
  * @since 0.1.0
  */
-import type { Progress } from "../schemas/Polling.js"
-import type { DeploymentLogLine, DeploymentState } from "../schemas/DeploymentWatch.js"
 import type {
   Deployment,
   DeploymentCost,
@@ -14,6 +12,8 @@ import type {
   GpuList,
   InferenceJob
 } from "../schemas/Deployments.js"
+import type { DeploymentLogLine, DeploymentState } from "../schemas/DeploymentWatch.js"
+import type { Progress } from "../schemas/Polling.js"
 import { type CreateDeploymentOptions, Deployments, type ListDeploymentsOptions } from "../services/Deployments.js"
 import { DeploymentWatch } from "../services/DeploymentWatch.js"
 import { type RequestOptions, type WaitOptions, type WatchOptions, withoutSignal } from "./options.js"
@@ -64,8 +64,7 @@ export const makeDeployments = ({ call, wait, watch, iterate }: ClientRuntime): 
   watch: (id, options) => watch(DeploymentWatch, options, (s, o) => s.watch(id, o)),
   logs: (id, options) => iterate(DeploymentWatch, (s) => s.logs(id), options),
   waitUntilReady: (id, options) => wait(DeploymentWatch, options, (s, o) => s.waitUntilReady(id, o)),
-  create: (options) =>
-    call(Deployments, (s) => s.create(withoutSignal(options) as CreateDeploymentOptions), options),
+  create: (options) => call(Deployments, (s) => s.create(withoutSignal(options) as CreateDeploymentOptions), options),
   list: (options) => call(Deployments, (s) => s.list(withoutSignal(options)), options),
   get: (id, options) => call(Deployments, (s) => s.get(id), options),
   delete: (id, options) => call(Deployments, (s) => s.delete(id), options),

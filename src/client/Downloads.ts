@@ -36,27 +36,27 @@ const noSignal = ({ signal: _s, to: _t, ...rest }: ClientDownloadOptions): Downl
 
 /** The Promise `download` over the `Downloads` service. */
 export const makeDownload = ({ call }: ClientRuntime): DownloadFunction =>
-((source: DownloadSource, options: ClientDownloadOptions = {}) => {
-  const to = options.to
-  if (to === undefined) return call(Downloads, (s) => s.bytes(source, noSignal(options)), options)
-  return call(Downloads, (s) =>
-    Effect.scoped(Effect.gen(function*() {
-      const d = yield* s.open(source, noSignal(options))
-      const fileError = (cause: unknown) =>
-        new DownloadError({
-          message: `Writing ${to} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-          errorCode: "DOWNLOAD_FILE",
-          reason: "File",
-          url: d.url
-        })
-      const sink = yield* Effect.tryPromise({ try: () => openFileSink(to), catch: fileError })
-      let size = 0
-      const write = Stream.runForEach(d.body, (chunk) => {
-        size += chunk.length
-        return Effect.tryPromise({ try: () => sink.write(chunk), catch: fileError })
-      }).pipe(Effect.zipRight(Effect.tryPromise({ try: () => sink.commit(), catch: fileError })))
-      yield* Effect.onExit(write, (exit) => (exit._tag === "Success" ? Effect.void : Effect.promise(sink.abort)))
-      yield* s.track(source, d.url, options)
-      return { url: d.url, contentType: d.contentType, size, path: to }
-    })), options)
-}) as DownloadFunction
+  ((source: DownloadSource, options: ClientDownloadOptions = {}) => {
+    const to = options.to
+    if (to === undefined) return call(Downloads, (s) => s.bytes(source, noSignal(options)), options)
+    return call(Downloads, (s) =>
+      Effect.scoped(Effect.gen(function*() {
+        const d = yield* s.open(source, noSignal(options))
+        const fileError = (cause: unknown) =>
+          new DownloadError({
+            message: `Writing ${to} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+            errorCode: "DOWNLOAD_FILE",
+            reason: "File",
+            url: d.url
+          })
+        const sink = yield* Effect.tryPromise({ try: () => openFileSink(to), catch: fileError })
+        let size = 0
+        const write = Stream.runForEach(d.body, (chunk) => {
+          size += chunk.length
+          return Effect.tryPromise({ try: () => sink.write(chunk), catch: fileError })
+        }).pipe(Effect.zipRight(Effect.tryPromise({ try: () => sink.commit(), catch: fileError })))
+        yield* Effect.onExit(write, (exit) => (exit._tag === "Success" ? Effect.void : Effect.promise(sink.abort)))
+        yield* s.track(source, d.url, options)
+        return { url: d.url, contentType: d.contentType, size, path: to }
+      })), options)
+  }) as DownloadFunction

@@ -5,17 +5,23 @@
  * @since 0.1.0
  */
 import type * as Context from "effect/Context"
-import type { GenerationOptions, GenerationService } from "../services/Generation.js"
 import type { VisgateServices } from "../layers/VisgateServices.js"
 import { DEFAULT_GENERATE_MODEL } from "../schemas/Generate.js"
 import type { ImageResult } from "../schemas/Images.js"
 import type { AcceptedResult, RequestStatus } from "../schemas/Requests.js"
 import type { VideoResult } from "../schemas/Videos.js"
 import type { BatchEntry, BatchItem } from "../services/Batch.js"
+import type { GenerationOptions, GenerationService } from "../services/Generation.js"
 import type { ImageBatchItem, ImageGenerateOptions } from "../services/Images.js"
 import type { VideoBatchItem, VideoGenerateOptions } from "../services/Videos.js"
 import { type BatchRunOptions, collectBatch, runBatch } from "./batch.js"
-import { type RequestOptions, type WaitOptions, type WatchOptions, withoutSignal, withoutWaitOptions } from "./options.js"
+import {
+  type RequestOptions,
+  type WaitOptions,
+  type WatchOptions,
+  withoutSignal,
+  withoutWaitOptions
+} from "./options.js"
 import type { RequestProgress } from "./Requests.js"
 import type { ClientRuntime } from "./runtime.js"
 
@@ -130,5 +136,9 @@ const makeResource = <I extends VisgateServices, O extends GenerationOptions, R>
       options?: Omit<O, "preferAsync"> & WaitOptions<RequestProgress>
     ) =>
       wait(tag, options, (s, waitOptions) =>
-        s.generateAndWait(model, prompt, { ...withoutWaitOptions(options), ...waitOptions } as Parameters<typeof s.generateAndWait>[2]))
+        s.generateAndWait(
+          model,
+          prompt,
+          { ...withoutWaitOptions(options), ...waitOptions } as Parameters<typeof s.generateAndWait>[2]
+        ))
   }) as GenerationResource<O, R>

@@ -12,7 +12,13 @@ import {
   type JobProgress,
   type ListJobsOptions
 } from "../services/InferenceJobs.js"
-import { type RequestOptions, type WaitOptions, type WatchOptions, withoutSignal, withoutWaitOptions } from "./options.js"
+import {
+  type RequestOptions,
+  type WaitOptions,
+  type WatchOptions,
+  withoutSignal,
+  withoutWaitOptions
+} from "./options.js"
 import type { ClientRuntime } from "./runtime.js"
 
 /** Options of `jobs.wait` (Promise). */

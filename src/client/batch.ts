@@ -7,7 +7,13 @@
  * @since 0.1.0
  */
 import { AbortError, ValidationError } from "../schemas/Errors.js"
-import { type BatchEntry, type BatchItem, checkBatchItem, checkBatchOptions, DEFAULT_BATCH_CONCURRENCY } from "../services/Batch.js"
+import {
+  type BatchEntry,
+  type BatchItem,
+  checkBatchItem,
+  checkBatchOptions,
+  DEFAULT_BATCH_CONCURRENCY
+} from "../services/Batch.js"
 
 /** Progress of a Promise batch, after each entry. */
 export interface BatchProgress<A, I = BatchItem> {
@@ -92,7 +98,9 @@ export async function* runBatch<I extends BatchItem<{ readonly idempotencyKey?: 
 }
 
 /** Runs the whole batch: one entry per item, in input order. */
-export const collectBatch = async <A, I>(entries: AsyncIterable<BatchEntry<A, I>>): Promise<Array<BatchEntry<A, I>>> => {
+export const collectBatch = async <A, I>(
+  entries: AsyncIterable<BatchEntry<A, I>>
+): Promise<Array<BatchEntry<A, I>>> => {
   const out: Array<BatchEntry<A, I>> = []
   for await (const entry of entries) out[entry.index] = entry
   return out

@@ -52,7 +52,9 @@ export const resolveLogLevel = (
       )
   }
   const env = readEnv("VISGATE_LOG")?.toLowerCase()
-  return Either.right(env !== undefined && Object.prototype.hasOwnProperty.call(LEVELS, env) ? env as ClientLogLevel : "off")
+  return Either.right(
+    env !== undefined && Object.prototype.hasOwnProperty.call(LEVELS, env) ? env as ClientLogLevel : "off"
+  )
 }
 
 const PREFIX = "[@visgate_ai/client]"

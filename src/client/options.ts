@@ -75,8 +75,16 @@ export const withoutWaitOptions = <O extends WaitOptions<never>>(
   options: O | undefined
 ): Omit<O, CallKeys | "schedule" | "onStatus"> | undefined => {
   if (options === undefined) return undefined
-  const { headers: _h, maxRetries: _m, onResponse: _r, onStatus: _o, schedule: _s, signal: _signal, timeout: _t, ...rest } =
-    options
+  const {
+    headers: _h,
+    maxRetries: _m,
+    onResponse: _r,
+    onStatus: _o,
+    schedule: _s,
+    signal: _signal,
+    timeout: _t,
+    ...rest
+  } = options
   return rest
 }
 

@@ -106,7 +106,11 @@ class BridgeSpan implements Tracer.Span {
     this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
     if (exit._tag === "Failure") {
       const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-      const message = failure instanceof Error ? failure.message : exit.cause._tag === "Interrupt" ? "interrupted" : undefined
+      const message = failure instanceof Error
+        ? failure.message
+        : exit.cause._tag === "Interrupt"
+        ? "interrupted"
+        : undefined
       this.span.setStatus(message !== undefined ? { code: STATUS_ERROR, message } : { code: STATUS_ERROR })
     }
     this.span.end(hrTime(endTime))

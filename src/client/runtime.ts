@@ -52,4 +52,3 @@ export interface ClientRuntime {
    */
   readonly close: () => Promise<void>
 }
-

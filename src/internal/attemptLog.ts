@@ -74,14 +74,19 @@ export const statusOf = (failure: { readonly _tag: string }): number | string =>
 
 /** A `visgate.retry` event on the current span (when there is one), with the attempt's fields. */
 export const retryEvent = (info: AttemptInfo): Effect.Effect<void> =>
-  Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
-    span._tag === "None" ? Effect.void : Effect.flatMap(Clock.currentTimeNanos, (now) =>
-      Effect.sync(() =>
-        span.value.event("visgate.retry", now, {
-          "visgate.attempt": info.attempt,
-          "visgate.status": info.status,
-          "visgate.duration_ms": info.durationMs,
-          ...(info.retryInMs !== undefined ? { "visgate.retry_in_ms": info.retryInMs } : {}),
-          ...(info.requestId !== undefined ? { "visgate.request_id": info.requestId } : {})
-        })
-      )))
+  Effect.flatMap(
+    Effect.option(Effect.currentSpan),
+    (span) =>
+      span._tag === "None" ?
+        Effect.void :
+        Effect.flatMap(Clock.currentTimeNanos, (now) =>
+          Effect.sync(() =>
+            span.value.event("visgate.retry", now, {
+              "visgate.attempt": info.attempt,
+              "visgate.status": info.status,
+              "visgate.duration_ms": info.durationMs,
+              ...(info.retryInMs !== undefined ? { "visgate.retry_in_ms": info.retryInMs } : {}),
+              ...(info.requestId !== undefined ? { "visgate.request_id": info.requestId } : {})
+            })
+          ))
+  )

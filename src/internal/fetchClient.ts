@@ -21,9 +21,9 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as FetchTransport from "./fetchTransport.js"
@@ -132,55 +132,64 @@ export const transportOf = (client: HttpClient.HttpClient): Transport.Transport 
 export const make = (fetch?: typeof globalThis.fetch | undefined): HttpClient.HttpClient => {
   const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (effect) =>
-      Effect.flatMap(effect, (request) =>
-        Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
-          const urlResult = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-          if (Either.isLeft(urlResult)) {
-            return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: urlResult.left }))
-          }
-          const url = urlResult.right
-          const context = fiber.currentContext
-          const controller = new AbortController()
-          const doFetch = FetchTransport.fetchOf(context, fetch)
-          const options = FetchTransport.requestInitOf(context)
-          let headers = options.headers
-            ? Headers.merge(Headers.fromInput(options.headers), request.headers)
-            : request.headers
-          if (headers["content-length"]) headers = Headers.remove(headers, "content-length")
-          const send = (body: BodyInit | undefined) =>
-            Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-              let pending: Promise<Response>
-              try {
-                pending = doFetch(url, {
-                  ...options,
-                  method: request.method,
-                  headers,
-                  body,
-                  ...(request.body._tag === "Stream" ? { duplex: "half" } : {}),
-                  redirect: "manual",
-                  signal: controller.signal
-                } as globalThis.RequestInit)
-              } catch (cause) {
-                pending = Promise.reject(cause)
-              }
-              pending.then(
-                (source) => resume(Effect.succeed(new FetchResponse(HttpClientResponse.fromWeb(request, source), source, controller))),
-                (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+      Effect.flatMap(
+        effect,
+        (request) =>
+          Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
+            const urlResult = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+            if (Either.isLeft(urlResult)) {
+              return Effect.fail(
+                new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: urlResult.left })
               )
-              // Interrupted before the headers: abort the request.
-              return Effect.sync(() => controller.abort())
-            })
-          switch (request.body._tag) {
-            case "Raw":
-            case "Uint8Array":
-              return send(request.body.body as BodyInit)
-            case "FormData":
-              return send(request.body.formData)
-            case "Stream":
-              return Effect.flatMap(Stream.toReadableStreamEffect(request.body.stream), send)
-          }
-          return send(undefined)
-        })),
+            }
+            const url = urlResult.right
+            const context = fiber.currentContext
+            const controller = new AbortController()
+            const doFetch = FetchTransport.fetchOf(context, fetch)
+            const options = FetchTransport.requestInitOf(context)
+            let headers = options.headers
+              ? Headers.merge(Headers.fromInput(options.headers), request.headers)
+              : request.headers
+            if (headers["content-length"]) headers = Headers.remove(headers, "content-length")
+            const send = (body: BodyInit | undefined) =>
+              Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+                let pending: Promise<Response>
+                try {
+                  pending = doFetch(url, {
+                    ...options,
+                    method: request.method,
+                    headers,
+                    body,
+                    ...(request.body._tag === "Stream" ? { duplex: "half" } : {}),
+                    redirect: "manual",
+                    signal: controller.signal
+                  } as globalThis.RequestInit)
+                } catch (cause) {
+                  pending = Promise.reject(cause)
+                }
+                pending.then(
+                  (source) =>
+                    resume(
+                      Effect.succeed(new FetchResponse(HttpClientResponse.fromWeb(request, source), source, controller))
+                    ),
+                  (cause) =>
+                    resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+                )
+                // Interrupted before the headers: abort the request.
+                return Effect.sync(() => controller.abort())
+              })
+            switch (request.body._tag) {
+              case "Raw":
+              case "Uint8Array":
+                return send(request.body.body as BodyInit)
+              case "FormData":
+                return send(request.body.formData)
+              case "Stream":
+                return Effect.flatMap(Stream.toReadableStreamEffect(request.body.stream), send)
+            }
+            return send(undefined)
+          })
+      ),
     Effect.succeed
   )
   return Object.assign(client, { [TransportKey]: FetchTransport.make(fetch) })

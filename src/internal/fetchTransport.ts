@@ -173,7 +173,9 @@ export const make = (fetch: typeof globalThis.fetch | undefined): Transport.Tran
               body: body !== null
                 ? Stream.fromReadableStream(() => body, identity)
                 : Stream.fail(
-                  new Error(`EmptyBody: can not create stream from empty body (${source.status} ${wire.method} ${wire.url})`)
+                  new Error(
+                    `EmptyBody: can not create stream from empty body (${source.status} ${wire.method} ${wire.url})`
+                  )
                 )
             }))
           },

@@ -30,7 +30,6 @@ import * as Stream from "effect/Stream"
 import { WaitTimeoutError } from "../schemas/Errors.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 
-
 /** Start fast, back off: 1 s, 1.5 s, 2.25 s, ... capped at 10 s. */
 export const defaultPollSchedule: Schedule.Schedule<Duration.Duration, unknown> = Schedule.exponential(
   "1 second",
@@ -116,7 +115,9 @@ export const bounded = <A, E, R>(
   Stream.suspend(() => {
     let last: string | undefined
     let done = false
-    const what = `${spec.target === "request" ? "Request" : spec.target === "job" ? "Inference job" : "Deployment"} ${spec.id}`
+    const what = `${
+      spec.target === "request" ? "Request" : spec.target === "job" ? "Inference job" : "Deployment"
+    } ${spec.id}`
     const lastText = () => (last !== undefined ? ` (last status: ${last})` : "")
     const ended = Stream.suspend(() =>
       done
@@ -192,9 +193,11 @@ export const poll = <A, E, R>(
           timed.observation.hintMs !== undefined ? Duration.millis(clampHint(timed.observation.hintMs)) : delay
         )
       )
-    const updates = Stream.map(Stream.repeatEffectWithSchedule(fetchOne, schedule), (t) => t.progress)
+    const updates = Stream.map(Stream.repeatEffectWithSchedule(fetchOne, schedule), (t) =>
+      t.progress)
     const emitted = options.changesOnly === false
       ? updates
-      : Stream.changesWith(updates, (a, b) => a.status === b.status)
+      : Stream.changesWith(updates, (a, b) =>
+        a.status === b.status)
     return bounded(emitted, spec, options.timeout)
   }))

@@ -7,7 +7,10 @@
 const g = globalThis as {
   readonly window?: unknown
   readonly document?: unknown
-  readonly process?: { readonly env?: Record<string, string | undefined>; readonly versions?: { readonly node?: string } }
+  readonly process?: {
+    readonly env?: Record<string, string | undefined>
+    readonly versions?: { readonly node?: string }
+  }
 }
 
 /** True in a browser page or web worker (not in Node, Deno, Bun or edge runtimes without `window`). */

@@ -18,8 +18,15 @@ export const snakeCase = <S extends string>(name: S): SnakeCase<S> =>
 export type WireField<K extends string, F> = SnakeCase<K> extends K ? F
   : F extends Schema.PropertySignature<infer TT, infer T, infer Key, infer ET, infer E, infer D, infer R>
     ? [Key] extends [never] ? Schema.PropertySignature<TT, T, SnakeCase<K>, ET, E, D, R> : F
-  : F extends Schema.Schema.All
-    ? Schema.PropertySignature<":", Schema.Schema.Type<F>, SnakeCase<K>, ":", Schema.Schema.Encoded<F>, false, Schema.Schema.Context<F>>
+  : F extends Schema.Schema.All ? Schema.PropertySignature<
+      ":",
+      Schema.Schema.Type<F>,
+      SnakeCase<K>,
+      ":",
+      Schema.Schema.Encoded<F>,
+      false,
+      Schema.Schema.Context<F>
+    >
   : F
 
 const isRenamed = (field: Schema.PropertySignature.All): boolean =>
@@ -108,7 +115,9 @@ export const NonBlank = Schema.String.pipe(
 
 /** A positive integer. */
 export const PositiveInt = Schema.Number.pipe(
-  Schema.filter((n) => Number.isInteger(n) && n > 0, { message: (issue) => `must be a positive integer, got ${String(issue.actual)}` })
+  Schema.filter((n) => Number.isInteger(n) && n > 0, {
+    message: (issue) => `must be a positive integer, got ${String(issue.actual)}`
+  })
 )
 
 /** A non-negative integer. */
@@ -120,5 +129,7 @@ export const NonNegativeInt = Schema.Number.pipe(
 
 /** A positive finite number. */
 export const PositiveNumber = Schema.Number.pipe(
-  Schema.filter((n) => Number.isFinite(n) && n > 0, { message: (issue) => `must be a positive number, got ${String(issue.actual)}` })
+  Schema.filter((n) => Number.isFinite(n) && n > 0, {
+    message: (issue) => `must be a positive number, got ${String(issue.actual)}`
+  })
 )

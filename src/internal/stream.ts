@@ -13,10 +13,17 @@ import * as Stream from "effect/Stream"
  * concurrent and keyed variants (`groupBy`), about 1.5 KB gzip in every browser bundle.
  */
 export const mapEffectSequential: {
-  <A, B, E2, R2>(f: (a: A) => Effect.Effect<B, E2, R2>): <E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<B, E | E2, R | R2>
-  <A, E, R, B, E2, R2>(self: Stream.Stream<A, E, R>, f: (a: A) => Effect.Effect<B, E2, R2>): Stream.Stream<B, E | E2, R | R2>
+  <A, B, E2, R2>(
+    f: (a: A) => Effect.Effect<B, E2, R2>
+  ): <E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<B, E | E2, R | R2>
+  <A, E, R, B, E2, R2>(
+    self: Stream.Stream<A, E, R>,
+    f: (a: A) => Effect.Effect<B, E2, R2>
+  ): Stream.Stream<B, E | E2, R | R2>
 } = dual(
   2,
-  <A, E, R, B, E2, R2>(self: Stream.Stream<A, E, R>, f: (a: A) => Effect.Effect<B, E2, R2>): Stream.Stream<B, E | E2, R | R2> =>
-    Stream.flatMap(self, (a) => Stream.fromEffect(f(a)))
+  <A, E, R, B, E2, R2>(
+    self: Stream.Stream<A, E, R>,
+    f: (a: A) => Effect.Effect<B, E2, R2>
+  ): Stream.Stream<B, E | E2, R | R2> => Stream.flatMap(self, (a) => Stream.fromEffect(f(a)))
 )

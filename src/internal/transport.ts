@@ -88,7 +88,9 @@ export interface OpenResponse {
  * The transport of the Promise client's core client (`VisgateClient.layerUntraced`): the fetch
  * transport itself, with no `HttpClient` around it.
  */
-export class TransportService extends Context.Tag("@visgate_ai/client/internal/Transport")<TransportService, Transport>() {}
+export class TransportService
+  extends Context.Tag("@visgate_ai/client/internal/Transport")<TransportService, Transport>()
+{}
 
 /**
  * Whether a response is a redirect: a 3xx, or status 0 (a browser's opaque redirect under

@@ -65,7 +65,9 @@ export const DEPLOYMENT_PATHS = {
 } as const
 
 /** [I] The `run` body: the caller's input wrapped RunPod-style, `{input: {...}}`. */
-export const runBody = (input: Readonly<Record<string, unknown>>): { readonly input: Readonly<Record<string, unknown>> } => ({
+export const runBody = (
+  input: Readonly<Record<string, unknown>>
+): { readonly input: Readonly<Record<string, unknown>> } => ({
   input
 })
 

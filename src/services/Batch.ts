@@ -54,7 +54,8 @@ export const DEFAULT_BATCH_CONCURRENCY = 4
 /** The `Idempotency-Key` of an item with `key`: `batch:<key>`. */
 export const batchIdempotencyKey = (key: string): string => `batch:${key}`
 
-const invalid = (message: string, field: string) => new ValidationError({ message, errorCode: "INVALID_ARGUMENT", field })
+const invalid = (message: string, field: string) =>
+  new ValidationError({ message, errorCode: "INVALID_ARGUMENT", field })
 
 /** Checks the batch options; a ValidationError before any request. */
 export const checkBatchOptions = (options: BatchOptions | undefined): ValidationError | undefined => {
@@ -86,7 +87,9 @@ export const checkBatchItem = (
   if (typeof key !== "string" || !/^[\x20-\x7e]{1,200}$/.test(key)) {
     return invalid(`batch item ${index}: key must be 1 to 200 printable ASCII characters`, "key")
   }
-  if (seen.has(key)) return invalid(`batch item ${index}: key ${JSON.stringify(key)} is used twice in this batch`, "key")
+  if (seen.has(key)) {
+    return invalid(`batch item ${index}: key ${JSON.stringify(key)} is used twice in this batch`, "key")
+  }
   seen.add(key)
   return { model, idempotencyKey: batchIdempotencyKey(key) }
 }
@@ -97,7 +100,12 @@ export const checkBatchItem = (
  * items finish (not in input order: sort by `index` to restore it). The stream fails only for bad
  * batch options (a ValidationError before any request); an item's failure is its entry.
  */
-export const generateMany = <I extends BatchItem<{ readonly idempotencyKey?: string | null | undefined }>, A, E extends BatchError, R>(
+export const generateMany = <
+  I extends BatchItem<{ readonly idempotencyKey?: string | null | undefined }>,
+  A,
+  E extends BatchError,
+  R
+>(
   items: Iterable<I>,
   options: BatchOptions | undefined,
   defaultModel: string | undefined,

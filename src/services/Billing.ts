@@ -70,7 +70,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
   checkout: (amount, returnUrl, options = {}) =>
     Effect.flatMap(
       encodeCheckout(omitNullish({ amountUsd: amount, returnUrl, customerEmail: options.customerEmail })),
-      (body) => client.request(
+      (body) =>
+        client.request(
           { method: "POST", path: BILLING_PATHS.checkout, body, idempotencyKey: true },
           decodeCheckout
         )

@@ -61,7 +61,7 @@ export const currentCallOptions: FiberRef.FiberRef<CallOptions | undefined> = Fi
 >(undefined)
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
- 
+
 const BAD_VALUE = /[\r\n\u0000]/
 
 const invalid = (field: string, message: string) =>

@@ -37,7 +37,6 @@ import * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
 import { parseJson } from "../internal/plain.js"
 import { bounded, hintFromSeconds, makeProgress, poll, waitDeadline } from "../internal/poll.js"
-import type { PollOptions, Progress } from "../schemas/Polling.js"
 import type { SseEvent } from "../internal/sse.js"
 import { reconnectingSse, type Step } from "../internal/sseReconnect.js"
 import { mapEffectSequential } from "../internal/stream.js"
@@ -51,6 +50,7 @@ import {
   type WaitTimeoutError
 } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
+import type { PollOptions, Progress } from "../schemas/Polling.js"
 import { type Decoder, endpointOf, type RequestSpec, type Service as Client, VisgateClient } from "./VisgateClient.js"
 
 /** One update while watching a deployment. */
@@ -112,9 +112,7 @@ export interface Service {
 }
 
 /** Tag of the `DeploymentWatch` service. */
-export class DeploymentWatch
-  extends Context.Tag("@visgate_ai/client/DeploymentWatch")<DeploymentWatch, Service>()
-{}
+export class DeploymentWatch extends Context.Tag("@visgate_ai/client/DeploymentWatch")<DeploymentWatch, Service>() {}
 
 const decodeState = Schema.decodeUnknown(DeploymentState)
 const decodeLog = Schema.decodeUnknown(DeploymentLogLine)

@@ -17,12 +17,12 @@ import { badInt, bodyEncoder, invalid, omitNullish, pathId } from "../internal/b
 import {
   CreateDeploymentBody,
   Deployment,
+  DEPLOYMENT_PATHS,
   DeploymentCost,
   DeploymentCreated,
   DeploymentList,
   type DeploymentLogEntry,
   DeploymentLogsFromWire,
-  DEPLOYMENT_PATHS,
   type DeploymentStatus,
   GpuList,
   type InferenceJob,
@@ -136,7 +136,9 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
 
   return {
     create: (options) => {
-      if (!isPlainObject(options)) return invalid("options", "deployments.create needs an options object with hfModelId")
+      if (!isPlainObject(options)) {
+        return invalid("options", "deployments.create needs an options object with hfModelId")
+      }
       const hfToken = options.hfToken == null
         ? undefined
         : Redacted.isRedacted(options.hfToken)
@@ -152,7 +154,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
           provider: options.provider,
           webhookUrl: options.webhookUrl
         })),
-        (body) => request({ method: "POST", path: DEPLOYMENT_PATHS.collection, body, idempotencyKey: true }, decodeCreated)
+        (body) =>
+          request({ method: "POST", path: DEPLOYMENT_PATHS.collection, body, idempotencyKey: true }, decodeCreated)
       )
     },
     list: (options = {}) => {
@@ -166,7 +169,10 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       }, decodeList)
     },
     get: (deploymentId) =>
-      Effect.flatMap(checkId(deploymentId), (id) => request({ method: "GET", path: DEPLOYMENT_PATHS.one(id) }, decodeOne)),
+      Effect.flatMap(
+        checkId(deploymentId),
+        (id) => request({ method: "GET", path: DEPLOYMENT_PATHS.one(id) }, decodeOne)
+      ),
     delete: (deploymentId) =>
       Effect.flatMap(checkId(deploymentId), (id) =>
         // 204 with no body is the evidenced answer; a JSON body is accepted and ignored.
@@ -180,9 +186,15 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
           )
           : invalid("input", "input must be an object, e.g. { prompt: \"...\" }")),
     getLogs: (deploymentId) =>
-      Effect.flatMap(checkId(deploymentId), (id) => request({ method: "GET", path: DEPLOYMENT_PATHS.logs(id) }, decodeLogs)),
+      Effect.flatMap(
+        checkId(deploymentId),
+        (id) => request({ method: "GET", path: DEPLOYMENT_PATHS.logs(id) }, decodeLogs)
+      ),
     getCost: (deploymentId) =>
-      Effect.flatMap(checkId(deploymentId), (id) => request({ method: "GET", path: DEPLOYMENT_PATHS.cost(id) }, decodeCost)),
+      Effect.flatMap(
+        checkId(deploymentId),
+        (id) => request({ method: "GET", path: DEPLOYMENT_PATHS.cost(id) }, decodeCost)
+      ),
     listGpus: () => request({ method: "GET", path: DEPLOYMENT_PATHS.gpus }, decodeGpus)
   }
 })

@@ -123,7 +123,13 @@ const fail = (
   reason: DownloadError["reason"],
   message: string,
   extra: { url?: string; contentType?: string; maxBytes?: number; statusCode?: number } = {}
-) => new DownloadError({ message, errorCode: `DOWNLOAD_${reason.replace(/[A-Z]/g, (c, i) => (i > 0 ? "_" : "") + c).toUpperCase()}`, reason, ...extra })
+) =>
+  new DownloadError({
+    message,
+    errorCode: `DOWNLOAD_${reason.replace(/[A-Z]/g, (c, i) => (i > 0 ? "_" : "") + c).toUpperCase()}`,
+    reason,
+    ...extra
+  })
 
 /** The URL of a source, or a `NoUrl` failure. */
 export const urlOf = (source: DownloadSource): Effect.Effect<string, DownloadError> => {
@@ -257,8 +263,7 @@ export const toFile = (
     const result = yield* Effect.scoped(Effect.gen(function*() {
       const d = yield* downloads.open(source, options)
       const tmp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.part`
-      const fileError = (e: { message: string }) =>
-        fail("File", `Writing ${path} failed: ${e.message}`, { url: d.url })
+      const fileError = (e: { message: string }) => fail("File", `Writing ${path} failed: ${e.message}`, { url: d.url })
       let size = 0
       const write = Stream.run(
         Stream.tap(d.body, (c) => Effect.sync(() => (size += c.length))),

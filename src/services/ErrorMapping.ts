@@ -12,20 +12,20 @@
  */
 import type * as Headers from "@effect/platform/Headers"
 import * as ParseResult from "effect/ParseResult"
+import { MAX_JSON_DEPTH, parseJson } from "../internal/plain.js"
+import type { HttpStatusFailure, RawFailure } from "../internal/transport.js"
 import {
   AuthenticationError,
   ConnectionError,
   DecodeError,
+  isVisgateError,
   ProviderError,
   RateLimitError,
   TimeoutError,
   ValidationError,
-  isVisgateError,
   VisgateError
 } from "../schemas/Errors.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
-import { MAX_JSON_DEPTH, parseJson } from "../internal/plain.js"
-import type { HttpStatusFailure, RawFailure } from "../internal/transport.js"
 import { parseRetryAfterMs } from "./RetryPolicy.js"
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -62,7 +62,13 @@ const scrubValue = (value: unknown, secrets: ReadonlyArray<string>, depth: numbe
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1))
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(value)) {
-    if (key !== "__proto__") out[scrubValue(key, secrets, 0) as string] = scrubValue((value as Record<string, unknown>)[key], secrets, depth + 1)
+    if (key !== "__proto__") {
+      out[scrubValue(key, secrets, 0) as string] = scrubValue(
+        (value as Record<string, unknown>)[key],
+        secrets,
+        depth + 1
+      )
+    }
   }
   return out
 }
@@ -199,7 +205,9 @@ export const toVisgateError = (
       return fromHttpFailure(failure, now, endpoint)
     case "AttemptTimeout":
       return new TimeoutError({
-        message: `${endpoint} timed out after ${failure.timeoutMs} ms (${attempts} attempt${attempts === 1 ? "" : "s"})`,
+        message: `${endpoint} timed out after ${failure.timeoutMs} ms (${attempts} attempt${
+          attempts === 1 ? "" : "s"
+        })`,
         errorCode: "TIMEOUT_ERROR",
         attempts
       })

@@ -45,11 +45,16 @@ export const make = (options: FlowControlOptions): FlowControl => {
   let gateUntil = 0
   let nextSlot = 0
   const spacingMs = options.requestsPerMinute === undefined ? 0 : 60_000 / options.requestsPerMinute
-  const semaphore = options.maxConcurrency === undefined ? undefined : Effect.unsafeMakeSemaphore(options.maxConcurrency)
+  const semaphore = options.maxConcurrency === undefined
+    ? undefined
+    : Effect.unsafeMakeSemaphore(options.maxConcurrency)
 
   /** Sleeps until the gate is open (it may close again while we sleep). */
-  const waitGate: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<void> =>
-    now < gateUntil ? Effect.zipRight(Effect.sleep(gateUntil - now), waitGate) : Effect.void)
+  const waitGate: Effect.Effect<void> = Effect.flatMap(
+    Clock.currentTimeMillis,
+    (now): Effect.Effect<void> =>
+      now < gateUntil ? Effect.zipRight(Effect.sleep(gateUntil - now), waitGate) : Effect.void
+  )
 
   // The quota: attempts queue (first come, first served) and only the head sleeps. Slots keep their
   // schedule through small timer delays (so the average rate is the quota, not below it); after a
@@ -80,7 +85,9 @@ export const make = (options: FlowControlOptions): FlowControl => {
   const around = <A, E, R>(generation: boolean, attempt: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
     const observed = Effect.tapError(attempt, observe)
     // The permit first, then the turn: a quota slot is never taken by an attempt still queued for a permit.
-    const turn = Effect.suspend(() => (gateUntil === 0 && spacingMs === 0 ? observed : Effect.zipRight(waitTurn, observed)))
+    const turn = Effect.suspend(
+      () => (gateUntil === 0 && spacingMs === 0 ? observed : Effect.zipRight(waitTurn, observed))
+    )
     return semaphore !== undefined && generation ? semaphore.withPermits(1)(turn) : turn
   }
 

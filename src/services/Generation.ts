@@ -126,14 +126,17 @@ export const buildGenerationSpec = (
   encodeBody: (imageUrl: string | undefined) => Effect.Effect<Record<string, unknown>, ValidationError>,
   query?: RequestSpec["query"]
 ): Effect.Effect<RequestSpec, VisgateApiError> =>
-  Effect.flatMap(resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes), (imageUrl) =>
-    Effect.map(encodeBody(imageUrl), (body): RequestSpec => ({
-      method: "POST",
-      path,
-      query,
-      body: mergeParams(options.params, body),
-      idempotencyKey: options.idempotencyKey ?? true
-    })))
+  Effect.flatMap(
+    resolveImageInput(options.imageUrl, options.imageFile, client.config.maxImageBytes),
+    (imageUrl) =>
+      Effect.map(encodeBody(imageUrl), (body): RequestSpec => ({
+        method: "POST",
+        path,
+        query,
+        body: mergeParams(options.params, body),
+        idempotencyKey: options.idempotencyKey ?? true
+      }))
+  )
 
 const decodeAccepted = Schema.decodeUnknown(AcceptedFromWire)
 
@@ -262,19 +265,32 @@ export const makeGenerationService = <
   R extends { readonly id: string; readonly status: string }
 >(
   client: Client,
-  buildSpec: (model: string, prompt: string, options: Omit<O, "preferAsync">) => Effect.Effect<RequestSpec, VisgateApiError>,
+  buildSpec: (
+    model: string,
+    prompt: string,
+    options: Omit<O, "preferAsync">
+  ) => Effect.Effect<RequestSpec, VisgateApiError>,
   decodeResult: Decoder<R>
 ): GenerationService<O, R> => {
   // The Idempotency-Key is fixed here, when the Effect value is made: running the same effect again
   // (`Effect.retry`, `Effect.repeat`, a caller's own Schedule) sends the same key every time.
   const generate = (model: string, prompt: string, options: O = {} as O) => {
     const keyed = withKey(options)
-    return Effect.flatMap(buildSpec(model, prompt, keyed), (spec) =>
-      sendGeneration(client, spec, options.preferAsync === true, decodeResult))
+    return Effect.flatMap(
+      buildSpec(model, prompt, keyed),
+      (spec) => sendGeneration(client, spec, options.preferAsync === true, decodeResult)
+    )
   }
-  const generateAndWait = (model: string, prompt: string, options: Omit<O, "preferAsync"> & RequestWaitOptions = {} as O) => {
+  const generateAndWait = (
+    model: string,
+    prompt: string,
+    options: Omit<O, "preferAsync"> & RequestWaitOptions = {} as O
+  ) => {
     const keyed = withKey(options)
-    return Effect.flatMap(buildSpec(model, prompt, keyed), (spec) => sendGenerationAndWait(client, spec, decodeResult, options))
+    return Effect.flatMap(
+      buildSpec(model, prompt, keyed),
+      (spec) => sendGenerationAndWait(client, spec, decodeResult, options)
+    )
   }
   return { generate, generateAndWait } as GenerationService<O, R>
 }

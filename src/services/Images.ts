@@ -107,6 +107,8 @@ export const generateMany = (
   items: Iterable<ImageBatchItem>,
   options?: Batch.BatchOptions
 ): Stream.Stream<Batch.BatchEntry<ImageResult, ImageBatchItem>, ValidationError, Images> =>
-  Stream.unwrap(Effect.map(Images, (images) =>
-    Batch.generateMany(items, options, DEFAULT_GENERATE_MODEL, (model, prompt, o) =>
-      images.generate(model, prompt, { ...o, preferAsync: false }))))
+  Stream.unwrap(
+    Effect.map(Images, (images) =>
+      Batch.generateMany(items, options, DEFAULT_GENERATE_MODEL, (model, prompt, o) =>
+        images.generate(model, prompt, { ...o, preferAsync: false })))
+  )

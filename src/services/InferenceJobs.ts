@@ -36,8 +36,8 @@ import {
   type WaitTimeoutError
 } from "../schemas/Errors.js"
 import {
-  type InferenceJob,
   CreateJobBody,
+  type InferenceJob,
   InferenceJobFromWire,
   InferenceJobList,
   isTerminalJobStatus,
@@ -125,7 +125,10 @@ export interface Service {
    * `Requests.poll`): each status change, ending after `completed`, `failed`, `cancelled` or
    * `expired` (elements, not errors). Past `timeout`, `WaitTimeoutError`.
    */
-  readonly poll: (jobId: string, options?: PollOptions) => Stream.Stream<JobProgress, VisgateApiError | WaitTimeoutError>
+  readonly poll: (
+    jobId: string,
+    options?: PollOptions
+  ) => Stream.Stream<JobProgress, VisgateApiError | WaitTimeoutError>
   /**
    * Waits for the terminal status: `completed` returns the job; `failed`, `cancelled` and
    * `expired` fail with `JobFailedError`; past `timeout` (default 10 minutes; `Duration.infinity`
@@ -211,12 +214,16 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     )
   }
 
-  const get = (id: string): Effect.Effect<InferenceJob, VisgateApiError> => request({ method: "GET", path: JOB_PATHS.one(id) }, decodeJob)
+  const get = (id: string): Effect.Effect<InferenceJob, VisgateApiError> =>
+    request({ method: "GET", path: JOB_PATHS.one(id) }, decodeJob)
 
   const cancelNow = (id: string, timeoutMs?: number): Effect.Effect<InferenceJob, VisgateApiError> =>
     request({ method: "POST", path: JOB_PATHS.cancel(id), timeoutMs }, decodeJob)
 
-  const pollJob = (jobId: string, options: PollOptions = {}): Stream.Stream<JobProgress, VisgateApiError | WaitTimeoutError> =>
+  const pollJob = (
+    jobId: string,
+    options: PollOptions = {}
+  ): Stream.Stream<JobProgress, VisgateApiError | WaitTimeoutError> =>
     Stream.unwrap(Effect.map(pathId("jobId", jobId), (id) =>
       poll({
         target: "job",
@@ -252,7 +259,10 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       })
       return waited.pipe(
         Effect.onInterrupt(() =>
-          Effect.flatMap(cancelOnce, (exit) => (Exit.isFailure(exit) ? Effect.die(Cause.squash(exit.cause)) : Effect.void))
+          Effect.flatMap(
+            cancelOnce,
+            (exit) => (Exit.isFailure(exit) ? Effect.die(Cause.squash(exit.cause)) : Effect.void)
+          )
         ),
         Effect.catchTag("WaitTimeoutError", (timedOut) =>
           Effect.flatMap(
@@ -282,7 +292,9 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     list: (options = {}) => {
       const bad = badInt("limit", options.limit, 1)
       if (bad !== undefined) return bad
-      if (options.deploymentId != null && (typeof options.deploymentId !== "string" || options.deploymentId.trim() === "")) {
+      if (
+        options.deploymentId != null && (typeof options.deploymentId !== "string" || options.deploymentId.trim() === "")
+      ) {
         return invalid("deploymentId", "deploymentId must be a non-empty string")
       }
       return request({

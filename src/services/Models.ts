@@ -18,10 +18,10 @@ import {
   DEFAULT_MODELS_PAGE_SIZE,
   DEFAULT_MODELS_SEARCH_LIMIT,
   type MediaType,
-  type ModelProvider,
-  type ModelSort,
   ModelInfo,
+  type ModelProvider,
   MODELS_QUERY,
+  type ModelSort,
   ModelsResponse
 } from "../schemas/Models.js"
 import type { QueryValue } from "./VisgateClient.js"
@@ -94,7 +94,10 @@ const buildQuery = (
   const bad = badInt("limit", limit, 1) ?? badInt("offset", offset, 0)
   if (bad !== undefined) return bad
   if (mediaType != null && modelType != null && mediaType !== modelType) {
-    return invalid("modelType", `modelType is an alias of mediaType; got mediaType "${mediaType}" and modelType "${modelType}"`)
+    return invalid(
+      "modelType",
+      `modelType is an alias of mediaType; got mediaType "${mediaType}" and modelType "${modelType}"`
+    )
   }
   const blankToUndefined = (s: string | null | undefined) => (s == null || s.trim() === "" ? undefined : s)
   return Effect.succeed({
@@ -117,15 +120,22 @@ interface PageState {
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => {
   const list = (options: ListModelsOptions = {}): Effect.Effect<ModelsResponse, VisgateApiError> =>
-    Effect.flatMap(buildQuery(options), (query) => client.request({ method: "GET", path: "/models", query }, decodeList))
+    Effect.flatMap(
+      buildQuery(options),
+      (query) => client.request({ method: "GET", path: "/models", query }, decodeList)
+    )
 
   const get = (modelId: string): Effect.Effect<ModelInfo, VisgateApiError> =>
-    Effect.flatMap(pathId("modelId", modelId, true), (id) =>
-      client.request({ method: "GET", path: `/models/${encodeSegments(id)}` }, decodeModel))
+    Effect.flatMap(
+      pathId("modelId", modelId, true),
+      (id) => client.request({ method: "GET", path: `/models/${encodeSegments(id)}` }, decodeModel)
+    )
 
   const search = (query: string, options: SearchModelsOptions = {}): Effect.Effect<ModelsResponse, VisgateApiError> =>
-    Effect.flatMap(nonBlank("query", query), (search) =>
-      list({ search, limit: options.limit ?? DEFAULT_MODELS_SEARCH_LIMIT }))
+    Effect.flatMap(
+      nonBlank("query", query),
+      (search) => list({ search, limit: options.limit ?? DEFAULT_MODELS_SEARCH_LIMIT })
+    )
 
   const iterate = (options: IterateModelsOptions = {}): Stream.Stream<ModelInfo, VisgateApiError> => {
     const { pageSize: size, ...filters } = options
@@ -140,7 +150,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
           // The server ignored `offset`: stop loudly instead of repeating the first page forever.
           return Effect.fail(
             new VisgateError({
-              message: "GET /models returned the same page for a later offset; the server does not support offset paging",
+              message:
+                "GET /models returned the same page for a later offset; the server does not support offset paging",
               errorCode: "PAGINATION_UNSUPPORTED",
               details: { offset: state.offset }
             })

@@ -18,11 +18,11 @@ import {
   ProviderBalances,
   ProviderKeyDeleted,
   ProviderKeyInfo,
-  type ProviderName,
-  ProviderKeys
+  ProviderKeys,
+  type ProviderName
 } from "../schemas/Providers.js"
-import type { Secret } from "./VisgateConfig.js"
 import { VisgateClient } from "./VisgateClient.js"
+import type { Secret } from "./VisgateConfig.js"
 
 /** The `Providers` service. */
 export interface Service {
@@ -105,7 +105,8 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
       withKey(
         provider,
         apiKey,
-        (body, secrets) => client.request({ method: "POST", path: "/providers/validate", body, secrets }, decodeValidation)
+        (body, secrets) =>
+          client.request({ method: "POST", path: "/providers/validate", body, secrets }, decodeValidation)
       ),
     balances: () => client.request({ method: "GET", path: "/providers/balances" }, decodeBalances)
   }

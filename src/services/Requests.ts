@@ -19,14 +19,19 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
 import { hintFromSeconds, type Observation, poll, waitDeadline } from "../internal/poll.js"
-import { GenerationFailedError, type ValidationError, type VisgateApiError, type WaitTimeoutError } from "../schemas/Errors.js"
+import {
+  GenerationFailedError,
+  type ValidationError,
+  type VisgateApiError,
+  type WaitTimeoutError
+} from "../schemas/Errors.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 import { isTerminalStatus, type RequestStatus, RequestStatusFromWire } from "../schemas/Requests.js"
 import { parseRetryAfterMs } from "./RetryPolicy.js"
 import { type Service as Client, VisgateClient } from "./VisgateClient.js"
 
-export type { PollOptions, Progress } from "../schemas/Polling.js"
 export { defaultPollSchedule } from "../internal/poll.js"
+export type { PollOptions, Progress } from "../schemas/Polling.js"
 
 // -----------------------------------------------------------------------------
 // Polling and waiting, on the core client directly so `Images` and `Videos` (generateAndWait)
@@ -49,12 +54,19 @@ const checkId = (requestId: string): Effect.Effect<string, ValidationError> => p
 /** `GET /requests/{id}` with its hint: `poll_interval_seconds`, else `Retry-After`. */
 const observe = (client: Client, requestId: string): Effect.Effect<Observation<RequestStatus>, VisgateApiError> => {
   const path = `/requests/${encodeURIComponent(requestId)}`
-  return Effect.flatMap(client.send({ method: "GET", path }), (response) =>
-    Effect.flatMap(client.decode(decodeStatus, response.body, `GET ${path}`), (value) =>
-      Effect.map(Clock.currentTimeMillis, (now) => ({
-        value,
-        hintMs: hintFromSeconds(value.pollIntervalSeconds) ?? parseRetryAfterMs(response.headers["retry-after"], now)
-      }))))
+  return Effect.flatMap(
+    client.send({ method: "GET", path }),
+    (response) =>
+      Effect.flatMap(
+        client.decode(decodeStatus, response.body, `GET ${path}`),
+        (value) =>
+          Effect.map(Clock.currentTimeMillis, (now) => ({
+            value,
+            hintMs: hintFromSeconds(value.pollIntervalSeconds) ??
+              parseRetryAfterMs(response.headers["retry-after"], now)
+          }))
+      )
+  )
 }
 
 /** A `Stream` of request updates, ending after `completed` or `failed`. */
@@ -143,8 +155,10 @@ export class Requests extends Context.Tag("@visgate_ai/client/Requests")<Request
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
   get: (requestId) =>
-    Effect.flatMap(pathId("requestId", requestId), (id) =>
-      client.request({ method: "GET", path: `/requests/${encodeURIComponent(id)}` }, decodeStatus)),
+    Effect.flatMap(
+      pathId("requestId", requestId),
+      (id) => client.request({ method: "GET", path: `/requests/${encodeURIComponent(id)}` }, decodeStatus)
+    ),
   poll: (requestId, options) => pollRequest(client, requestId, options),
   wait: (requestId, options) => waitRequest(client, requestId, options)
 }))

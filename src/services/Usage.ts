@@ -11,16 +11,16 @@ import { badInt, bodyEncoder, invalid, omitNullish } from "../internal/body.js"
 import type { VisgateApiError } from "../schemas/Errors.js"
 import type { MediaType } from "../schemas/Models.js"
 import {
-  type DashboardSummary,
   DashboardFromWire,
+  type DashboardSummary,
   isUsagePeriod,
   TrackDownloadBody,
+  USAGE_PERIODS,
   type UsageLogEntry,
   UsageLogsFromWire,
   type UsagePeriod,
   type UsageSummary,
-  UsageSummaryFromWire,
-  USAGE_PERIODS
+  UsageSummaryFromWire
 } from "../schemas/Usage.js"
 import { VisgateClient } from "./VisgateClient.js"
 
@@ -71,8 +71,10 @@ const checkPeriod = (period: unknown): Effect.Effect<UsagePeriod, VisgateApiErro
 /** Builds the service on the core client. */
 export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(VisgateClient, (client) => ({
   get: (period = "month") =>
-    Effect.flatMap(checkPeriod(period), (p) =>
-      client.request({ method: "GET", path: "/usage", query: { period: p } }, decodeSummary)),
+    Effect.flatMap(
+      checkPeriod(period),
+      (p) => client.request({ method: "GET", path: "/usage", query: { period: p } }, decodeSummary)
+    ),
   logs: (options = {}) => {
     const limit = options.limit ?? 50
     const offset = options.offset ?? 0
@@ -81,8 +83,10 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     return client.request({ method: "GET", path: "/usage/logs", query: { limit, offset } }, decodeLogs)
   },
   dashboard: (period = "month") =>
-    Effect.flatMap(checkPeriod(period), (p) =>
-      client.request({ method: "GET", path: "/dashboard", query: { period: p } }, decodeDashboard)),
+    Effect.flatMap(
+      checkPeriod(period),
+      (p) => client.request({ method: "GET", path: "/dashboard", query: { period: p } }, decodeDashboard)
+    ),
   trackDownload: (requestId, url, options = {}) =>
     Effect.flatMap(
       encodeDownload(omitNullish({ requestId, url, mediaType: options.mediaType })),

@@ -85,6 +85,15 @@ export const generateMany = (
   items: Iterable<VideoBatchItem>,
   options?: Batch.BatchOptions & RequestWaitOptions
 ): Stream.Stream<Batch.BatchEntry<VideoResult | RequestStatus, VideoBatchItem>, ValidationError, Videos> =>
-  Stream.unwrap(Effect.map(Videos, (videos) =>
-    Batch.generateMany(items, options, undefined, (model, prompt, o) =>
-      videos.generateAndWait(model, prompt, { ...options, ...o }))))
+  Stream.unwrap(
+    Effect.map(
+      Videos,
+      (videos) =>
+        Batch.generateMany(
+          items,
+          options,
+          undefined,
+          (model, prompt, o) => videos.generateAndWait(model, prompt, { ...options, ...o })
+        )
+    )
+  )

@@ -31,9 +31,6 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
-import { type AuthenticationError, type DecodeError, ValidationError, type VisgateApiError } from "../schemas/Errors.js"
-import { checkPathId, headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
-import { parseJson as parseJsonText, TOO_DEEP } from "../internal/plain.js"
 import {
   type AttemptInfo,
   debugEnabled,
@@ -43,13 +40,17 @@ import {
   statusOf,
   warnEnabled
 } from "../internal/attemptLog.js"
+import { checkPathId, headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
+import * as FetchClient from "../internal/fetchClient.js"
+import { parseJson as parseJsonText, TOO_DEEP } from "../internal/plain.js"
 import { isBrowser } from "../internal/runtime.js"
 import { callSpan, responseAttributes } from "../internal/spans.js"
-import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
 import * as Transport from "../internal/transport.js"
 import { AttemptTimeout, HttpStatusFailure, type RawFailure } from "../internal/transport.js"
 import { USER_AGENT } from "../internal/version.js"
+import { type AuthenticationError, type DecodeError, ValidationError, type VisgateApiError } from "../schemas/Errors.js"
+import { currentCallOptions } from "./CallOptions.js"
 import {
   notJson,
   scrubError,
@@ -60,7 +61,6 @@ import {
   toVisgateError
 } from "./ErrorMapping.js"
 import * as FlowControl from "./FlowControl.js"
-import { currentCallOptions } from "./CallOptions.js"
 import { fromSchedule, isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
@@ -147,7 +147,9 @@ const noHeaders: Readonly<Record<string, string>> = {}
 /** Status and headers of what an attempt gave: a whole-body response, or an opened (2xx) stream. */
 const responseMeta = (u: unknown): { readonly status: number; readonly headers: Readonly<Record<string, string>> } => {
   const r = u as { readonly status?: unknown; readonly headers?: Readonly<Record<string, string>> }
-  return typeof r.status === "number" ? { status: r.status, headers: r.headers ?? noHeaders } : { status: 200, headers: noHeaders }
+  return typeof r.status === "number"
+    ? { status: r.status, headers: r.headers ?? noHeaders }
+    : { status: 200, headers: noHeaders }
 }
 
 /** `error.type` (and the status) of a failed call, for its span. */
@@ -221,7 +223,11 @@ const invalidSpec = (spec: RequestSpec, key: string | undefined): ValidationErro
   const path = checkPathId("path", spec.path, true)
   if (typeof path !== "string") return path
   if (key !== undefined && (key.trim() === "" || !headerSafe(key))) {
-    return new ValidationError({ message: `idempotencyKey${NOT_HEADER_SAFE}`, errorCode: "INVALID_ARGUMENT", field: "idempotencyKey" })
+    return new ValidationError({
+      message: `idempotencyKey${NOT_HEADER_SAFE}`,
+      errorCode: "INVALID_ARGUMENT",
+      field: "idempotencyKey"
+    })
   }
 }
 
@@ -258,326 +264,332 @@ const wiring = (httpClient: HttpClient.HttpClient, tracing: boolean): Wiring => 
 
 /** The core client over the {@link Wiring} that `wire` gives for the configuration. */
 const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, never, R>) =>
-Effect.gen(function*() {
-  const config = yield* VisgateConfig
-  const { transport } = yield* wire(config)
-  // Tracing: a span per call (`spanned`, named and attributed by `internal/spans.ts`), on whatever
-  // tracer the fiber has (the Promise client's is OpenTelemetry's); HTTP spans come with the wiring.
-  const tracing = config.tracing
-  // Built once: the retry schedule (no retries: none at all).
-  // The caller's own schedule (`retrySchedule`) replaces the policy; `maxRetries` per call caps it.
-  const custom = config.retrySchedule
-  const retryPolicyFor = (maxRetries: number) =>
-    custom !== undefined ? fromSchedule(custom, maxRetries) : retryPolicy(maxRetries)
-  const retrySchedule = custom !== undefined
-    ? fromSchedule(custom)
-    : config.maxRetries > 0
-    ? retryPolicy(config.maxRetries)
-    : undefined
-  // This client's flow control: the rate-limit gate, `rateLimit`, `maxConcurrency` (FlowControl.ts).
-  const flow = FlowControl.make(config)
+  Effect.gen(function*() {
+    const config = yield* VisgateConfig
+    const { transport } = yield* wire(config)
+    // Tracing: a span per call (`spanned`, named and attributed by `internal/spans.ts`), on whatever
+    // tracer the fiber has (the Promise client's is OpenTelemetry's); HTTP spans come with the wiring.
+    const tracing = config.tracing
+    // Built once: the retry schedule (no retries: none at all).
+    // The caller's own schedule (`retrySchedule`) replaces the policy; `maxRetries` per call caps it.
+    const custom = config.retrySchedule
+    const retryPolicyFor = (maxRetries: number) =>
+      custom !== undefined ? fromSchedule(custom, maxRetries) : retryPolicy(maxRetries)
+    const retrySchedule = custom !== undefined
+      ? fromSchedule(custom)
+      : config.maxRetries > 0
+      ? retryPolicy(config.maxRetries)
+      : undefined
+    // This client's flow control: the rate-limit gate, `rateLimit`, `maxConcurrency` (FlowControl.ts).
+    const flow = FlowControl.make(config)
 
-  // Headers shared by every request, computed once.
-  const staticHeaders: Record<string, string> = { accept: "application/json" }
-  if (!isBrowser()) staticHeaders["user-agent"] = USER_AGENT
-  if (config.proxyUrl === undefined) {
-    if (config.apiKey !== undefined) staticHeaders.authorization = `Bearer ${Redacted.value(config.apiKey)}`
-    const { fal, replicate, runpod, runway } = config.byok
-    if (fal !== undefined) staticHeaders["x-fal-key"] = Redacted.value(fal)
-    if (replicate !== undefined) staticHeaders["x-replicate-key"] = Redacted.value(replicate)
-    if (runway !== undefined) staticHeaders["x-runway-key"] = Redacted.value(runway)
-    if (runpod !== undefined) staticHeaders["x-runpod-key"] = Redacted.value(runpod)
-  }
-  // Plain objects (not `Headers`, whose instances are slow to copy); keys already lower case.
-  const baseHeaders: Readonly<Record<string, string>> = staticHeaders
-  const jsonHeaders: Readonly<Record<string, string>> = { ...staticHeaders, "content-type": "application/json" }
-
-  // Every secret this client holds, longest first (so a key containing another goes first): its
-  // keys, and the latest `getToken` results. Errors are scrubbed of them (`scrubError`).
-  const held: Array<string> = []
-  for (const secret of [config.apiKey, config.byok.fal, config.byok.replicate, config.byok.runway, config.byok.runpod]) {
-    if (secret !== undefined) held.push(Redacted.value(secret))
-  }
-  const tokens: Array<string> = []
-  const scrubWith = (extra: ReadonlyArray<string> | undefined) => <E>(error: E): E =>
-    scrubError(
-      error,
-      [...(extra ?? []), ...held, ...tokens].filter((s) => s !== "").sort((a, b) => b.length - a.length)
-    )
-  const scrub = scrubWith(undefined)
-
-  const getToken = config.getToken
-  // getToken is bounded by the per-attempt timeout too, so a stuck token source never hangs a call.
-  const tokenHeaders: Effect.Effect<Readonly<Record<string, string>>, AuthenticationError> = getToken === undefined
-    ? Effect.succeed(baseHeaders)
-    : timeoutFail(
-      Effect.tryPromise({
-        try: async () => {
-          const token = await getToken()
-          if (typeof token !== "string" || token.trim() === "") return baseHeaders
-          const value = token.trim()
-          // The latest 8 tokens are remembered, to scrub them from errors.
-          if (!tokens.includes(value) && tokens.push(value) > 8) tokens.shift()
-          if (!headerSafe(value)) throw new Error(`its result${NOT_HEADER_SAFE}`)
-          return { ...baseHeaders, authorization: `Bearer ${value}` } as Readonly<Record<string, string>>
-        },
-        catch: tokenFailed
-      }),
-      config.timeoutMs,
-      () => tokenTimedOut(config.timeoutMs)
-    )
-
-  const buildRequest = (
-    spec: RequestSpec,
-    idempotencyKey: string | undefined,
-    extra: Readonly<Record<string, string>> | undefined
-  ): Transport.WireRequest => {
-    const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
-    // Without getToken the auth headers never change, so they go in here, once per call;
-    // with it they are merged per attempt (see `withAuth`). Request headers win either way.
-    const json = spec.body !== undefined
-    let headers: Readonly<Record<string, string>> = getToken !== undefined
-      ? json ? { "content-type": "application/json" } : {}
-      : json
-      ? jsonHeaders
-      : baseHeaders
-    if (spec.headers !== undefined || idempotencyKey !== undefined || extra !== undefined) {
-      // A caller's extra headers (already checked: never auth, BYOK or the idempotency key).
-      headers = { ...headers, ...extra, ...(spec.headers !== undefined ? lowerKeys(spec.headers) : undefined) }
-      if (idempotencyKey !== undefined) (headers as Record<string, string>)["idempotency-key"] = idempotencyKey
+    // Headers shared by every request, computed once.
+    const staticHeaders: Record<string, string> = { accept: "application/json" }
+    if (!isBrowser()) staticHeaders["user-agent"] = USER_AGENT
+    if (config.proxyUrl === undefined) {
+      if (config.apiKey !== undefined) staticHeaders.authorization = `Bearer ${Redacted.value(config.apiKey)}`
+      const { fal, replicate, runpod, runway } = config.byok
+      if (fal !== undefined) staticHeaders["x-fal-key"] = Redacted.value(fal)
+      if (replicate !== undefined) staticHeaders["x-replicate-key"] = Redacted.value(replicate)
+      if (runway !== undefined) staticHeaders["x-runway-key"] = Redacted.value(runway)
+      if (runpod !== undefined) staticHeaders["x-runpod-key"] = Redacted.value(runpod)
     }
-    return {
-      method: spec.method,
-      url: root + spec.path,
-      query: encodeQuery(spec.query),
-      headers,
-      body: spec.body === undefined ? undefined : JSON.stringify(spec.body)
+    // Plain objects (not `Headers`, whose instances are slow to copy); keys already lower case.
+    const baseHeaders: Readonly<Record<string, string>> = staticHeaders
+    const jsonHeaders: Readonly<Record<string, string>> = { ...staticHeaders, "content-type": "application/json" }
+
+    // Every secret this client holds, longest first (so a key containing another goes first): its
+    // keys, and the latest `getToken` results. Errors are scrubbed of them (`scrubError`).
+    const held: Array<string> = []
+    for (
+      const secret of [config.apiKey, config.byok.fal, config.byok.replicate, config.byok.runway, config.byok.runpod]
+    ) {
+      if (secret !== undefined) held.push(Redacted.value(secret))
     }
-  }
+    const tokens: Array<string> = []
+    const scrubWith = (extra: ReadonlyArray<string> | undefined) => <E>(error: E): E =>
+      scrubError(
+        error,
+        [...(extra ?? []), ...held, ...tokens].filter((s) => s !== "").sort((a, b) => b.length - a.length)
+      )
+    const scrub = scrubWith(undefined)
 
-  /** Per attempt: the request with `getToken`'s header (without getToken it already has its auth). */
-  const withAuth = (wire: Transport.WireRequest): Effect.Effect<Transport.WireRequest, AuthenticationError> =>
-    Effect.map(tokenHeaders, (auth) => ({ ...wire, headers: { ...auth, ...wire.headers } }))
+    const getToken = config.getToken
+    // getToken is bounded by the per-attempt timeout too, so a stuck token source never hangs a call.
+    const tokenHeaders: Effect.Effect<Readonly<Record<string, string>>, AuthenticationError> = getToken === undefined
+      ? Effect.succeed(baseHeaders)
+      : timeoutFail(
+        Effect.tryPromise({
+          try: async () => {
+            const token = await getToken()
+            if (typeof token !== "string" || token.trim() === "") return baseHeaders
+            const value = token.trim()
+            // The latest 8 tokens are remembered, to scrub them from errors.
+            if (!tokens.includes(value) && tokens.push(value) > 8) tokens.shift()
+            if (!headerSafe(value)) throw new Error(`its result${NOT_HEADER_SAFE}`)
+            return { ...baseHeaders, authorization: `Bearer ${value}` } as Readonly<Record<string, string>>
+          },
+          catch: tokenFailed
+        }),
+        config.timeoutMs,
+        () => tokenTimedOut(config.timeoutMs)
+      )
 
-  /** A status >= 400 is a raw failure (the retry policy decides); anything else passes. */
-  const checkStatus = (response: Transport.WireResponse): Effect.Effect<Transport.WireResponse, HttpStatusFailure> =>
-    response.status >= 400 || Transport.isRedirect(response.status)
-      ? Effect.fail(new HttpStatusFailure({ status: response.status, headers: response.headers, text: response.text }))
-      : Effect.succeed(response)
+    const buildRequest = (
+      spec: RequestSpec,
+      idempotencyKey: string | undefined,
+      extra: Readonly<Record<string, string>> | undefined
+    ): Transport.WireRequest => {
+      const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
+      // Without getToken the auth headers never change, so they go in here, once per call;
+      // with it they are merged per attempt (see `withAuth`). Request headers win either way.
+      const json = spec.body !== undefined
+      let headers: Readonly<Record<string, string>> = getToken !== undefined
+        ? json ? { "content-type": "application/json" } : {}
+        : json
+        ? jsonHeaders
+        : baseHeaders
+      if (spec.headers !== undefined || idempotencyKey !== undefined || extra !== undefined) {
+        // A caller's extra headers (already checked: never auth, BYOK or the idempotency key).
+        headers = { ...headers, ...extra, ...(spec.headers !== undefined ? lowerKeys(spec.headers) : undefined) }
+        if (idempotencyKey !== undefined) (headers as Record<string, string>)["idempotency-key"] = idempotencyKey
+      }
+      return {
+        method: spec.method,
+        url: root + spec.path,
+        query: encodeQuery(spec.query),
+        headers,
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body)
+      }
+    }
 
-  /** One whole-body attempt: auth, send and read, status check, all within the attempt's timeout. */
-  const attemptText = (wire: Transport.WireRequest, timeoutMs: number) =>
-    Effect.flatMap(
-      getToken === undefined
-        ? transport.send(wire, timeoutMs)
-        : Effect.flatMap(withAuth(wire), (authed) => transport.send(authed, timeoutMs)),
-      checkStatus
-    )
+    /** Per attempt: the request with `getToken`'s header (without getToken it already has its auth). */
+    const withAuth = (wire: Transport.WireRequest): Effect.Effect<Transport.WireRequest, AuthenticationError> =>
+      Effect.map(tokenHeaders, (auth) => ({ ...wire, headers: { ...auth, ...wire.headers } }))
 
-  /** One streaming attempt: auth, send, status check within the timeout; the body is left unread. */
-  const attemptStream = (wire: Transport.WireRequest, timeoutMs: number) =>
-    timeoutFail(
-      Effect.map(
-        getToken === undefined ? transport.open(wire) : Effect.flatMap(withAuth(wire), transport.open),
-        (response) => response.body
-      ),
-      timeoutMs,
-      () => new AttemptTimeout({ timeoutMs })
-    )
+    /** A status >= 400 is a raw failure (the retry policy decides); anything else passes. */
+    const checkStatus = (response: Transport.WireResponse): Effect.Effect<Transport.WireResponse, HttpStatusFailure> =>
+      response.status >= 400 || Transport.isRedirect(response.status)
+        ? Effect.fail(
+          new HttpStatusFailure({ status: response.status, headers: response.headers, text: response.text })
+        )
+        : Effect.succeed(response)
 
-  /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
-  const run = <A,>(
-    spec: RequestSpec,
-    attemptRaw: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
-  ): Effect.Effect<A, VisgateApiError> =>
-    Effect.withFiberRuntime((fiber) => {
-      // Per-call overrides (`CallOptions.ts`) and the log level, read off the fiber: one lookup each.
-      const overrides = fiber.getFiberRef(currentCallOptions)
-      const minimumLevel = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
-      const debug = debugEnabled(minimumLevel)
-      const warn = warnEnabled(minimumLevel)
-      const onResponse = overrides?.onResponse
-      const key = spec.idempotencyKey === true
-        ? makeIdempotencyKey()
-        : typeof spec.idempotencyKey === "string"
-        ? spec.idempotencyKey
-        : undefined
-      const invalid = invalidSpec(spec, key)
-      if (invalid !== undefined) return Effect.fail(invalid)
-      const scrubCall = scrubWith(spec.secrets)
-      const wire = buildRequest(spec, key, overrides?.headers)
-      const timeoutMs = overrides?.timeout ?? spec.timeoutMs ?? config.timeoutMs
-      const schedule = overrides?.maxRetries === undefined
-        ? retrySchedule
-        : overrides.maxRetries > 0
-        ? retryPolicyFor(overrides.maxRetries)
-        : undefined
-      // Every attempt waits its turn (gate, quota) and, for a generation, a concurrency permit.
-      const generation = key !== undefined
-      const attempt = (w: Transport.WireRequest, t: number) => flow.around(generation, attemptRaw(w, t))
-      let attempts = 1
-      // The failed attempt whose log line waits for the retry decision (its delay is in the line).
-      let last: AttemptInfo | undefined
-      const observed = debug || warn || tracing || onResponse !== undefined
-      const timed: Effect.Effect<A, RawFailure | AuthenticationError> = !observed
-        ? attempt(wire, timeoutMs)
-        : Effect.flatMap(Clock.currentTimeMillis, (start) =>
-          Effect.matchEffect(attempt(wire, timeoutMs), {
-            onFailure: (failure) =>
-              Effect.flatMap(Clock.currentTimeMillis, (end) => {
-                last = {
-                  method: spec.method,
-                  path: spec.path,
-                  status: statusOf(failure),
-                  durationMs: end - start,
-                  attempt: attempts,
-                  requestId: failure._tag === "HttpStatusFailure" ? requestIdOf(failure.headers) : undefined
-                }
-                return Effect.fail(failure)
-              }),
-            onSuccess: (response) =>
-              Effect.flatMap(Clock.currentTimeMillis, (end) => {
-                // A whole-body response has its status and headers; an opened stream is a 2xx body.
-                const meta = responseMeta(response)
-                const requestId = requestIdOf(meta.headers)
-                if (onResponse !== undefined) {
-                  onResponse({
-                    status: meta.status,
-                    headers: meta.headers,
-                    requestId,
+    /** One whole-body attempt: auth, send and read, status check, all within the attempt's timeout. */
+    const attemptText = (wire: Transport.WireRequest, timeoutMs: number) =>
+      Effect.flatMap(
+        getToken === undefined
+          ? transport.send(wire, timeoutMs)
+          : Effect.flatMap(withAuth(wire), (authed) => transport.send(authed, timeoutMs)),
+        checkStatus
+      )
+
+    /** One streaming attempt: auth, send, status check within the timeout; the body is left unread. */
+    const attemptStream = (wire: Transport.WireRequest, timeoutMs: number) =>
+      timeoutFail(
+        Effect.map(
+          getToken === undefined ? transport.open(wire) : Effect.flatMap(withAuth(wire), transport.open),
+          (response) => response.body
+        ),
+        timeoutMs,
+        () => new AttemptTimeout({ timeoutMs })
+      )
+
+    /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
+    const run = <A>(
+      spec: RequestSpec,
+      attemptRaw: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
+    ): Effect.Effect<A, VisgateApiError> =>
+      Effect.withFiberRuntime((fiber) => {
+        // Per-call overrides (`CallOptions.ts`) and the log level, read off the fiber: one lookup each.
+        const overrides = fiber.getFiberRef(currentCallOptions)
+        const minimumLevel = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
+        const debug = debugEnabled(minimumLevel)
+        const warn = warnEnabled(minimumLevel)
+        const onResponse = overrides?.onResponse
+        const key = spec.idempotencyKey === true
+          ? makeIdempotencyKey()
+          : typeof spec.idempotencyKey === "string"
+          ? spec.idempotencyKey
+          : undefined
+        const invalid = invalidSpec(spec, key)
+        if (invalid !== undefined) return Effect.fail(invalid)
+        const scrubCall = scrubWith(spec.secrets)
+        const wire = buildRequest(spec, key, overrides?.headers)
+        const timeoutMs = overrides?.timeout ?? spec.timeoutMs ?? config.timeoutMs
+        const schedule = overrides?.maxRetries === undefined
+          ? retrySchedule
+          : overrides.maxRetries > 0
+          ? retryPolicyFor(overrides.maxRetries)
+          : undefined
+        // Every attempt waits its turn (gate, quota) and, for a generation, a concurrency permit.
+        const generation = key !== undefined
+        const attempt = (w: Transport.WireRequest, t: number) => flow.around(generation, attemptRaw(w, t))
+        let attempts = 1
+        // The failed attempt whose log line waits for the retry decision (its delay is in the line).
+        let last: AttemptInfo | undefined
+        const observed = debug || warn || tracing || onResponse !== undefined
+        const timed: Effect.Effect<A, RawFailure | AuthenticationError> = !observed
+          ? attempt(wire, timeoutMs)
+          : Effect.flatMap(Clock.currentTimeMillis, (start) =>
+            Effect.matchEffect(attempt(wire, timeoutMs), {
+              onFailure: (failure) =>
+                Effect.flatMap(Clock.currentTimeMillis, (end) => {
+                  last = {
                     method: spec.method,
-                    path: spec.path
-                  })
-                }
-                return debug
-                  ? Effect.as(
-                    logAttempt({
-                      method: spec.method,
-                      path: spec.path,
+                    path: spec.path,
+                    status: statusOf(failure),
+                    durationMs: end - start,
+                    attempt: attempts,
+                    requestId: failure._tag === "HttpStatusFailure" ? requestIdOf(failure.headers) : undefined
+                  }
+                  return Effect.fail(failure)
+                }),
+              onSuccess: (response) =>
+                Effect.flatMap(Clock.currentTimeMillis, (end) => {
+                  // A whole-body response has its status and headers; an opened stream is a 2xx body.
+                  const meta = responseMeta(response)
+                  const requestId = requestIdOf(meta.headers)
+                  if (onResponse !== undefined) {
+                    onResponse({
                       status: meta.status,
-                      durationMs: end - start,
-                      attempt: attempts,
-                      requestId
-                    }),
-                    response
-                  )
-                  : Effect.succeed(response)
-              })
-          }))
-      const fail = (failure: RawFailure | AuthenticationError) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const error = Effect.fail(scrubCall(toVisgateError(failure, attempts, endpointOf(spec), now)))
-          return debug && last !== undefined ? Effect.zipRight(logAttempt(last), error) : error
-        })
-      // The retry machinery (a schedule driver per call) starts only after a retryable failure:
-      // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
-      const mapped = Effect.catchAll(timed, (first) => {
-        if (schedule === undefined || !isRetryable(first)) return fail(first)
-        let replayed = false
-        const again = Effect.suspend(() => {
-          if (!replayed) {
-            replayed = true
-            return Effect.fail(first)
+                      headers: meta.headers,
+                      requestId,
+                      method: spec.method,
+                      path: spec.path
+                    })
+                  }
+                  return debug
+                    ? Effect.as(
+                      logAttempt({
+                        method: spec.method,
+                        path: spec.path,
+                        status: meta.status,
+                        durationMs: end - start,
+                        attempt: attempts,
+                        requestId
+                      }),
+                      response
+                    )
+                    : Effect.succeed(response)
+                })
+            }))
+        const fail = (failure: RawFailure | AuthenticationError) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const error = Effect.fail(scrubCall(toVisgateError(failure, attempts, endpointOf(spec), now)))
+            return debug && last !== undefined ? Effect.zipRight(logAttempt(last), error) : error
+          })
+        // The retry machinery (a schedule driver per call) starts only after a retryable failure:
+        // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
+        const mapped = Effect.catchAll(timed, (first) => {
+          if (schedule === undefined || !isRetryable(first)) return fail(first)
+          let replayed = false
+          const again = Effect.suspend(() => {
+            if (!replayed) {
+              replayed = true
+              return Effect.fail(first)
+            }
+            attempts++
+            return timed
+          })
+          // A retry's line (and span event) carries the delay the schedule chose.
+          const onRetry = (delay: Duration.Duration) => {
+            const info = last
+            last = undefined
+            if (info === undefined) return Effect.succeed(delay)
+            const retried = { ...info, retryInMs: Math.round(Duration.toMillis(delay)) }
+            let effect: Effect.Effect<void> = warn ? logAttempt(retried) : Effect.void
+            if (tracing) effect = Effect.zipRight(effect, retryEvent(retried))
+            return Effect.as(effect, delay)
           }
-          attempts++
-          return timed
+          const policy = warn || tracing ? Schedule.modifyDelayEffect(schedule, (_, delay) => onRetry(delay)) : schedule
+          return Effect.catchAll(Effect.retry(again, policy), fail)
         })
-        // A retry's line (and span event) carries the delay the schedule chose.
-        const onRetry = (delay: Duration.Duration) => {
-          const info = last
-          last = undefined
-          if (info === undefined) return Effect.succeed(delay)
-          const retried = { ...info, retryInMs: Math.round(Duration.toMillis(delay)) }
-          let effect: Effect.Effect<void> = warn ? logAttempt(retried) : Effect.void
-          if (tracing) effect = Effect.zipRight(effect, retryEvent(retried))
-          return Effect.as(effect, delay)
-        }
-        const policy = warn || tracing ? Schedule.modifyDelayEffect(schedule, (_, delay) => onRetry(delay)) : schedule
-        return Effect.catchAll(Effect.retry(again, policy), fail)
+        // Tracing: the attempts and the failure's type go on the call's span (`spanned`).
+        return tracing
+          ? Effect.onExit(mapped, (exit) =>
+            Effect.annotateCurrentSpan(
+              exit._tag === "Failure"
+                ? {
+                  "visgate.attempts": attempts,
+                  ...errorAttributes(exit.cause._tag === "Fail" ? exit.cause.error : undefined)
+                }
+                : { "visgate.attempts": attempts }
+            ))
+          : mapped
       })
-      // Tracing: the attempts and the failure's type go on the call's span (`spanned`).
-      return tracing
-        ? Effect.onExit(mapped, (exit) =>
-          Effect.annotateCurrentSpan(
-            exit._tag === "Failure"
-              ? {
-                "visgate.attempts": attempts,
-                ...errorAttributes(exit.cause._tag === "Fail" ? exit.cause.error : undefined)
-              }
-              : { "visgate.attempts": attempts }
-          ))
-        : mapped
-    })
 
-  /** With tracing, `effect` (a call: its attempts and the body's parsing) in the call's span. */
-  const spanned = <A, E>(spec: RequestSpec, effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
-    if (!tracing) return effect
-    const { attributes, name } = callSpan(spec.method, spec.path, spec.body)
-    return Effect.withSpan(effect, name, { kind: "client", attributes })
-  }
-
-  /** With tracing, the response's attributes on the call's span. */
-  const annotateResponse = (response: Transport.WireResponse, body: unknown): Effect.Effect<void> =>
-    tracing
-      ? Effect.annotateCurrentSpan(responseAttributes(response.status, requestIdOf(response.headers), body))
-      : Effect.void
-
-  /** The body as JSON (`undefined` when empty), or a DecodeError when it is not JSON. */
-  const parseJson = (spec: RequestSpec, response: Transport.WireResponse): Either.Either<unknown, DecodeError> => {
-    const text = response.text
-    if (text === "" || text.trim() === "") return Either.right(undefined)
-    try {
-      return Either.right(parseJsonText(text))
-    } catch (error) {
-      // Too deep: say so rather than quote the body.
-      return Either.left(scrub(notJson(endpointOf(spec), response.status, (error as Error).message === TOO_DEEP ? TOO_DEEP : text)))
+    /** With tracing, `effect` (a call: its attempts and the body's parsing) in the call's span. */
+    const spanned = <A, E>(spec: RequestSpec, effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+      if (!tracing) return effect
+      const { attributes, name } = callSpan(spec.method, spec.path, spec.body)
+      return Effect.withSpan(effect, name, { kind: "client", attributes })
     }
-  }
 
-  const send = (spec: RequestSpec): Effect.Effect<JsonResponse, VisgateApiError> =>
-    spanned(
-      spec,
-      Effect.flatMap(run(spec, attemptText), (response) => {
-        const body = parseJson(spec, response)
-        if (Either.isLeft(body)) return Effect.fail(body.left)
-        const parsed: JsonResponse = new ParsedResponse(response, body.right)
-        return tracing ? Effect.as(annotateResponse(response, body.right), parsed) : Effect.succeed(parsed)
-      })
-    )
+    /** With tracing, the response's attributes on the call's span. */
+    const annotateResponse = (response: Transport.WireResponse, body: unknown): Effect.Effect<void> =>
+      tracing
+        ? Effect.annotateCurrentSpan(responseAttributes(response.status, requestIdOf(response.headers), body))
+        : Effect.void
 
-  const decode = <A>(decoder: Decoder<A>, u: unknown, endpoint: string): Effect.Effect<A, DecodeError> => {
-    const result = decoder(u)
-    // Synchronous schemas decode to an `Either` (itself an Effect): no extra step on success.
-    if (Either.isEither(result)) {
-      const decoded = result as Either.Either<A, ParseResult.ParseError>
-      return Either.isRight(decoded)
-        ? Effect.succeed(decoded.right)
-        : Effect.fail(scrub(toDecodeError(decoded.left, endpoint)))
+    /** The body as JSON (`undefined` when empty), or a DecodeError when it is not JSON. */
+    const parseJson = (spec: RequestSpec, response: Transport.WireResponse): Either.Either<unknown, DecodeError> => {
+      const text = response.text
+      if (text === "" || text.trim() === "") return Either.right(undefined)
+      try {
+        return Either.right(parseJsonText(text))
+      } catch (error) {
+        // Too deep: say so rather than quote the body.
+        return Either.left(
+          scrub(notJson(endpointOf(spec), response.status, (error as Error).message === TOO_DEEP ? TOO_DEEP : text))
+        )
+      }
     }
-    return Effect.mapError(result, (error) => scrub(toDecodeError(error, endpoint)))
-  }
 
-  const request = <A>(spec: RequestSpec, decoder: Decoder<A>): Effect.Effect<A, VisgateApiError> =>
-    spanned(
-      spec,
-      Effect.flatMap(run(spec, attemptText), (response) => {
-        const body = parseJson(spec, response)
-        if (Either.isLeft(body)) return Effect.fail(body.left)
-        const decoded = decode(decoder, body.right, endpointOf(spec))
-        const scrubbed = spec.secrets === undefined ? decoded : Effect.mapError(decoded, scrubWith(spec.secrets))
-        return tracing ? Effect.zipRight(annotateResponse(response, body.right), scrubbed) : scrubbed
-      })
-    )
+    const send = (spec: RequestSpec): Effect.Effect<JsonResponse, VisgateApiError> =>
+      spanned(
+        spec,
+        Effect.flatMap(run(spec, attemptText), (response) => {
+          const body = parseJson(spec, response)
+          if (Either.isLeft(body)) return Effect.fail(body.left)
+          const parsed: JsonResponse = new ParsedResponse(response, body.right)
+          return tracing ? Effect.as(annotateResponse(response, body.right), parsed) : Effect.succeed(parsed)
+        })
+      )
 
-  const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(spanned(spec, run(spec, attemptStream)), (body) =>
-      Stream.mapError(body, (cause) => scrub(streamBroken(endpointOf(spec), cause))))
+    const decode = <A>(decoder: Decoder<A>, u: unknown, endpoint: string): Effect.Effect<A, DecodeError> => {
+      const result = decoder(u)
+      // Synchronous schemas decode to an `Either` (itself an Effect): no extra step on success.
+      if (Either.isEither(result)) {
+        const decoded = result as Either.Either<A, ParseResult.ParseError>
+        return Either.isRight(decoded)
+          ? Effect.succeed(decoded.right)
+          : Effect.fail(scrub(toDecodeError(decoded.left, endpoint)))
+      }
+      return Effect.mapError(result, (error) => scrub(toDecodeError(error, endpoint)))
+    }
 
-  const openUrl = (url: string) =>
-    transport.open({ method: "GET", url, query: noQuery, headers: {}, body: undefined })
+    const request = <A>(spec: RequestSpec, decoder: Decoder<A>): Effect.Effect<A, VisgateApiError> =>
+      spanned(
+        spec,
+        Effect.flatMap(run(spec, attemptText), (response) => {
+          const body = parseJson(spec, response)
+          if (Either.isLeft(body)) return Effect.fail(body.left)
+          const decoded = decode(decoder, body.right, endpointOf(spec))
+          const scrubbed = spec.secrets === undefined ? decoded : Effect.mapError(decoded, scrubWith(spec.secrets))
+          return tracing ? Effect.zipRight(annotateResponse(response, body.right), scrubbed) : scrubbed
+        })
+      )
 
-  return { config, send, request, stream, openUrl, decode, scrub } satisfies Service
-})
+    const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
+      Effect.map(spanned(spec, run(spec, attemptStream)), (body) =>
+        Stream.mapError(body, (cause) => scrub(streamBroken(endpointOf(spec), cause))))
+
+    const openUrl = (url: string) =>
+      transport.open({ method: "GET", url, query: noQuery, headers: {}, body: undefined })
+
+    return { config, send, request, stream, openUrl, decode, scrub } satisfies Service
+  })
 
 /** Builds the core client from configuration and an `HttpClient`. */
 export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ makeWith((
@@ -590,11 +602,15 @@ export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.Http
 )
 
 /** The core client layer; needs `VisgateConfig` and an `HttpClient`. */
-export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer.merge(
-  /*#__PURE__*/ Layer.effect(VisgateClient, make),
-  // Secret headers join Effect's redaction list, so a logged or inspected request never shows them.
-  /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
-)
+export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer
+  .merge(
+    /*#__PURE__*/ Layer.effect(VisgateClient, make),
+    // Secret headers join Effect's redaction list, so a logged or inspected request never shows them.
+    /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(
+      Headers.currentRedactedNames,
+      (names) => [...names, ...SECRET_HEADERS]
+    )
+  )
 
 /**
  * The core client layer of the Promise client: straight on the fetch transport
@@ -606,9 +622,12 @@ export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient
  */
 export const layerUntraced: Layer.Layer<VisgateClient, never, VisgateConfig | Transport.TransportService> =
   /*#__PURE__*/ Layer.merge(
-  /*#__PURE__*/ Layer.effect(
-    VisgateClient,
-    /*#__PURE__*/ makeWith(() => Effect.map(Transport.TransportService, (transport): Wiring => ({ transport })))
-  ),
-  /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
-)
+    /*#__PURE__*/ Layer.effect(
+      VisgateClient,
+      /*#__PURE__*/ makeWith(() => Effect.map(Transport.TransportService, (transport): Wiring => ({ transport })))
+    ),
+    /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(
+      Headers.currentRedactedNames,
+      (names) => [...names, ...SECRET_HEADERS]
+    )
+  )

@@ -17,9 +17,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
-import { AuthenticationError, ValidationError } from "../schemas/Errors.js"
 import { headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
 import { isBrowser, readEnv } from "../internal/runtime.js"
+import { AuthenticationError, ValidationError } from "../schemas/Errors.js"
 
 /** Default API base URL. */
 export const DEFAULT_BASE_URL = "https://visgateai.com/api/v1"
@@ -116,8 +116,7 @@ export interface ResolvedConfig {
 /** The configuration service. */
 export class VisgateConfig extends Context.Tag("@visgate_ai/client/VisgateConfig")<VisgateConfig, ResolvedConfig>() {}
 
-const isSchedule = (u: unknown): boolean =>
-  typeof u === "object" && u !== null && Symbol.for("effect/Schedule") in u
+const isSchedule = (u: unknown): boolean => typeof u === "object" && u !== null && Symbol.for("effect/Schedule") in u
 
 const stripSlash = (url: string): string => url.replace(/\/+$/, "")
 
@@ -133,7 +132,9 @@ let warnedBrowserKey = false
  * Resolves options against the environment. Fails with an `AuthenticationError` when there is
  * neither a key nor a proxy, and with a `ValidationError` for an invalid option, before any request.
  */
-export const resolve = (options: VisgateEffectOptions = {}): Either.Either<ResolvedConfig, AuthenticationError | ValidationError> => {
+export const resolve = (
+  options: VisgateEffectOptions = {}
+): Either.Either<ResolvedConfig, AuthenticationError | ValidationError> => {
   const invalid = (field: string, message: string) =>
     Either.left(new ValidationError({ message, errorCode: "INVALID_OPTION", field }))
   const proxyUrl = options.proxyUrl !== undefined && options.proxyUrl.trim() !== ""
@@ -202,7 +203,9 @@ export const resolve = (options: VisgateEffectOptions = {}): Either.Either<Resol
   }
   // A key goes into a header: one that a header cannot carry fails here, named, never quoted.
   for (const [name, key] of Object.entries({ api: apiKey, ...byok })) {
-    if (key !== undefined && !headerSafe(Redacted.value(key))) return invalid(`${name}Key`, `${name}Key${NOT_HEADER_SAFE}`)
+    if (key !== undefined && !headerSafe(Redacted.value(key))) {
+      return invalid(`${name}Key`, `${name}Key${NOT_HEADER_SAFE}`)
+    }
   }
   return Either.right({
     url,
@@ -231,8 +234,9 @@ export const resetBrowserWarning = (): void => {
 }
 
 /** A configuration layer from explicit options (environment variables fill what is unset). */
-export const layer = (options: VisgateEffectOptions = {}): Layer.Layer<VisgateConfig, AuthenticationError | ValidationError> =>
-  Layer.effect(VisgateConfig, resolve(options))
+export const layer = (
+  options: VisgateEffectOptions = {}
+): Layer.Layer<VisgateConfig, AuthenticationError | ValidationError> => Layer.effect(VisgateConfig, resolve(options))
 
 /**
  * Options for {@link layerConfig}: each option as a value or as an Effect `Config` read when the

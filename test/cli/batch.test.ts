@@ -52,7 +52,9 @@ describe("visgate batch", () => {
     const third = await cli.json(["batch", input, "--out-dir", out])
     expect(third.value).toMatchObject({ saved: 1, skipped: 2 })
     const resent = generations().at(-1)!
-    expect(resent.headers["idempotency-key"]).toBe(keys[sent.findIndex((r) => (r.body as { prompt: string }).prompt === "a blue whale")])
+    expect(resent.headers["idempotency-key"]).toBe(
+      keys[sent.findIndex((r) => (r.body as { prompt: string }).prompt === "a blue whale")]
+    )
     expect(readFileSync(join(out, whale.file)).subarray(1, 4).toString()).toBe("PNG")
   })
 

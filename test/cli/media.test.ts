@@ -37,7 +37,14 @@ describe("visgate generate / download / wait / video", () => {
 
   it("video submits async, waits (progress lines on a non-TTY stderr), then downloads the MP4", async () => {
     const out = join(cli.dir, "clip.mp4")
-    const r = await cli.run(["video", "a timelapse of clouds", "--model", "fal-ai/kling-video/v1.6/standard/text-to-video", "--out", out])
+    const r = await cli.run([
+      "video",
+      "a timelapse of clouds",
+      "--model",
+      "fal-ai/kling-video/v1.6/standard/text-to-video",
+      "--out",
+      out
+    ])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`saved ${out}`)
     expect(r.stderr).toMatch(/: (pending|processing|completed), \d+\.\ds elapsed/)
@@ -62,7 +69,12 @@ describe("visgate generate / download / wait / video", () => {
     expect(noKey.stderr).toMatch(/AuthenticationError/)
     const badKey = await cli.json(["usage"].concat([]))
     expect(badKey.code).toBe(0)
-    const missing = await cli.json(["download", `${cli.server.baseUrl}/_fake/media/nope.png`, "--out", join(cli.dir, "n.png")])
+    const missing = await cli.json([
+      "download",
+      `${cli.server.baseUrl}/_fake/media/nope.png`,
+      "--out",
+      join(cli.dir, "n.png")
+    ])
     expect(missing.code).toBe(8)
     expect(missing.value.error).toMatchObject({ name: "DownloadError", reason: "Status", statusCode: 404 })
     const invalid = await cli.json(["generate", "x", "--width", "-5"])

@@ -47,7 +47,9 @@ describe("client.jobs", () => {
     expect(failed).toBeInstanceOf(VisgateError)
     expect(failed).toMatchObject({ status: "cancelled", jobId: other.jobId })
     expect((await client.jobs.retry(other.jobId)).status).toBe("queued")
-    expect((await client.jobs.createAndWait({ deploymentId, input: { prompt: "x" }, schedule: fast })).status).toBe("completed")
+    expect((await client.jobs.createAndWait({ deploymentId, input: { prompt: "x" }, schedule: fast })).status).toBe(
+      "completed"
+    )
 
     await expect(client.jobs.create({ deploymentId, input: {}, policy: { ttlMs: 1 } })).rejects.toMatchObject({
       field: "policy.ttlMs"
@@ -84,7 +86,9 @@ describe("client.jobs", () => {
   it("past the deadline with cancelOnAbort: cancelled, then WaitTimeoutError", async () => {
     const { client, deploymentId, cancels } = await setup({ inferenceQueuedMs: 600_000, inferenceRunningMs: 1 })
     const job = await client.jobs.create({ deploymentId, input: { prompt: "a" } })
-    const error = await client.jobs.wait(job.jobId, { schedule: fast, timeout: 30, cancelOnAbort: true }).catch((e: unknown) => e)
+    const error = await client.jobs.wait(job.jobId, { schedule: fast, timeout: 30, cancelOnAbort: true }).catch((
+      e: unknown
+    ) => e)
     expect(error).toBeInstanceOf(WaitTimeoutError)
     expect(error).toMatchObject({ target: "job", id: job.jobId })
     expect(cancels()).toHaveLength(1)

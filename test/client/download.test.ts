@@ -76,10 +76,11 @@ describe("client.download", () => {
   it("a request status with an output URL (a video) downloads as video/mp4", async () => {
     const got = await client.download({
       requestId: "req_1",
-      outputUrl: (await client.images.generate("fal-ai/flux/schnell", "x", { width: 64, height: 64 })).images[0]!.replace(
-        /img_(.*)\.png$/,
-        "vid_$1.mp4"
-      ),
+      outputUrl: (await client.images.generate("fal-ai/flux/schnell", "x", { width: 64, height: 64 })).images[0]!
+        .replace(
+          /img_(.*)\.png$/,
+          "vid_$1.mp4"
+        ),
       mediaType: "video"
     })
     expect(got.contentType).toBe("video/mp4")

@@ -37,7 +37,12 @@ afterEach(() => {
 describe("Client logging", () => {
   it("off by default: the logger is never called, even on retries and failures", async () => {
     const { lines, logger } = recorder()
-    const client = new Client({ apiKey: KEY, baseUrl: "http://t.test/api/v1", logger, fetch: flaky(1, () => json({}, 404)) })
+    const client = new Client({
+      apiKey: KEY,
+      baseUrl: "http://t.test/api/v1",
+      logger,
+      fetch: flaky(1, () => json({}, 404))
+    })
     await expect(client.health()).rejects.toThrow()
     expect(lines).toEqual([])
     await client.close()
@@ -56,7 +61,9 @@ describe("Client logging", () => {
     await client.images.generate("fal-ai/flux/schnell", "a cat")
     expect(lines.map((l) => l.level)).toEqual(["warn", "warn", "debug"])
     const [first, , last] = lines.map((l) => l.args[0] as string)
-    expect(first).toMatch(/^\[@visgate_ai\/client\] POST \/images\/generate 503 in \d+ ms \(attempt 1\) request req-1; retrying in 0 ms$/)
+    expect(first).toMatch(
+      /^\[@visgate_ai\/client\] POST \/images\/generate 503 in \d+ ms \(attempt 1\) request req-1; retrying in 0 ms$/
+    )
     expect(last).toMatch(/POST \/images\/generate 200 in \d+ ms \(attempt 3\) request req-ok$/)
     expect(lines[2]!.args[1]).toMatchObject({
       "visgate.method": "POST",
@@ -71,7 +78,13 @@ describe("Client logging", () => {
 
   it("warn: retries only; error: the failed call", async () => {
     const warn = recorder()
-    const a = new Client({ apiKey: KEY, baseUrl: "http://t.test/api/v1", logLevel: "warn", logger: warn.logger, fetch: flaky(1, () => json({ status: "ok" })) })
+    const a = new Client({
+      apiKey: KEY,
+      baseUrl: "http://t.test/api/v1",
+      logLevel: "warn",
+      logger: warn.logger,
+      fetch: flaky(1, () => json({ status: "ok" }))
+    })
     await a.health()
     expect(warn.lines.map((l) => l.level)).toEqual(["warn"])
     await a.close()
@@ -117,10 +130,21 @@ describe("Client logging", () => {
   it("VISGATE_LOG sets the level; the option wins; a bad level is a ValidationError", async () => {
     vi.stubEnv("VISGATE_LOG", "debug")
     const { lines, logger } = recorder()
-    const client = new Client({ apiKey: KEY, baseUrl: "http://t.test/api/v1", logger, fetch: flaky(0, () => json({ status: "ok" })) })
+    const client = new Client({
+      apiKey: KEY,
+      baseUrl: "http://t.test/api/v1",
+      logger,
+      fetch: flaky(0, () => json({ status: "ok" }))
+    })
     await client.health()
     expect(lines.map((l) => l.level)).toEqual(["debug"])
-    const quiet = new Client({ apiKey: KEY, baseUrl: "http://t.test/api/v1", logger, logLevel: "off", fetch: flaky(0, () => json({ status: "ok" })) })
+    const quiet = new Client({
+      apiKey: KEY,
+      baseUrl: "http://t.test/api/v1",
+      logger,
+      logLevel: "off",
+      fetch: flaky(0, () => json({ status: "ok" }))
+    })
     await quiet.health()
     expect(lines).toHaveLength(1)
     expect(() => new Client({ apiKey: KEY, logLevel: "verbose" as never })).toThrow(ValidationError)

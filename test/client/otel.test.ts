@@ -9,7 +9,14 @@ import { afterEach, describe, expect, it } from "vitest"
 import { Client, ValidationError } from "../../src/index.js"
 
 const KEY = "vg-otel-secret-key"
-const IMAGE = { id: "img-1", images: ["https://img.test/a.png"], model: "fal-ai/flux/schnell", provider: "fal", cost: 0.003, cache_hit: true }
+const IMAGE = {
+  id: "img-1",
+  images: ["https://img.test/a.png"],
+  model: "fal-ai/flux/schnell",
+  provider: "fal",
+  cost: 0.003,
+  cache_hit: true
+}
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } })
@@ -65,7 +72,11 @@ describe("Promise client OpenTelemetry", () => {
       "visgate.attempts": 2
     })
     expect(span.events.map((e) => e.name)).toEqual(["visgate.retry"])
-    expect(span.events[0]!.attributes).toMatchObject({ "visgate.attempt": 1, "visgate.status": 503, "visgate.retry_in_ms": 0 })
+    expect(span.events[0]!.attributes).toMatchObject({
+      "visgate.attempt": 1,
+      "visgate.status": 503,
+      "visgate.retry_in_ms": 0
+    })
     expect(span.status.code).toBe(0) // UNSET
     expect(JSON.stringify(span.attributes)).not.toContain(KEY)
     await client.close()
@@ -91,7 +102,12 @@ describe("Promise client OpenTelemetry", () => {
   it("tracing: true uses the global tracer provider of @opentelemetry/api", async () => {
     const { exporter, provider } = setup()
     trace.setGlobalTracerProvider(provider)
-    const client = new Client({ apiKey: KEY, baseUrl: "http://t.test/api/v1", tracing: true, fetch: sequence(() => json({ status: "ok" })) })
+    const client = new Client({
+      apiKey: KEY,
+      baseUrl: "http://t.test/api/v1",
+      tracing: true,
+      fetch: sequence(() => json({ status: "ok" }))
+    })
     await client.health()
     await client.health()
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(["Visgate GET /health", "Visgate GET /health"])
@@ -101,7 +117,11 @@ describe("Promise client OpenTelemetry", () => {
   it("off by default: no span, even with a global provider", async () => {
     const { exporter, provider } = setup()
     trace.setGlobalTracerProvider(provider)
-    const client = new Client({ apiKey: KEY, baseUrl: "http://t.test/api/v1", fetch: sequence(() => json({ status: "ok" })) })
+    const client = new Client({
+      apiKey: KEY,
+      baseUrl: "http://t.test/api/v1",
+      fetch: sequence(() => json({ status: "ok" }))
+    })
     await client.health()
     expect(exporter.getFinishedSpans()).toEqual([])
     await client.close()

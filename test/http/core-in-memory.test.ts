@@ -147,13 +147,21 @@ describe("core in memory (layerHttpClient) on the TestClock", () => {
 
   it.effect("one Idempotency-Key across retries; the fake bills the generation once and replays a repeat", () => {
     const { drive, fake } = setup()
-    fake.faults.add({ route: "POST /images/generate", times: 2, fault: { status: 502, body: { error: "BAD_GATEWAY" } } })
+    fake.faults.add({
+      route: "POST /images/generate",
+      times: 2,
+      fault: { status: 502, body: { error: "BAD_GATEWAY" } }
+    })
     return Effect.gen(function*() {
-      const first = valueOf((yield* drive(image("once", { idempotencyKey: "k-1", preferCache: false }))).exit) as ImageResult
+      const first = valueOf(
+        (yield* drive(image("once", { idempotencyKey: "k-1", preferCache: false }))).exit
+      ) as ImageResult
       const keys = fake.requests.map((r) => r.headers["idempotency-key"])
       expect(keys).toEqual(["k-1", "k-1", "k-1"])
       expect(fake.billedCount).toBe(1)
-      const again = valueOf((yield* drive(image("once", { idempotencyKey: "k-1", preferCache: false }))).exit) as ImageResult
+      const again = valueOf(
+        (yield* drive(image("once", { idempotencyKey: "k-1", preferCache: false }))).exit
+      ) as ImageResult
       expect(again.id).toBe(first.id)
       expect(fake.billedCount).toBe(1)
       expect(fake.usageTotals().requests).toBe(1)
@@ -233,9 +241,11 @@ describe("core in memory (layerHttpClient) on the TestClock", () => {
   it.effect("preferAsync: the video job's lifecycle follows the TestClock (2 s pending, 10 s processing)", () => {
     const { fake, layer } = setup()
     return Effect.gen(function*() {
-      const accepted = (yield* Effect.flatMap(Videos, (s) => s.generate(VIDEO, "a slow river", { preferAsync: true }))) as AcceptedResult
+      const accepted = (yield* Effect.flatMap(Videos, (s) =>
+        s.generate(VIDEO, "a slow river", { preferAsync: true }))) as AcceptedResult
       expect(accepted.status).toBe("accepted")
-      const get = Effect.flatMap(Requests, (s) => s.get(accepted.requestId))
+      const get = Effect.flatMap(Requests, (s) =>
+        s.get(accepted.requestId))
       expect(yield* get).toMatchObject({ status: "pending", estimatedRemainingSeconds: 12, mediaType: "video" })
       yield* TestClock.adjust("2 seconds")
       expect((yield* get).status).toBe("processing")

@@ -19,7 +19,7 @@ import { Health } from "../../src/services/Health.js"
 import { type ImageGenerateOptions, Images } from "../../src/services/Images.js"
 import { Requests } from "../../src/services/Requests.js"
 import type { VisgateClientOptions } from "../../src/services/VisgateConfig.js"
-import { FakeVisgate, type FakeServer, serve } from "../../src/testing.js"
+import { type FakeServer, FakeVisgate, serve } from "../../src/testing.js"
 
 const KEY = "vg-test-key"
 const MODEL = "fal-ai/flux/schnell"
@@ -77,7 +77,10 @@ const effectDriver: Driver = {
   name: "Effect services (layerFetch)",
   make: (options = {}) => {
     const layer = VisgateLayer.layerFetch({ apiKey: KEY, baseUrl: server.baseUrl, ...options })
-    const run = async <A, E>(effect: Effect.Effect<A, E, VisgateLayer.VisgateServices>, signal?: AbortSignal): Promise<A> => {
+    const run = async <A, E>(
+      effect: Effect.Effect<A, E, VisgateLayer.VisgateServices>,
+      signal?: AbortSignal
+    ): Promise<A> => {
       const exit = await Effect.runPromiseExit(Effect.provide(effect, layer), signal ? { signal } : undefined)
       if (Exit.isSuccess(exit)) return exit.value
       if (Cause.isInterruptedOnly(exit.cause)) throw new Interrupted()
@@ -231,7 +234,13 @@ describe.each([promiseDriver, effectDriver])("core over loopback HTTP: $name", (
     const first = (await api.image(`${tag} cached`)) as ImageResult
     const second = (await api.image(`${tag} cached`)) as ImageResult
     expect(first.cacheHit).toBe(false)
-    expect(second).toMatchObject({ cacheHit: true, cacheSource: "exact", cost: 0, savedAmount: first.cost, images: first.images })
+    expect(second).toMatchObject({
+      cacheHit: true,
+      cacheSource: "exact",
+      cost: 0,
+      savedAmount: first.cost,
+      images: first.images
+    })
     expect(second.providerCostAvoidedMicro).toBeGreaterThan(0)
     expect(fake.billedCount).toBe(billed + 1)
   })

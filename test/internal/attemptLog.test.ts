@@ -28,7 +28,9 @@ let n = 0
 const fetch = (async () =>
   n++ === 0
     ? new Response("{}", { status: 503, headers: { "retry-after": "0" } })
-    : new Response(JSON.stringify({ status: "ok" }), { headers: { "content-type": "application/json" } })) as unknown as typeof globalThis.fetch
+    : new Response(JSON.stringify({ status: "ok" }), {
+      headers: { "content-type": "application/json" }
+    })) as unknown as typeof globalThis.fetch
 
 describe("attempt log lines", () => {
   it("formats method, path, status, ms, attempt and retry delay", () => {
@@ -48,7 +50,11 @@ describe("attempt log lines", () => {
       )
       expect(lines.map((l) => l.level)).toEqual(["WARN", "DEBUG"])
       expect(lines[0]!.message).toMatch(/^GET \/health 503 in \d+ ms \(attempt 1\); retrying in 0 ms$/)
-      expect(lines[1]!.annotations).toMatchObject({ "visgate.method": "GET", "visgate.path": "/health", "visgate.status": 200 })
+      expect(lines[1]!.annotations).toMatchObject({
+        "visgate.method": "GET",
+        "visgate.path": "/health",
+        "visgate.status": 200
+      })
       expect(JSON.stringify(lines)).not.toContain("vg-secret-key")
 
       // At the default minimum level (Info) only the retry's warning shows.

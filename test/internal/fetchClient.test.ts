@@ -68,10 +68,12 @@ describe("fetch client", () => {
   it.effect("interrupting a request aborts its signal", () =>
     Effect.gen(function*() {
       let signal: AbortSignal | undefined
-      const client = FetchClient.make(((_: RequestInfo | URL, init?: RequestInit) => {
-        signal = init?.signal ?? undefined
-        return new Promise<Response>(() => {})
-      }) as typeof globalThis.fetch)
+      const client = FetchClient.make(
+        ((_: RequestInfo | URL, init?: RequestInit) => {
+          signal = init?.signal ?? undefined
+          return new Promise<Response>(() => {})
+        }) as typeof globalThis.fetch
+      )
       const fiber = yield* Effect.fork(client.execute(HttpClientRequest.get("http://x.test/")))
       yield* Effect.promise(async () => {
         for (let i = 0; i < 1000 && signal === undefined; i++) await new Promise((r) => setTimeout(r, 1))
@@ -169,7 +171,9 @@ describe("fetch client transport (whole-body calls of the core client)", () => {
 
       // A relative URL has no base outside a browser.
       const { calls, client } = reply("{}")
-      const invalid = yield* Effect.flip(FetchClient.transportOf(client)!.send(wire({ url: "/api/visgate/health" }), 1_000))
+      const invalid = yield* Effect.flip(
+        FetchClient.transportOf(client)!.send(wire({ url: "/api/visgate/health" }), 1_000)
+      )
       expect(invalid._tag === "TransportFailure" && invalid.reason).toBe("InvalidUrl")
       expect(calls).toHaveLength(0)
     }))
@@ -177,6 +181,7 @@ describe("fetch client transport (whole-body calls of the core client)", () => {
   it("a client derived from ours (mapRequest and friends) has no transport, so its changes apply", () => {
     const { client } = reply("{}")
     expect(FetchClient.transportOf(client)).toBeDefined()
-    expect(FetchClient.transportOf(HttpClient.mapRequest(client, HttpClientRequest.setHeader("x-extra", "1")))).toBeUndefined()
+    expect(FetchClient.transportOf(HttpClient.mapRequest(client, HttpClientRequest.setHeader("x-extra", "1"))))
+      .toBeUndefined()
   })
 })

@@ -2,8 +2,8 @@
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
 import { optional, snakeCase, wire, withDefault } from "../../src/internal/schema.js"
-import { type ImageGenerateBody } from "../../src/schemas/Images.js"
 import { type GenerateResult } from "../../src/schemas/Generate.js"
+import { type ImageGenerateBody } from "../../src/schemas/Images.js"
 
 const Model = Schema.Struct(wire({
   id: Schema.String,

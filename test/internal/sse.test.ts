@@ -77,7 +77,9 @@ describe("SSE parser", () => {
   it.effect("decodes a byte stream, including a multi-byte character split across chunks", () =>
     Effect.gen(function*() {
       const encoded = new TextEncoder().encode("data: ünïcode ✓\n\n")
-      const events = yield* Stream.runCollect(decodeSse(bytes(encoded.slice(0, 8), encoded.slice(8, 9), encoded.slice(9))))
+      const events = yield* Stream.runCollect(
+        decodeSse(bytes(encoded.slice(0, 8), encoded.slice(8, 9), encoded.slice(9)))
+      )
       expect(Chunk.toReadonlyArray(events)).toEqual([{ event: "message", data: "ünïcode ✓" }])
     }))
 
@@ -104,7 +106,12 @@ const reference = (text: string): Array<SseEvent> => {
   for (const line of lines) {
     if (line === "") {
       if (data !== undefined) {
-        out.push({ event: event || "message", data: data.join("\n"), ...(id !== undefined ? { id } : {}), ...(retry !== undefined ? { retry } : {}) })
+        out.push({
+          event: event || "message",
+          data: data.join("\n"),
+          ...(id !== undefined ? { id } : {}),
+          ...(retry !== undefined ? { retry } : {})
+        })
       }
       event = ""
       data = undefined
@@ -129,9 +136,9 @@ const lineArb = FastCheck.record({
   value: FastCheck.stringMatching(/^[a-z0-9 :é✓😀\u0000]{0,8}$/u),
   eol: FastCheck.constantFrom("\n", "\r", "\r\n")
 })
-const streamArb = FastCheck.tuple(FastCheck.boolean(), FastCheck.array(lineArb, { maxLength: 25 })).map(([bom, lines]) =>
-  (bom ? "\uFEFF" : "") + lines.map((l) => l.field + (l.field === "" ? "" : l.sep) + l.value + l.eol).join("")
-)
+const streamArb = FastCheck.tuple(FastCheck.boolean(), FastCheck.array(lineArb, { maxLength: 25 })).map((
+  [bom, lines]
+) => (bom ? "\uFEFF" : "") + lines.map((l) => l.field + (l.field === "" ? "" : l.sep) + l.value + l.eol).join(""))
 const splitAt = (text: string, cuts: ReadonlyArray<number>): Array<string> => {
   const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)
   const out: Array<string> = []
@@ -241,18 +248,28 @@ describe("SSE parser: hostile sizes", () => {
     Effect.gen(function*() {
       const seen: Array<SseEvent> = []
       const result = yield* Stream.runForEach(
-        decodeSse(bytes("data: a\n\n", "data: b\n\n", "data: " + "c".repeat(200)), new SseParser({ maxEventChars: 100 })),
+        decodeSse(
+          bytes("data: a\n\n", "data: b\n\n", "data: " + "c".repeat(200)),
+          new SseParser({ maxEventChars: 100 })
+        ),
         (event) => Effect.sync(() => seen.push(event))
       ).pipe(Effect.either)
       expect(seen).toEqual([{ event: "message", data: "a" }, { event: "message", data: "b" }])
-      expect(result).toMatchObject({ _tag: "Left", left: { _tag: "DecodeError", errorCode: "SSE_EVENT_TOO_LARGE", endpoint: "event stream" } })
+      expect(result).toMatchObject({
+        _tag: "Left",
+        left: { _tag: "DecodeError", errorCode: "SSE_EVENT_TOO_LARGE", endpoint: "event stream" }
+      })
     }))
 
   it.effect("an endless line fails the stream with a typed DecodeError after about the cap, not never", () =>
     Effect.gen(function*() {
       let pulled = 0
-      const endless = Stream.repeatValue(new TextEncoder().encode("z".repeat(1024))).pipe(Stream.tap(() => Effect.sync(() => pulled++)))
-      const result = yield* Stream.runDrain(decodeSse(Stream.concat(bytes("data: "), endless), undefined, { endpoint: "GET /deployments/d/stream" })).pipe(
+      const endless = Stream.repeatValue(new TextEncoder().encode("z".repeat(1024))).pipe(
+        Stream.tap(() => Effect.sync(() => pulled++))
+      )
+      const result = yield* Stream.runDrain(
+        decodeSse(Stream.concat(bytes("data: "), endless), undefined, { endpoint: "GET /deployments/d/stream" })
+      ).pipe(
         Effect.either
       )
       expect(Either.isLeft(result)).toBe(true)

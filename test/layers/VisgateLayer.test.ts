@@ -47,7 +47,9 @@ describe("layerConfig with Config values", () => {
       yield* Effect.flatMap(Health, (h) => h.check()).pipe(
         Effect.provide(layer),
         Effect.withConfigProvider(
-          ConfigProvider.fromMap(new Map([["MY_KEY", "vg-from-config"], ["MY_URL", "http://cfg.test/api/v1"], ["MY_RETRIES", "0"]]))
+          ConfigProvider.fromMap(
+            new Map([["MY_KEY", "vg-from-config"], ["MY_URL", "http://cfg.test/api/v1"], ["MY_RETRIES", "0"]])
+          )
         )
       )
       expect(calls[0]!.url).toBe("http://cfg.test/api/v1/health")
@@ -58,9 +60,11 @@ describe("layerConfig with Config values", () => {
     Effect.gen(function*() {
       const exit = yield* Effect.exit(
         Effect.flatMap(Health, (h) => h.check()).pipe(
-          Effect.provide(VisgateLayer.layerConfig({ apiKey: Config.redacted("ABSENT_KEY") }).pipe(
-            Layer.provide(FetchClient.layer(recording(() => json({})).fetch))
-          )),
+          Effect.provide(
+            VisgateLayer.layerConfig({ apiKey: Config.redacted("ABSENT_KEY") }).pipe(
+              Layer.provide(FetchClient.layer(recording(() => json({})).fetch))
+            )
+          ),
           Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
         )
       )
@@ -115,7 +119,12 @@ describe("retrySchedule", () => {
     Effect.gen(function*() {
       const bad = recording(() => json({ error: "bad" }, 400))
       const layer = (fetch: typeof globalThis.fetch) =>
-        VisgateLayer.layerFetch({ apiKey: "vg-t", baseUrl: "http://t.test/api/v1", fetch, retrySchedule: Schedule.recurs(3) })
+        VisgateLayer.layerFetch({
+          apiKey: "vg-t",
+          baseUrl: "http://t.test/api/v1",
+          fetch,
+          retrySchedule: Schedule.recurs(3)
+        })
       yield* Effect.exit(Effect.flatMap(Health, (h) => h.check()).pipe(Effect.provide(layer(bad.fetch))))
       expect(bad.calls).toHaveLength(1)
       const busy = recording(() => json({ error: "busy" }, 503))

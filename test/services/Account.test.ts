@@ -22,7 +22,10 @@ describe("Account", () => {
     Effect.gen(function*() {
       const { recorded, value } = yield* run([{ method: "GET", path: "/auth/me", reply: { body: me } }], (a) => a.me())
       expect(recorded[0]).toMatchObject({ method: "GET", pathname: "/v1/auth/me", body: undefined })
-      expect(value).toMatchObject({ organization: { id: "OYw7Bs28wKjFBzk3hedV", name: "Enes Uzun's Org" }, role: "api-key" })
+      expect(value).toMatchObject({
+        organization: { id: "OYw7Bs28wKjFBzk3hedV", name: "Enes Uzun's Org" },
+        role: "api-key"
+      })
     }))
 
   it.effect("listApiKeys: GET /api-keys, a bare array", () =>
@@ -38,7 +41,9 @@ describe("Account", () => {
     Effect.gen(function*() {
       const e1 = yield* Effect.flip(run([{ path: "/auth/me", reply: { body: { role: "api-key" } } }], (a) => a.me()))
       expect(e1).toMatchObject({ _tag: "DecodeError", field: "organization", endpoint: "GET /auth/me" })
-      const e2 = yield* Effect.flip(run([{ path: "/api-keys", reply: { body: [{ name: "no id" }] } }], (a) => a.listApiKeys()))
+      const e2 = yield* Effect.flip(
+        run([{ path: "/api-keys", reply: { body: [{ name: "no id" }] } }], (a) => a.listApiKeys())
+      )
       expect(e2).toMatchObject({ _tag: "DecodeError", field: "0.id" })
       const e3 = yield* Effect.flip(run([{ path: "/api-keys", reply: { body: { keys } } }], (a) => a.listApiKeys()))
       expect(e3._tag).toBe("DecodeError")

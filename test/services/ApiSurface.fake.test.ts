@@ -77,7 +77,11 @@ describe("issue-3 resources against the fake API", () => {
 
   it("deployments: create, list, get, run once ready, logs, cost, gpus, delete", async () => {
     const { client, fake } = setup()
-    const created = await client.deployments.create({ hfModelId: "stabilityai/sdxl-turbo", gpuTier: "STANDARD", task: "text2img" })
+    const created = await client.deployments.create({
+      hfModelId: "stabilityai/sdxl-turbo",
+      gpuTier: "STANDARD",
+      task: "text2img"
+    })
     expect(created.deploymentId).toMatch(/^dep_/)
     fake.advance(60_000)
     const detail = await client.deployments.get(created.deploymentId)

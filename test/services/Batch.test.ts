@@ -11,8 +11,8 @@ import { AbortError, Client } from "../../src/index.js"
 import * as VisgateLayer from "../../src/layers/VisgateLayer.js"
 import * as Images from "../../src/services/Images.js"
 import * as Videos from "../../src/services/Videos.js"
-import { FakeVisgate } from "../../src/testing/fake/index.js"
 import type { VisgateClientOptions } from "../../src/services/VisgateConfig.js"
+import { FakeVisgate } from "../../src/testing/fake/index.js"
 
 const effectLayer = (fake: FakeVisgate, options: VisgateClientOptions = {}) =>
   VisgateLayer.layer({ apiKey: "vg-test-key", baseUrl: "http://fake.local/api/v1", maxRetries: 0, ...options }).pipe(
@@ -20,7 +20,13 @@ const effectLayer = (fake: FakeVisgate, options: VisgateClientOptions = {}) =>
   )
 
 const promiseClient = (fake: FakeVisgate, options: Partial<ConstructorParameters<typeof Client>[0]> = {}) =>
-  new Client({ apiKey: "vg-test-key", baseUrl: "http://fake.local/api/v1", maxRetries: 0, fetch: fake.fetch, ...options })
+  new Client({
+    apiKey: "vg-test-key",
+    baseUrl: "http://fake.local/api/v1",
+    maxRetries: 0,
+    fetch: fake.fetch,
+    ...options
+  })
 
 const keysSent = (fake: FakeVisgate, path: string) =>
   fake.requests.filter((r) => r.path === path).map((r) => r.headers["idempotency-key"])
@@ -85,7 +91,9 @@ describe("Images.generateMany (Effect)", () => {
       const fake = new FakeVisgate()
       fake.faults.add({ route: "POST /images/generate", times: 100, fault: { kind: "latency", ms: 1000 } })
       const fiber = yield* Effect.fork(
-        Stream.runCollect(Images.generateMany(Array.from({ length: 6 }, (_, i) => ({ prompt: `p${i}` })), { concurrency: 3 }))
+        Stream.runCollect(
+          Images.generateMany(Array.from({ length: 6 }, (_, i) => ({ prompt: `p${i}` })), { concurrency: 3 })
+        )
           .pipe(Effect.provide(effectLayer(fake)))
       )
       yield* TestClock.adjust(0)

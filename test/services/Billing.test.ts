@@ -67,8 +67,10 @@ describe("Billing", () => {
 
   it.effect("getInfo: GET /billing/info; `_`-prefixed keys ignored; null company name is absent", () =>
     Effect.gen(function*() {
-      const { recorded, value } = yield* run([{ method: "GET", path: "/billing/info", reply: { body: info } }], (b) =>
-        b.getInfo())
+      const { recorded, value } = yield* run(
+        [{ method: "GET", path: "/billing/info", reply: { body: info } }],
+        (b) => b.getInfo()
+      )
       expect(recorded[0]).toMatchObject({ method: "GET", pathname: "/v1/billing/info" })
       expect(value).toMatchObject({
         balanceMicro: 5000000,
@@ -135,7 +137,11 @@ describe("Billing", () => {
         path: "/billing/subscription",
         reply: () => (n++ === 0 ? { body: { tier: "starter", status: "active" } } : { status: 204 })
       }], (b) => Effect.zip(b.updateSubscription("starter"), b.updateSubscription("pro")))
-      expect(recorded[0]).toMatchObject({ method: "PUT", pathname: "/v1/billing/subscription", body: { tier: "starter" } })
+      expect(recorded[0]).toMatchObject({
+        method: "PUT",
+        pathname: "/v1/billing/subscription",
+        body: { tier: "starter" }
+      })
       expect(value[0]).toMatchObject({ tier: "starter", status: "active" })
       expect(value[1].raw).toEqual({})
     }))
@@ -146,8 +152,9 @@ describe("Billing", () => {
       expect(e1).toMatchObject({ _tag: "DecodeError", field: "tier", endpoint: "GET /billing/info" })
       const e2 = yield* Effect.flip(run([{ path: "/billing/stats", reply: { body: [] } }], (b) => b.getStats()))
       expect(e2._tag).toBe("DecodeError")
-      const e3 = yield* Effect.flip(run([{ path: "/billing/checkout", reply: { body: { checkout_url: 1 } } }], (b) =>
-        b.checkout(1, "https://x")))
+      const e3 = yield* Effect.flip(
+        run([{ path: "/billing/checkout", reply: { body: { checkout_url: 1 } } }], (b) => b.checkout(1, "https://x"))
+      )
       expect(e3).toMatchObject({ _tag: "DecodeError", field: "checkout_url" })
     }))
 })

@@ -93,10 +93,11 @@ describe("per-call options (Promise client)", () => {
 
   it("timeout is the per-attempt timeout of this call", async () => {
     // Never answers; gives up only when the client aborts the attempt.
-    const fetch = ((_input: RequestInfo | URL, init?: RequestInit) =>
-      new Promise<Response>((_, reject) =>
-        init?.signal?.addEventListener("abort", () => reject(init.signal!.reason), { once: true })
-      )) as typeof globalThis.fetch
+    const fetch =
+      ((_input: RequestInfo | URL, init?: RequestInit) =>
+        new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener("abort", () => reject(init.signal!.reason), { once: true })
+        )) as typeof globalThis.fetch
     const client = new Client({ apiKey: KEY, baseUrl: "http://t.test/api/v1", fetch, maxRetries: 0 })
     const error = await client.health({ timeout: 20 }).catch((e) => e)
     expect(error).toBeInstanceOf(TimeoutError)

@@ -42,7 +42,11 @@ const routes: ReadonlyArray<Route> = [
   { method: "DELETE", path: "/deployments/dep_1", reply: { status: 204 } },
   { method: "POST", path: "/deployments/dep_1/run", reply: ok({ job_id: "job_1", status: "queued" }, 202) },
   { method: "GET", path: "/deployments/dep_1/logs", reply: ok({ logs: [] }) },
-  { method: "GET", path: "/deployments/dep_1/cost", reply: ok({ deployment_id: "dep_1", status: "ready", estimated_cost_usd: 0.1 }) },
+  {
+    method: "GET",
+    path: "/deployments/dep_1/cost",
+    reply: ok({ deployment_id: "dep_1", status: "ready", estimated_cost_usd: 0.1 })
+  },
   { method: "GET", path: "/auth/me", reply: ok({ organization: { id: "org1", name: "Org" }, role: "api-key" }) },
   { method: "GET", path: "/api-keys", reply: ok([{ id: "k1", name: "main", key_prefix: "vg-1234567" }]) }
 ]
@@ -115,7 +119,9 @@ describe("Promise client resources (custom fetch)", () => {
       "GET /auth/me",
       "GET /api-keys"
     ])
-    const bodies = Object.fromEntries(recorded.filter((r) => r.body !== undefined).map((r) => [`${r.method} ${r.pathname}`, r.body]))
+    const bodies = Object.fromEntries(
+      recorded.filter((r) => r.body !== undefined).map((r) => [`${r.method} ${r.pathname}`, r.body])
+    )
     expect(bodies).toEqual({
       "POST /v1/usage/downloads": { request_id: "req-1", url: "https://cdn.test/x.png", media_type: "image" },
       "POST /v1/billing/checkout": { amount_usd: 10, success_url: "https://app.test", customer_email: "a@b.test" },

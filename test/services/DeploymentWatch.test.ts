@@ -10,7 +10,8 @@ import { json, recordingHttp, servicesWith } from "../helpers/recordingHttp.js"
 import { sseResponse, statusEvent, timedBody } from "../helpers/sseBody.js"
 
 const DEP = "dep_1"
-const statusesOf = (chunk: Chunk.Chunk<{ readonly status: string }>) => Chunk.toReadonlyArray(chunk).map((p) => p.status)
+const statusesOf = (chunk: Chunk.Chunk<{ readonly status: string }>) =>
+  Chunk.toReadonlyArray(chunk).map((p) => p.status)
 const getBody = (status: string, extra: Record<string, unknown> = {}) =>
   json({ deployment_id: DEP, status, endpoint_url: null, error: null, estimated_remaining_seconds: 60, ...extra })
 
@@ -46,10 +47,12 @@ describe("DeploymentWatch.watch over SSE", () => {
     Effect.gen(function*() {
       const runtime = yield* Effect.runtime<never>()
       const http = recordingHttp(() =>
-        new Response(timedBody(runtime, [[0, statusEvent("validating")], [3000, statusEvent("failed", { error: "no GPU" })], [
-          600_000,
-          statusEvent("ready")
-        ]]))
+        new Response(
+          timedBody(runtime, [[0, statusEvent("validating")], [3000, statusEvent("failed", { error: "no GPU" })], [
+            600_000,
+            statusEvent("ready")
+          ]])
+        )
       )
       const fiber = yield* DeploymentWatch.pipe(
         Effect.flatMap((w) => Stream.runCollect(w.watch(DEP))),
@@ -313,7 +316,10 @@ describe("DeploymentWatch.waitUntilReady", () => {
   it.effect("fails with DeploymentFailedError carrying the server's reason", () =>
     Effect.gen(function*() {
       const http = recordingHttp(() =>
-        sseResponse([statusEvent("validating"), statusEvent("failed", { error: "Worker did not become ready within 600s" })])
+        sseResponse([
+          statusEvent("validating"),
+          statusEvent("failed", { error: "Worker did not become ready within 600s" })
+        ])
       )
       const error = yield* DeploymentWatch.pipe(
         Effect.flatMap((w) => Effect.flip(w.waitUntilReady(DEP))),
@@ -356,7 +362,14 @@ describe("DeploymentWatch.logs", () => {
   it.effect("emits log lines until done", () =>
     Effect.gen(function*() {
       const http = recordingHttp(() =>
-        sseResponse([log(1.5, "Selecting GPU"), ": keepalive\n", "\n", log(2.5, "Creating endpoint"), "event: done\ndata: {\"status\":\"ready\"}\n\n", log(3, "never")])
+        sseResponse([
+          log(1.5, "Selecting GPU"),
+          ": keepalive\n",
+          "\n",
+          log(2.5, "Creating endpoint"),
+          "event: done\ndata: {\"status\":\"ready\"}\n\n",
+          log(3, "never")
+        ])
       )
       const lines = yield* DeploymentWatch.pipe(
         Effect.flatMap((w) => Stream.runCollect(w.logs(DEP))),

@@ -45,7 +45,11 @@ const gpu = {
 describe("Deployments", () => {
   it.effect("create: POST /deployments with the snake_case body; decodes §6.14; RunPod key sent", () =>
     Effect.gen(function*() {
-      const { recorded, value } = yield* run([{ method: "POST", path: "/deployments", reply: { status: 202, body: created } }], (d) =>
+      const { recorded, value } = yield* run([{
+        method: "POST",
+        path: "/deployments",
+        reply: { status: 202, body: created }
+      }], (d) =>
         d.create({
           hfModelId: "stabilityai/sdxl-turbo",
           gpuTier: "STANDARD",
@@ -84,8 +88,16 @@ describe("Deployments", () => {
 
   it.effect("create: the seed's minimal call sends only what was given; nulls are omitted", () =>
     Effect.gen(function*() {
-      const { recorded } = yield* run([{ path: "/deployments", reply: { status: 202, body: created } }], (d) =>
-        d.create({ hfModelId: "stabilityai/stable-diffusion-xl-base-1.0", gpuTier: "medium", task: "text2img", region: null }))
+      const { recorded } = yield* run(
+        [{ path: "/deployments", reply: { status: 202, body: created } }],
+        (d) =>
+          d.create({
+            hfModelId: "stabilityai/stable-diffusion-xl-base-1.0",
+            gpuTier: "medium",
+            task: "text2img",
+            region: null
+          })
+      )
       expect(recorded[0]!.body).toEqual({
         hf_model_id: "stabilityai/stable-diffusion-xl-base-1.0",
         gpu_tier: "medium",
@@ -138,15 +150,19 @@ describe("Deployments", () => {
 
   it.effect("list: empty list from the Deploy API test decodes", () =>
     Effect.gen(function*() {
-      const { value } = yield* run([{ path: "/deployments", reply: { body: { deployments: [], total: 0, limit: 20 } } }], (d) =>
-        d.list())
+      const { value } = yield* run([{
+        path: "/deployments",
+        reply: { body: { deployments: [], total: 0, limit: 20 } }
+      }], (d) => d.list())
       expect(value.deployments).toEqual([])
     }))
 
   it.effect("delete: DELETE /deployments/{id}; 204 with no body is success", () =>
     Effect.gen(function*() {
-      const { recorded, value } = yield* run([{ method: "DELETE", path: "/deployments/dep_1", reply: { status: 204 } }], (d) =>
-        d.delete("dep_1"))
+      const { recorded, value } = yield* run(
+        [{ method: "DELETE", path: "/deployments/dep_1", reply: { status: 204 } }],
+        (d) => d.delete("dep_1")
+      )
       expect(recorded[0]).toMatchObject({ method: "DELETE", pathname: "/v1/deployments/dep_1", body: undefined })
       expect(value).toBeUndefined()
     }))
@@ -157,7 +173,11 @@ describe("Deployments", () => {
         path: "/deployments/dep_123",
         reply: {
           status: 404,
-          body: { error: "DEPLOYMENT_NOT_FOUND", message: "Deployment not found: dep_123", details: { deployment_id: "dep_123" } }
+          body: {
+            error: "DEPLOYMENT_NOT_FOUND",
+            message: "Deployment not found: dep_123",
+            details: { deployment_id: "dep_123" }
+          }
         }
       }], (d) => d.delete("dep_123")))
       expect(e).toMatchObject({ _tag: "VisgateError", errorCode: "DEPLOYMENT_NOT_FOUND", statusCode: 404 })
@@ -199,13 +219,21 @@ describe("Deployments", () => {
                 status: "completed",
                 provider_status: "COMPLETED",
                 output: { image: "https://cdn.example.com/output.png" },
-                artifact: { url: "https://storage.example.com/user-results/jobs/output.png", content_type: "image/png", bytes: 1234 },
+                artifact: {
+                  url: "https://storage.example.com/user-results/jobs/output.png",
+                  content_type: "image/png",
+                  bytes: 1234
+                },
                 metrics: { queue_ms: null, execution_ms: 60000 },
                 estimated_cost_usd: 0.008333
               }
             }
       }], (d) => Effect.zip(d.run("d", {}), d.run("d", { prompt: "x" })))
-      expect(value[0]).toMatchObject({ jobId: "rp_1", status: "COMPLETED", output: { image: "https://cdn.example.com/output.png" } })
+      expect(value[0]).toMatchObject({
+        jobId: "rp_1",
+        status: "COMPLETED",
+        output: { image: "https://cdn.example.com/output.png" }
+      })
       expect(value[1]).toMatchObject({
         status: "completed",
         artifact: { contentType: "image/png", bytes: 1234 },
@@ -219,7 +247,9 @@ describe("Deployments", () => {
   it.effect("run: input must be an object; id must be non-empty", () =>
     Effect.gen(function*() {
       const { layer, recorded } = testLayer([])
-      const e1 = yield* Effect.flip(Effect.provide(Effect.flatMap(Deployments, (d) => d.run("dep", null as never)), layer))
+      const e1 = yield* Effect.flip(
+        Effect.provide(Effect.flatMap(Deployments, (d) => d.run("dep", null as never)), layer)
+      )
       const e2 = yield* Effect.flip(Effect.provide(Effect.flatMap(Deployments, (d) => d.get("")), layer))
       expect(e1).toMatchObject({ _tag: "ValidationError", field: "input" })
       expect(e2).toMatchObject({ _tag: "ValidationError", field: "deploymentId" })
@@ -251,8 +281,10 @@ describe("Deployments", () => {
         estimated_cost_usd: 0.75,
         note: null
       }
-      const { recorded, value } = yield* run([{ method: "GET", path: "/deployments/dep_1/cost", reply: { body } }], (d) =>
-        d.getCost("dep_1"))
+      const { recorded, value } = yield* run(
+        [{ method: "GET", path: "/deployments/dep_1/cost", reply: { body } }],
+        (d) => d.getCost("dep_1")
+      )
       expect(recorded[0]!.pathname).toBe("/v1/deployments/dep_1/cost")
       expect(value).toMatchObject({
         deploymentId: "dep_1",
@@ -266,8 +298,11 @@ describe("Deployments", () => {
 
   it.effect("listGpus: GET /deployments/gpus decodes §6.18", () =>
     Effect.gen(function*() {
-      const { recorded, value } = yield* run([{ method: "GET", path: "/deployments/gpus", reply: { body: { gpus: [gpu] } } }], (d) =>
-        d.listGpus())
+      const { recorded, value } = yield* run([{
+        method: "GET",
+        path: "/deployments/gpus",
+        reply: { body: { gpus: [gpu] } }
+      }], (d) => d.listGpus())
       expect(recorded[0]!.pathname).toBe("/v1/deployments/gpus")
       expect(value.gpus[0]).toMatchObject({
         id: "NVIDIA RTX A5000",
@@ -293,8 +328,10 @@ describe("Deployments", () => {
 
   it.effect("unknown future status values are kept as strings and are not terminal", () =>
     Effect.gen(function*() {
-      const { value } = yield* run([{ path: "/deployments/d", reply: { body: { deployment_id: "d", status: "hibernating" } } }], (d) =>
-        d.get("d"))
+      const { value } = yield* run([{
+        path: "/deployments/d",
+        reply: { body: { deployment_id: "d", status: "hibernating" } }
+      }], (d) => d.get("d"))
       expect(value.status).toBe("hibernating")
       expect(isTerminalDeploymentStatus(value.status)).toBe(false)
       expect(isTerminalDeploymentStatus("ready")).toBe(true)
@@ -304,24 +341,32 @@ describe("Deployments", () => {
 
   it.effect("decode failure surfaces as DecodeError naming the field", () =>
     Effect.gen(function*() {
-      const e1 = yield* Effect.flip(run([{ path: "/deployments", reply: { status: 202, body: { status: "accepted_cold" } } }], (d) =>
-        d.create({ hfModelId: "m/x" })))
+      const e1 = yield* Effect.flip(
+        run([{ path: "/deployments", reply: { status: 202, body: { status: "accepted_cold" } } }], (d) =>
+          d.create({ hfModelId: "m/x" }))
+      )
       expect(e1).toMatchObject({ _tag: "DecodeError", field: "deployment_id", endpoint: "POST /deployments" })
-      const e2 = yield* Effect.flip(run([{ path: "/deployments/gpus", reply: { body: { gpus: [{ display_name: "x" }] } } }], (d) =>
-        d.listGpus()))
+      const e2 = yield* Effect.flip(
+        run([{ path: "/deployments/gpus", reply: { body: { gpus: [{ display_name: "x" }] } } }], (d) =>
+          d.listGpus())
+      )
       expect(e2).toMatchObject({ _tag: "DecodeError", field: "gpus.0.id" })
-      const e3 = yield* Effect.flip(run([{ path: "/deployments/d/cost", reply: { body: { deployment_id: "d" } } }], (d) =>
-        d.getCost("d")))
+      const e3 = yield* Effect.flip(
+        run([{ path: "/deployments/d/cost", reply: { body: { deployment_id: "d" } } }], (d) => d.getCost("d"))
+      )
       expect(e3).toMatchObject({ _tag: "DecodeError", field: "status" })
-      const e4 = yield* Effect.flip(run([{ path: "/deployments/d/logs", reply: { body: { logs: "none" } } }], (d) =>
-        d.getLogs("d")))
+      const e4 = yield* Effect.flip(
+        run([{ path: "/deployments/d/logs", reply: { body: { logs: "none" } } }], (d) => d.getLogs("d"))
+      )
       expect(e4._tag).toBe("DecodeError")
-      const e5 = yield* Effect.flip(run([{ path: "/deployments/d/run", reply: { body: { job_id: "j", status: 5 } } }], (d) =>
-        d.run("d", {})))
+      const e5 = yield* Effect.flip(
+        run([{ path: "/deployments/d/run", reply: { body: { job_id: "j", status: 5 } } }], (d) => d.run("d", {}))
+      )
       expect(e5).toMatchObject({ _tag: "DecodeError", field: "status" })
       // a job without an id (neither `job_id` nor RunPod's `id`) is malformed
-      const e6 = yield* Effect.flip(run([{ path: "/deployments/d/run", reply: { body: { status: "queued" } } }], (d) =>
-        d.run("d", {})))
+      const e6 = yield* Effect.flip(
+        run([{ path: "/deployments/d/run", reply: { body: { status: "queued" } } }], (d) => d.run("d", {}))
+      )
       expect(e6).toMatchObject({ _tag: "DecodeError", field: "job_id" })
     }))
 })

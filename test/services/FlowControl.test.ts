@@ -20,7 +20,9 @@ describe("rate-limit gate", () => {
   it.effect("a 429 with Retry-After holds every new attempt of the client until it opens", () =>
     Effect.gen(function*() {
       const { layer, requests } = mockHttp((_, i) =>
-        i === 0 ? json({ error: "RATE_LIMIT_EXCEEDED", message: "slow" }, 429, { "retry-after": "5" }) : json({ status: "ok" })
+        i === 0
+          ? json({ error: "RATE_LIMIT_EXCEEDED", message: "slow" }, 429, { "retry-after": "5" })
+          : json({ status: "ok" })
       )
       yield* Effect.gen(function*() {
         const first = yield* Effect.either(health())
@@ -115,9 +117,11 @@ describe("maxConcurrency", () => {
 
 describe("options", () => {
   it("are validated before any request", () => {
-    for (const bad of [{ maxConcurrency: 0 }, { maxConcurrency: 1.5 }, { rateLimit: { requestsPerMinute: Number.NaN } }, {
-      rateLimit: { requestsPerMinute: -1 }
-    }, { rateLimit: {} as { requestsPerMinute: number } }]) {
+    for (
+      const bad of [{ maxConcurrency: 0 }, { maxConcurrency: 1.5 }, { rateLimit: { requestsPerMinute: Number.NaN } }, {
+        rateLimit: { requestsPerMinute: -1 }
+      }, { rateLimit: {} as { requestsPerMinute: number } }]
+    ) {
       const r = VisgateConfig.resolve({ apiKey: "vg-x", ...bad })
       expect(Either.isLeft(r) && r.left._tag).toBe("ValidationError")
     }

@@ -26,7 +26,11 @@ describe("Generate", () => {
       )
       expect(requests[0]!.method).toBe("POST")
       expect(requests[0]!.path).toBe("/api/v1/generate")
-      expect(requests[0]!.body).toEqual({ prompt: "a cat in space", model: "fal-ai/flux/schnell", params: { num_images: 2 } })
+      expect(requests[0]!.body).toEqual({
+        prompt: "a cat in space",
+        model: "fal-ai/flux/schnell",
+        params: { num_images: 2 }
+      })
       const value = Either.getOrThrow(result)
       expect(value).toMatchObject({
         id: "gen-1",
@@ -171,7 +175,10 @@ describe("Images", () => {
       )
       expect((fromBlob.requests[0]!.body as any).image_url).toBe("data:image/webp;base64,AQID")
       const fromBuffer = yield* run(
-        Effect.flatMap(Images, (s) => s.generate("m", "p", { imageFile: new Uint8Array([0xff, 0xd8, 0xff, 0]).buffer })),
+        Effect.flatMap(
+          Images,
+          (s) => s.generate("m", "p", { imageFile: new Uint8Array([0xff, 0xd8, 0xff, 0]).buffer })
+        ),
         () => json(IMAGE_200)
       )
       expect((fromBuffer.requests[0]!.body as any).image_url).toMatch(/^data:image\/jpeg;base64,/)
@@ -266,7 +273,11 @@ describe("Requests and Health", () => {
       expect(Either.getOrThrow(result).errorMessage).toBeUndefined()
       const fallback = yield* run(Effect.flatMap(Requests, (r) => r.get("r 1/x")), () => json({ id: "r-9" }))
       expect(fallback.requests[0]!.path).toBe("/api/v1/requests/r%201%2Fx")
-      expect(Either.getOrThrow(fallback.result)).toMatchObject({ requestId: "r-9", status: "pending", mediaType: "video" })
+      expect(Either.getOrThrow(fallback.result)).toMatchObject({
+        requestId: "r-9",
+        status: "pending",
+        mediaType: "video"
+      })
       const missing = yield* run(Effect.flatMap(Requests, (r) => r.get("x")), () => json({ status: "pending" }))
       expect(Either.isLeft(missing.result) && (missing.result.left as any).field).toBe("request_id")
       const empty = yield* run(Effect.flatMap(Requests, (r) => r.get(" ")), () => json(STATUS_200))

@@ -4,12 +4,12 @@
  * in a value or a typed `VisgateError`, sends nothing outside the endpoint it names, and no error
  * shows a secret (message, `details`, `String`, `JSON.stringify`, `util.inspect`).
  */
-import { inspect } from "node:util"
-import { describe, expect, it } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as fc from "effect/FastCheck"
 import type * as Layer from "effect/Layer"
+import { inspect } from "node:util"
+import { describe, expect, it } from "vitest"
 import { isVisgateError } from "../../src/schemas/Errors.js"
 import { Deployments } from "../../src/services/Deployments.js"
 import { Health } from "../../src/services/Health.js"
@@ -25,9 +25,12 @@ const RUNS = { numRuns: 60 }
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: "binary" }),
-  fc.array(fc.constantFrom(".", "..", "/", "\\", "%2e", "%2E", "%2f", "%252e", "%", " ", "a", "é", "\r\n", "\u0000", "?", "#"), {
-    maxLength: 8
-  }).map((parts) => parts.join(""))
+  fc.array(
+    fc.constantFrom(".", "..", "/", "\\", "%2e", "%2E", "%2f", "%252e", "%", " ", "a", "é", "\r\n", "\u0000", "?", "#"),
+    {
+      maxLength: 8
+    }
+  ).map((parts) => parts.join(""))
 )
 
 const run = <A, E>(effect: Effect.Effect<A, E, any>, layer: Layer.Layer<any, any, never>) =>
@@ -39,7 +42,13 @@ const expectTyped = (outcome: Either.Either<unknown, unknown>) => {
 }
 
 const shown = (error: any): string =>
-  [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 30 }), JSON.stringify(error.details ?? {})]
+  [
+    error.message,
+    String(error),
+    JSON.stringify(error),
+    inspect(error, { depth: 30 }),
+    JSON.stringify(error.details ?? {})
+  ]
     .join("\n")
 
 describe("random ids stay in their endpoint", () => {
@@ -48,7 +57,11 @@ describe("random ids stay in their endpoint", () => {
     ["deployments.get", "/api/v1/deployments/", (id) => Effect.flatMap(Deployments, (s) => s.get(id))],
     ["deployments.delete", "/api/v1/deployments/", (id) => Effect.flatMap(Deployments, (s) => s.delete(id))],
     ["deployments.getCost", "/api/v1/deployments/", (id) => Effect.flatMap(Deployments, (s) => s.getCost(id))],
-    ["providers.deleteKey", "/api/v1/providers/keys/", (id) => Effect.flatMap(Providers, (s) => s.deleteKey(id as never))]
+    [
+      "providers.deleteKey",
+      "/api/v1/providers/keys/",
+      (id) => Effect.flatMap(Providers, (s) => s.deleteKey(id as never))
+    ]
   ]
   for (const [name, prefix, call] of single) {
     it(`${name}: one segment under ${prefix}, or a ValidationError and no request`, async () => {
@@ -97,7 +110,11 @@ describe("random option values", () => {
   it("apiKey / falKey / idempotencyKey: a request carries them exactly, or none goes out and the error is typed and quiet", async () => {
     await fc.assert(
       fc.asyncProperty(hostileString, hostileString, hostileString, async (apiKey, falKey, idempotencyKey) => {
-        const mock = mockHttp(() => new Response(JSON.stringify({ id: "i", images: ["https://x.test/a.png"], model: "m", provider: "fal", cost: 0 })))
+        const mock = mockHttp(() =>
+          new Response(
+            JSON.stringify({ id: "i", images: ["https://x.test/a.png"], model: "m", provider: "fal", cost: 0 })
+          )
+        )
         const outcome = await run(
           Effect.flatMap(Images, (s) => s.generate("fal-ai/flux/schnell", "a cat", { idempotencyKey })),
           mock.layer({ apiKey, falKey, maxRetries: 0 })
@@ -105,7 +122,9 @@ describe("random option values", () => {
         expectTyped(outcome)
         if (Either.isLeft(outcome)) {
           const text = shown(outcome.left)
-          for (const secret of [apiKey, falKey]) if (secret.trim().length >= 4) expect(text).not.toContain(secret.trim())
+          for (const secret of [apiKey, falKey]) {
+            if (secret.trim().length >= 4) expect(text).not.toContain(secret.trim())
+          }
         }
         for (const request of mock.requests as ReadonlyArray<Recorded>) {
           expect(request.headers.authorization).toBe(`Bearer ${apiKey.trim()}`)
@@ -121,30 +140,56 @@ describe("random option values", () => {
 
 describe("random response bodies", () => {
   const key = fc.stringMatching(/^vg-[A-Za-z0-9_]{12,32}$/)
-  const piece = fc.oneof(fc.json(), fc.string(), fc.string({ unit: "binary" }), fc.constantFrom("<", "<p>", "\"", "{", "[", "__proto__"))
+  const piece = fc.oneof(
+    fc.json(),
+    fc.string(),
+    fc.string({ unit: "binary" }),
+    fc.constantFrom("<", "<p>", "\"", "{", "[", "__proto__")
+  )
   const status = fc.constantFrom(200, 202, 301, 302, 400, 401, 404, 408, 422, 429, 500, 502, 503)
 
   it("whatever the server answers (echoing the keys anywhere), the outcome is typed and no error shows a key", async () => {
     await fc.assert(
-      fc.asyncProperty(key, key, fc.array(piece, { minLength: 1, maxLength: 4 }), status, fc.boolean(), async (apiKey, falKey, parts, code, escape) => {
-        const envelope = JSON.stringify({ error: "PROVIDER_ERROR", message: parts.join(apiKey), details: { [falKey]: [apiKey, { falKey }] } })
-        const bodies = [parts.join(apiKey), parts.join(falKey), escape ? envelope.replace(/v/g, "\\u0076") : envelope]
-        for (const body of bodies) {
-          const mock = mockHttp(() => new Response(body, { status: code, headers: { "x-request-id": apiKey, location: `https://evil.test/${falKey}` } }))
-          const layer = mock.layer({ apiKey, falKey, maxRetries: 0 })
-          for (const call of [Effect.flatMap(Health, (s) => s.check()), Effect.flatMap(Images, (s) => s.generate("m/x", "p"))] as const) {
-            const outcome = await run(call as Effect.Effect<unknown, unknown, any>, layer)
-            expectTyped(outcome)
-            if (Either.isLeft(outcome)) {
-              const text = shown(outcome.left)
-              expect(text).not.toContain(apiKey)
-              expect(text).not.toContain(falKey)
-            } else {
-              expect(({} as any).isAdmin).toBeUndefined()
+      fc.asyncProperty(
+        key,
+        key,
+        fc.array(piece, { minLength: 1, maxLength: 4 }),
+        status,
+        fc.boolean(),
+        async (apiKey, falKey, parts, code, escape) => {
+          const envelope = JSON.stringify({
+            error: "PROVIDER_ERROR",
+            message: parts.join(apiKey),
+            details: { [falKey]: [apiKey, { falKey }] }
+          })
+          const bodies = [parts.join(apiKey), parts.join(falKey), escape ? envelope.replace(/v/g, "\\u0076") : envelope]
+          for (const body of bodies) {
+            const mock = mockHttp(() =>
+              new Response(body, {
+                status: code,
+                headers: { "x-request-id": apiKey, location: `https://evil.test/${falKey}` }
+              })
+            )
+            const layer = mock.layer({ apiKey, falKey, maxRetries: 0 })
+            for (
+              const call of [
+                Effect.flatMap(Health, (s) => s.check()),
+                Effect.flatMap(Images, (s) => s.generate("m/x", "p"))
+              ] as const
+            ) {
+              const outcome = await run(call as Effect.Effect<unknown, unknown, any>, layer)
+              expectTyped(outcome)
+              if (Either.isLeft(outcome)) {
+                const text = shown(outcome.left)
+                expect(text).not.toContain(apiKey)
+                expect(text).not.toContain(falKey)
+              } else {
+                expect(({} as any).isAdmin).toBeUndefined()
+              }
             }
           }
         }
-      }),
+      ),
       { numRuns: 40 }
     )
   })

@@ -53,7 +53,10 @@ describe("Idempotency-Key per Effect value", () => {
       yield* Effect.retry(videos.generate("fal-ai/veo3", "waves"), Schedule.recurs(1))
       yield* Effect.repeat(quick.generate("a cat"), Schedule.recurs(1))
       yield* Effect.repeat(images.generateAndWait("fal-ai/flux/schnell", "a cat"), Schedule.recurs(1))
-      yield* Effect.repeat(images.generate("fal-ai/flux/schnell", "a cat", { idempotencyKey: "mine" }), Schedule.recurs(1))
+      yield* Effect.repeat(
+        images.generate("fal-ai/flux/schnell", "a cat", { idempotencyKey: "mine" }),
+        Schedule.recurs(1)
+      )
       const sent = keys(http)
       expect(sent).toHaveLength(8)
       expect(sent[1]).toBe(sent[0])

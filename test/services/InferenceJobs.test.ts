@@ -13,14 +13,26 @@ import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { JobFailedError, TimeoutError, ValidationError, VisgateError, WaitTimeoutError } from "../../src/schemas/Errors.js"
+import * as VisgateLayer from "../../src/layers/VisgateLayer.js"
+import {
+  JobFailedError,
+  TimeoutError,
+  ValidationError,
+  VisgateError,
+  WaitTimeoutError
+} from "../../src/schemas/Errors.js"
 import { Deployments } from "../../src/services/Deployments.js"
 import { InferenceJobs } from "../../src/services/InferenceJobs.js"
-import * as VisgateLayer from "../../src/layers/VisgateLayer.js"
 import { FakeVisgate, layerHttpClient } from "../../src/testing/fake/index.js"
 import { json, recordingHttp, servicesWith } from "../helpers/recordingHttp.js"
 
-const PHASE = { validating: 100, selecting_gpu: 100, creating_endpoint: 100, downloading_model: 100, loading_model: 100 }
+const PHASE = {
+  validating: 100,
+  selecting_gpu: 100,
+  creating_endpoint: 100,
+  downloading_model: 100,
+  loading_model: 100
+}
 
 const setup = (timings: { readonly inferenceQueuedMs?: number; readonly inferenceRunningMs?: number } = {}) => {
   const fake = new FakeVisgate({
@@ -92,11 +104,15 @@ describe("InferenceJobs against the fake API", () => {
           return (e as ValidationError).field
         })
       const base = { deploymentId: "dep_1", input: { prompt: "x" } }
-      expect(yield* field(jobs.create({ ...base, policy: { executionTimeoutMs: 4_999 } }))).toBe("policy.executionTimeoutMs")
+      expect(yield* field(jobs.create({ ...base, policy: { executionTimeoutMs: 4_999 } }))).toBe(
+        "policy.executionTimeoutMs"
+      )
       expect(yield* field(jobs.create({ ...base, policy: { executionTimeoutMs: 604_800_001 } }))).toBe(
         "policy.executionTimeoutMs"
       )
-      expect(yield* field(jobs.create({ ...base, policy: { executionTimeoutMs: 6_000.5 } }))).toBe("policy.executionTimeoutMs")
+      expect(yield* field(jobs.create({ ...base, policy: { executionTimeoutMs: 6_000.5 } }))).toBe(
+        "policy.executionTimeoutMs"
+      )
       expect(yield* field(jobs.create({ ...base, policy: { ttlMs: 9_999 } }))).toBe("policy.ttlMs")
       expect(yield* field(jobs.create({ ...base, policy: { lowPriority: "yes" as unknown as boolean } }))).toBe(
         "policy.lowPriority"
@@ -107,9 +123,13 @@ describe("InferenceJobs against the fake API", () => {
       expect(yield* field(jobs.get(""))).toBe("jobId")
       expect(yield* field(jobs.cancel(""))).toBe("jobId")
       expect(yield* field(jobs.list({ limit: 0 }))).toBe("limit")
-      expect(yield* field(jobs.createAndWait({ ...base, sendDeadline: true, timeout: Duration.infinity }))).toBe("timeout")
+      expect(yield* field(jobs.createAndWait({ ...base, sendDeadline: true, timeout: Duration.infinity }))).toBe(
+        "timeout"
+      )
       // the bounds themselves are accepted (the fake then answers 404 for the unknown deployment)
-      const edge = yield* Effect.flip(jobs.create({ ...base, policy: { executionTimeoutMs: 5_000, ttlMs: 604_800_000 } }))
+      const edge = yield* Effect.flip(
+        jobs.create({ ...base, policy: { executionTimeoutMs: 5_000, ttlMs: 604_800_000 } })
+      )
       expect(edge).toMatchObject({ errorCode: "DEPLOYMENT_NOT_FOUND" })
       expect(jobRequests(fake)).toHaveLength(1)
     }).pipe(Effect.provide(layer))
@@ -182,7 +202,9 @@ describe("InferenceJobs against the fake API", () => {
       const jobs = yield* InferenceJobs
       const deploymentId = yield* readyDeployment
       const job = yield* jobs.create({ deploymentId, input: { prompt: "a" } })
-      const fiber = yield* Effect.fork(Effect.flip(jobs.wait(job.jobId, { timeout: "10 seconds", cancelOnAbort: true })))
+      const fiber = yield* Effect.fork(
+        Effect.flip(jobs.wait(job.jobId, { timeout: "10 seconds", cancelOnAbort: true }))
+      )
       yield* TestClock.adjust("10 seconds")
       const error = yield* Fiber.join(fiber)
       expect(error).toBeInstanceOf(WaitTimeoutError)
@@ -204,7 +226,9 @@ describe("InferenceJobs against the fake API", () => {
       yield* TestClock.adjust("1 minute")
       expect((yield* Fiber.join(fiber)).status).toBe("completed")
       expect(jobRequests(fake)[0]!.body).toMatchObject({ policy: { execution_timeout_ms: 120_000 } })
-      const defaulted = yield* Effect.fork(jobs.createAndWait({ deploymentId, input: { prompt: "b" }, sendDeadline: true }))
+      const defaulted = yield* Effect.fork(
+        jobs.createAndWait({ deploymentId, input: { prompt: "b" }, sendDeadline: true })
+      )
       yield* TestClock.adjust("1 minute")
       yield* Fiber.join(defaulted)
       expect(jobRequests(fake).filter((r) => r.method === "POST")[1]!.body).toMatchObject({

@@ -73,13 +73,17 @@ describe("Models", () => {
     Effect.gen(function*() {
       const { recorded } = yield* run([{ path: "/models", reply: { body: { models: [] } } }], (m) =>
         Effect.zip(m.list(), m.list({ featured: false })))
-      expect(recorded.map((r) => r.query)).toEqual([{}, {}])
+      expect(recorded.map((r) =>
+        r.query
+      )).toEqual([{}, {}])
     }))
 
   it.effect("list: modelType is a client-side alias sent as media_type; conflicting values fail first", () =>
     Effect.gen(function*() {
-      const { recorded } = yield* run([{ path: "/models", reply: { body: { models: [] } } }], (m) =>
-        m.list({ modelType: "video" }))
+      const { recorded } = yield* run(
+        [{ path: "/models", reply: { body: { models: [] } } }],
+        (m) => m.list({ modelType: "video" })
+      )
       expect(recorded[0]!.query).toEqual({ media_type: "video" })
       expect(recorded[0]!.query).not.toHaveProperty("model_type")
 
@@ -138,7 +142,11 @@ describe("Models", () => {
       }
       const { recorded, value } = yield* run([route], (m) =>
         Stream.runCollect(m.iterate({ provider: "fal", pageSize: 2 })))
-      expect(Chunk.toArray(value).map((x) => x.id)).toEqual(all.map((x) => x.id))
+      expect(
+        Chunk.toArray(value).map((x) =>
+          x.id
+        )
+      ).toEqual(all.map((x) => x.id))
       expect(recorded.map((r) => r.query)).toEqual([
         { provider: "fal", limit: "2", offset: "0" },
         { provider: "fal", limit: "2", offset: "2" },
@@ -165,7 +173,10 @@ describe("Models", () => {
     Effect.gen(function*() {
       const route: Route = { path: "/models", reply: { body: { models: [{ id: "a" }, { id: "b" }] } } }
       const { recorded } = yield* run(
-        [{ ...route, reply: (req) => ({ body: { models: [{ id: `a${req.query.offset}` }, { id: `b${req.query.offset}` }] } }) }],
+        [{
+          ...route,
+          reply: (req) => ({ body: { models: [{ id: `a${req.query.offset}` }, { id: `b${req.query.offset}` }] } })
+        }],
         (m) => Stream.runCollect(Stream.take(m.iterate({ pageSize: 2 }), 3))
       )
       expect(recorded).toHaveLength(2)
@@ -187,7 +198,9 @@ describe("Models", () => {
       )
       expect(error._tag).toBe("DecodeError")
       expect(error).toMatchObject({ field: "models.0.id", endpoint: "GET /models" })
-      const error2 = yield* Effect.flip(run([{ path: /^\/models\//, reply: { body: { id: 42 } } }], (m) => m.get("x/y")))
+      const error2 = yield* Effect.flip(
+        run([{ path: /^\/models\//, reply: { body: { id: 42 } } }], (m) => m.get("x/y"))
+      )
       expect(error2).toMatchObject({ _tag: "DecodeError", field: "id" })
     }))
 })

@@ -13,7 +13,12 @@ const run = <A, E>(routes: ReadonlyArray<Route>, f: (p: Providers["Type"]) => Ef
 const keys = {
   keys: [
     { provider: "fal", validated: true, validated_at: "2026-02-10T15:26:01.772000+00:00", masked_key: "****a346" },
-    { provider: "replicate", validated: true, validated_at: "2026-02-10T15:26:02.516000+00:00", masked_key: "****JIbK" },
+    {
+      provider: "replicate",
+      validated: true,
+      validated_at: "2026-02-10T15:26:02.516000+00:00",
+      masked_key: "****JIbK"
+    },
     { provider: "runway", validated: true, validated_at: "2026-02-11T15:07:02.318000+00:00", masked_key: "****9758" }
   ]
 }
@@ -45,7 +50,9 @@ describe("Providers", () => {
       const { recorded, value } = yield* run([{
         method: "PUT",
         path: "/providers/keys",
-        reply: (req) => ({ body: { provider: (req.body as { provider: string }).provider, validated: false, masked_key: "****_abc" } })
+        reply: (req) => ({
+          body: { provider: (req.body as { provider: string }).provider, validated: false, masked_key: "****_abc" }
+        })
       }], (p) => Effect.zip(p.setKey("fal", "fal_secret_abc"), p.setKey("Replicate", Redacted.make("r8_secret"))))
       expect(recorded[0]).toMatchObject({
         method: "PUT",
@@ -59,7 +66,9 @@ describe("Providers", () => {
   it.effect("setKey: the key never appears in a validation error or in logs", () =>
     Effect.gen(function*() {
       const { layer, recorded } = testLayer([])
-      const e = yield* Effect.flip(Effect.provide(Effect.flatMap(Providers, (p) => p.setKey("", "fal_topsecret")), layer))
+      const e = yield* Effect.flip(
+        Effect.provide(Effect.flatMap(Providers, (p) => p.setKey("", "fal_topsecret")), layer)
+      )
       expect(e).toMatchObject({ _tag: "ValidationError", field: "provider" })
       expect(JSON.stringify(e)).not.toContain("fal_topsecret")
       expect(String(e)).not.toContain("fal_topsecret")
@@ -70,8 +79,12 @@ describe("Providers", () => {
 
   it.effect("setKey: a failed request's error does not echo the key", () =>
     Effect.gen(function*() {
-      const e = yield* Effect.flip(run([{ path: "/providers/keys", reply: { status: 400, body: { error: "BAD_REQUEST", message: "bad key" } } }], (p) =>
-        p.setKey("fal", "fal_topsecret")))
+      const e = yield* Effect.flip(
+        run(
+          [{ path: "/providers/keys", reply: { status: 400, body: { error: "BAD_REQUEST", message: "bad key" } } }],
+          (p) => p.setKey("fal", "fal_topsecret")
+        )
+      )
       expect(e).toMatchObject({ _tag: "VisgateError", errorCode: "BAD_REQUEST" })
       expect(JSON.stringify(e)).not.toContain("fal_topsecret")
     }))
@@ -82,7 +95,8 @@ describe("Providers", () => {
       const { recorded, value } = yield* run([{
         method: "DELETE",
         path: /^\/providers\/keys\//,
-        reply: () => (n++ === 0 ? { status: 204 } : { body: { deleted: true, provider: "runway", message: "Key removed" } })
+        reply:
+          () => (n++ === 0 ? { status: 204 } : { body: { deleted: true, provider: "runway", message: "Key removed" } })
       }], (p) => Effect.zip(p.deleteKey("fal"), p.deleteKey("runway")))
       expect(recorded.map((r) => [r.method, r.pathname, r.body])).toEqual([
         ["DELETE", "/v1/providers/keys/fal", undefined],
@@ -109,24 +123,38 @@ describe("Providers", () => {
 
   it.effect("balances: GET /providers/balances decodes §6.8 (nulls absent)", () =>
     Effect.gen(function*() {
-      const { recorded, value } = yield* run([{ method: "GET", path: "/providers/balances", reply: { body: balances } }], (p) =>
-        p.balances())
+      const { recorded, value } = yield* run([{
+        method: "GET",
+        path: "/providers/balances",
+        reply: { body: balances }
+      }], (p) => p.balances())
       expect(recorded[0]!.pathname).toBe("/v1/providers/balances")
-      expect(value.balances[0]).toMatchObject({ provider: "fal", configured: true, available: true, currency: "credits" })
+      expect(value.balances[0]).toMatchObject({
+        provider: "fal",
+        configured: true,
+        available: true,
+        currency: "credits"
+      })
       expect(value.balances[0]!.remaining).toBeUndefined()
       expect(value.balances[2]).toMatchObject({ remaining: 1880, limit: 10000, currency: "credits" })
     }))
 
   it.effect("decode failure surfaces as DecodeError naming the field", () =>
     Effect.gen(function*() {
-      const e1 = yield* Effect.flip(run([{ path: "/providers/keys", reply: { body: { keys: [{ validated: true }] } } }], (p) =>
-        p.listKeys()))
+      const e1 = yield* Effect.flip(
+        run([{ path: "/providers/keys", reply: { body: { keys: [{ validated: true }] } } }], (p) => p.listKeys())
+      )
       expect(e1).toMatchObject({ _tag: "DecodeError", field: "keys.0.provider" })
-      const e2 = yield* Effect.flip(run([{ path: "/providers/validate", reply: { body: { message: "?" } } }], (p) =>
-        p.validateKey("fal", "k")))
+      const e2 = yield* Effect.flip(
+        run([{ path: "/providers/validate", reply: { body: { message: "?" } } }], (p) => p.validateKey("fal", "k"))
+      )
       expect(e2).toMatchObject({ _tag: "DecodeError", field: "valid" })
-      const e3 = yield* Effect.flip(run([{ path: "/providers/balances", reply: { body: { balances: [{ provider: "fal", limit: "lots" }] } } }], (p) =>
-        p.balances()))
+      const e3 = yield* Effect.flip(
+        run(
+          [{ path: "/providers/balances", reply: { body: { balances: [{ provider: "fal", limit: "lots" }] } } }],
+          (p) => p.balances()
+        )
+      )
       expect(e3).toMatchObject({ _tag: "DecodeError", field: "balances.0.limit" })
     }))
 })

@@ -107,7 +107,9 @@ describe("Requests.poll", () => {
         json({ request_id: ID, status: i < 2 ? "pending" : "completed", poll_interval_seconds: 30 })
       )
       const fiber2 = yield* Requests.pipe(
-        Effect.flatMap((r) => Stream.runDrain(r.poll(ID, { serverHints: false, schedule: Schedule.spaced("1 second") }))),
+        Effect.flatMap((r) =>
+          Stream.runDrain(r.poll(ID, { serverHints: false, schedule: Schedule.spaced("1 second") }))
+        ),
         Effect.provide(servicesWith(http2)),
         Effect.fork
       )
@@ -199,7 +201,8 @@ describe("Requests.wait", () => {
       const fiber = yield* Requests.pipe(
         Effect.flatMap((r) =>
           r.wait(ID, {
-            onStatus: (p) => Effect.sync(() => seen.push(`${p.status}@${p.elapsedMs}~${p.estimatedRemainingSeconds ?? "?"}`))
+            onStatus: (p) =>
+              Effect.sync(() => seen.push(`${p.status}@${p.elapsedMs}~${p.estimatedRemainingSeconds ?? "?"}`))
           })
         ),
         Effect.provide(servicesWith(http)),

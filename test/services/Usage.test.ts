@@ -25,9 +25,16 @@ const legacy = { total_requests: 10, total_cost_usd: 0.5, provider_breakdown: { 
 describe("Usage", () => {
   it.effect("get: GET /usage?period=, decodes §6.6 and derives cacheHitRate as a percentage", () =>
     Effect.gen(function*() {
-      const { recorded, value } = yield* run([{ method: "GET", path: "/usage", reply: { body: current } }], (u) =>
-        u.get("month"))
-      expect(recorded[0]).toMatchObject({ method: "GET", pathname: "/v1/usage", query: { period: "month" }, body: undefined })
+      const { recorded, value } = yield* run(
+        [{ method: "GET", path: "/usage", reply: { body: current } }],
+        (u) => u.get("month")
+      )
+      expect(recorded[0]).toMatchObject({
+        method: "GET",
+        pathname: "/v1/usage",
+        query: { period: "month" },
+        body: undefined
+      })
       expect(value).toMatchObject({
         totalRequests: 100,
         successfulRequests: 95,
@@ -86,8 +93,10 @@ describe("Usage", () => {
 
   it.effect("get: no requests gives cacheHitRate 0; avg_latency_ms is accepted", () =>
     Effect.gen(function*() {
-      const { value } = yield* run([{ path: "/usage", reply: { body: { total_requests: 0, avg_latency_ms: 12 } } }], (u) =>
-        u.get("day"))
+      const { value } = yield* run(
+        [{ path: "/usage", reply: { body: { total_requests: 0, avg_latency_ms: 12 } } }],
+        (u) => u.get("day")
+      )
       expect(value.cacheHitRate).toBe(0)
       expect(value.avgLatency).toBe(12)
     }))
@@ -151,19 +160,24 @@ describe("Usage", () => {
   it.effect("trackDownload: empty requestId fails before any request", () =>
     Effect.gen(function*() {
       const { layer, recorded } = testLayer([])
-      const e = yield* Effect.flip(Effect.provide(Effect.flatMap(Usage, (u) => u.trackDownload("", "https://x")), layer))
+      const e = yield* Effect.flip(
+        Effect.provide(Effect.flatMap(Usage, (u) => u.trackDownload("", "https://x")), layer)
+      )
       expect(e).toMatchObject({ _tag: "ValidationError", field: "requestId" })
       expect(recorded).toHaveLength(0)
     }))
 
   it.effect("decode failure surfaces as DecodeError naming the field", () =>
     Effect.gen(function*() {
-      const e1 = yield* Effect.flip(run([{ path: "/usage", reply: { body: { total_requests: "many" } } }], (u) => u.get()))
+      const e1 = yield* Effect.flip(
+        run([{ path: "/usage", reply: { body: { total_requests: "many" } } }], (u) => u.get())
+      )
       expect(e1).toMatchObject({ _tag: "DecodeError", field: "total_requests", endpoint: "GET /usage" })
       const e2 = yield* Effect.flip(run([{ path: "/usage/logs", reply: { body: { entries: [] } } }], (u) => u.logs()))
       expect(e2._tag).toBe("DecodeError")
-      const e3 = yield* Effect.flip(run([{ path: "/dashboard", reply: { body: { total_generations: "x" } } }], (u) =>
-        u.dashboard()))
+      const e3 = yield* Effect.flip(
+        run([{ path: "/dashboard", reply: { body: { total_generations: "x" } } }], (u) => u.dashboard())
+      )
       expect(e3).toMatchObject({ _tag: "DecodeError", field: "total_generations" })
     }))
 })

@@ -57,7 +57,10 @@ describe("VisgateClient: requests on the wire", () => {
   it.effect("strips a trailing slash from baseUrl", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({ status: "ok" }))
-      yield* Effect.provide(Effect.flatMap(Health, (h) => h.check()), mock.layer({ baseUrl: "http://x.test/api/v1///" }))
+      yield* Effect.provide(
+        Effect.flatMap(Health, (h) => h.check()),
+        mock.layer({ baseUrl: "http://x.test/api/v1///" })
+      )
       expect(mock.requests[0]!.url.href).toBe("http://x.test/api/v1/health")
     }))
 
@@ -169,7 +172,9 @@ describe("VisgateClient: error mapping", () => {
 
   it.effect("429 -> RateLimitError with retryAfter from seconds, HTTP date, or the body", () =>
     Effect.gen(function*() {
-      const secs = yield* failWith(() => json({ error: "RATE_LIMIT_EXCEEDED", message: "slow down" }, 429, { "retry-after": "7" }))
+      const secs = yield* failWith(() =>
+        json({ error: "RATE_LIMIT_EXCEEDED", message: "slow down" }, 429, { "retry-after": "7" })
+      )
       expect(secs._tag).toBe("RateLimitError")
       expect(secs.retryAfter).toBe(7)
       expect(secs.message).toBe("slow down")
@@ -357,7 +362,11 @@ describe("VisgateClient: retries", () => {
   it.effect("honours Retry-After (seconds) and caps it at 60 s", () =>
     Effect.gen(function*() {
       const { mock, run } = healthWith((_, i) =>
-        i === 0 ? text("", 429, { "retry-after": "5" }) : i === 1 ? text("", 503, { "retry-after": "3600" }) : json({ status: "ok" })
+        i === 0
+          ? text("", 429, { "retry-after": "5" })
+          : i === 1
+          ? text("", 503, { "retry-after": "3600" })
+          : json({ status: "ok" })
       )
       const fiber = yield* Effect.fork(run)
       yield* TestClock.adjust("4999 millis")
@@ -448,7 +457,9 @@ describe("VisgateClient: over the ready layers' fetch client", () => {
       const { fetch, seen } = fetchRecorder()
       const health = yield* Effect.provide(
         Effect.flatMap(Health, (h) => h.check()),
-        Live.layer({ apiKey: "vg-secret", baseUrl: "http://x.test/api/v1" }).pipe(Layer.provide(FetchClient.layer(fetch)))
+        Live.layer({ apiKey: "vg-secret", baseUrl: "http://x.test/api/v1" }).pipe(
+          Layer.provide(FetchClient.layer(fetch))
+        )
       )
       expect(health.status).toBe("ok")
       expect(seen).toHaveLength(1)

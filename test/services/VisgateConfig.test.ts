@@ -55,7 +55,9 @@ describe("VisgateConfig", () => {
     }))
 
   it("resolve: defaults, proxy mode drops keys, deploymentsBaseUrl", () => {
-    const r = Either.getOrThrow(VisgateConfig.resolve({ apiKey: "vg-1", deploymentsBaseUrl: "https://deploy.test/v1/" }))
+    const r = Either.getOrThrow(
+      VisgateConfig.resolve({ apiKey: "vg-1", deploymentsBaseUrl: "https://deploy.test/v1/" })
+    )
     expect(r.url).toBe("https://visgateai.com/api/v1")
     expect(r.deploymentsUrl).toBe("https://deploy.test/v1")
     const p = Either.getOrThrow(VisgateConfig.resolve({ proxyUrl: "/api/visgate", apiKey: "vg-1", runpodKey: "rpa_1" }))

@@ -3,8 +3,8 @@
  * `HttpClient`) and `mockFetch` (a `fetch` for the Promise client). Requests are recorded as
  * method, URL, path, query, headers and JSON body.
  */
-import { mockHttp, type Recorded as HttpRecorded } from "./http.js"
 import type { VisgateClientOptions } from "../../src/services/VisgateConfig.js"
+import { mockHttp, type Recorded as HttpRecorded } from "./http.js"
 
 /** Base URL used by {@link testLayer}. */
 export const BASE_URL = "https://api.test/v1"

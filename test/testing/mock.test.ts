@@ -37,7 +37,10 @@ describe("makeTestLayer", () => {
           return Effect.succeed(result)
         }
       })
-      const out = yield* Effect.provide(Effect.flatMap(Images, (s) => s.generate("fal-ai/flux/schnell", "a cat")), layer)
+      const out = yield* Effect.provide(
+        Effect.flatMap(Images, (s) => s.generate("fal-ai/flux/schnell", "a cat")),
+        layer
+      )
       expect(out).toBe(result)
       expect(calls).toEqual([["fal-ai/flux/schnell", "a cat"]])
     }))

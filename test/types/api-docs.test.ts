@@ -20,11 +20,15 @@ const promiseMethods = (client: Client): Array<string> => {
   const out: Array<string> = []
   for (const [name, value] of Object.entries(client)) {
     if (typeof value !== "object" || value === null) continue
-    for (const [method, fn] of Object.entries(value)) if (typeof fn === "function") out.push(`client.${name}.${method}(`)
+    for (const [method, fn] of Object.entries(value)) {
+      if (typeof fn === "function") out.push(`client.${name}.${method}(`)
+    }
   }
   for (const method of Object.getOwnPropertyNames(Client.prototype)) {
     if (method === "constructor" || method === "toString" || method === "toJSON") continue
-    if (typeof (Client.prototype as unknown as Record<string, unknown>)[method] === "function") out.push(`client.${method}(`)
+    if (typeof (Client.prototype as unknown as Record<string, unknown>)[method] === "function") {
+      out.push(`client.${method}(`)
+    }
   }
   return out
 }
@@ -44,7 +48,10 @@ const serviceTags = (): Array<[string, Context.Tag<unknown, Record<string, unkno
 
 describe("docs/API.md", () => {
   it("documents every method of every Promise resource", async () => {
-    const client = new Client({ apiKey: "vg-test", fetch: (() => Promise.reject(new Error("no network"))) as typeof fetch })
+    const client = new Client({
+      apiKey: "vg-test",
+      fetch: (() => Promise.reject(new Error("no network"))) as typeof fetch
+    })
     const methods = promiseMethods(client)
     expect(methods.length).toBeGreaterThan(30)
     const missing = methods.filter((m) => !doc.includes(m))
@@ -54,7 +61,9 @@ describe("docs/API.md", () => {
 
   it("documents every method of every Effect service", async () => {
     const tags = serviceTags()
-    expect(tags.map(([n]) => n)).toEqual(expect.arrayContaining(["Models", "Usage", "Billing", "Providers", "Deployments", "Account"]))
+    expect(tags.map(([n]) => n)).toEqual(
+      expect.arrayContaining(["Models", "Usage", "Billing", "Providers", "Deployments", "Account"])
+    )
     const { layer } = testLayer([])
     const missing: Array<string> = []
     for (const [name, tag] of tags) {

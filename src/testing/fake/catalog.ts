@@ -129,8 +129,26 @@ const known: ReadonlyArray<Seed> = [
 ]
 
 const adjectives = [
-  "amber", "brisk", "cobalt", "dusky", "ember", "frost", "gilded", "hazel", "indigo", "jade",
-  "kinetic", "lunar", "misty", "neon", "opal", "prism", "quartz", "rustic", "solar", "tidal"
+  "amber",
+  "brisk",
+  "cobalt",
+  "dusky",
+  "ember",
+  "frost",
+  "gilded",
+  "hazel",
+  "indigo",
+  "jade",
+  "kinetic",
+  "lunar",
+  "misty",
+  "neon",
+  "opal",
+  "prism",
+  "quartz",
+  "rustic",
+  "solar",
+  "tidal"
 ]
 const nouns = ["diffusion", "dream", "canvas", "motion", "lens", "pixel", "studio", "vision", "flow", "render"]
 const owners = ["acme-labs", "pixelworks", "stability-ai", "lucataco", "fofr", "zsxkib", "cjwbw", "genmoai"]
@@ -147,7 +165,9 @@ const build = (seed: Seed, index: number, rng: Prng): FakeModel => {
   const video = seed.media === "video"
   const capabilities = video
     ? seed.i2x ? ["text-to-video", "image-to-video"] : ["text-to-video"]
-    : seed.i2x ? ["text-to-image", "image-to-image"] : ["text-to-image"]
+    : seed.i2x
+    ? ["text-to-image", "image-to-image"]
+    : ["text-to-image"]
   const firstSeen = CATALOG_EPOCH + rng.int(0, 600) * DAY
   const author = provider === "replicate" ? seed.id.split("/")[1]! : provider === "runway" ? "runwayml" : "fal-ai"
   const normalized = video ? seed.cost * 5 : seed.cost

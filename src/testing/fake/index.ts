@@ -3,8 +3,8 @@
  * implementation of the contract, reachable as a `fetch` function, as an Effect
  * `HttpClient` layer, and as a loopback HTTP server (`serve`, Node only, loaded lazily).
  */
+export { catalog, type FakeModel, findModel } from "./catalog.js"
 export { FakeVisgate, makeFakeVisgate, type ReceivedRequest } from "./FakeVisgate.js"
-export { catalog, findModel, type FakeModel } from "./catalog.js"
 export {
   type Fault,
   type FaultBodyType,
@@ -13,12 +13,11 @@ export {
   type FaultRule,
   type FaultRuleInfo
 } from "./faults.js"
-export { layerHttpClient, makeHttpClient, type FakeHttpClientOptions } from "./layer.js"
+export { type FakeHttpClientOptions, layerHttpClient, makeHttpClient } from "./layer.js"
 export { pictureSize, type PictureSpec, placeholderMp4, renderPng } from "./png.js"
 export { FakeRateLimiter, type FakeRateLimitOptions } from "./rateLimit.js"
-export { serve, type ServeOptions, type FakeServer } from "./serve.js"
-export { type FakeWebhookAttempt, type FakeWebhookDelivery } from "./webhooks.js"
-export { type SseDriver, type SseSource, sseEvent } from "./sse.js"
+export { type FakeServer, serve, type ServeOptions } from "./serve.js"
+export { type SseDriver, sseEvent, type SseSource } from "./sse.js"
 export {
   defaultTimings,
   type DeploymentPhase,
@@ -30,3 +29,4 @@ export {
   type FakeUsageTotals,
   type FakeVisgateOptions
 } from "./types.js"
+export { type FakeWebhookAttempt, type FakeWebhookDelivery } from "./webhooks.js"

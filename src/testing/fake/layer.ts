@@ -129,5 +129,4 @@ export const makeHttpClient = (fake: FakeEndpoint, options: FakeHttpClientOption
 export const layerHttpClient = (
   fake: FakeEndpoint,
   options: FakeHttpClientOptions = {}
-): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.succeed(HttpClient.HttpClient, makeHttpClient(fake, options))
+): Layer.Layer<HttpClient.HttpClient> => Layer.succeed(HttpClient.HttpClient, makeHttpClient(fake, options))

@@ -7,7 +7,7 @@
  */
 import { notFound } from "./http.js"
 import { placeholderMp4, renderPng } from "./png.js"
-import { route, type Route } from "./router.js"
+import { type Route, route } from "./router.js"
 
 export interface MediaSpec {
   readonly prompt: string

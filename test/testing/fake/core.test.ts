@@ -112,7 +112,10 @@ describe("idempotency", () => {
     await idempotent(context("{\"a\":1}", org), "k", () => Promise.resolve(new Response("x")))
     const reused = await idempotent(context("{\"a\":2}", org), "k", () => Promise.resolve(new Response("y")))
     expect(reused.status).toBe(422)
-    expect(await reused.json()).toMatchObject({ error: "IDEMPOTENCY_KEY_REUSED", details: { field: "Idempotency-Key" } })
+    expect(await reused.json()).toMatchObject({
+      error: "IDEMPOTENCY_KEY_REUSED",
+      details: { field: "Idempotency-Key" }
+    })
   })
 })
 

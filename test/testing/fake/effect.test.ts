@@ -76,20 +76,38 @@ describe("Effect HttpClient transport", () => {
 
   it.effect("SSE status stream advances with TestClock", () => {
     const fake = new FakeVisgate({
-      timings: { deployment: { validating: 1_000, selecting_gpu: 1_000, creating_endpoint: 1_000, downloading_model: 1_000, loading_model: 1_000 } }
+      timings: {
+        deployment: {
+          validating: 1_000,
+          selecting_gpu: 1_000,
+          creating_endpoint: 1_000,
+          downloading_model: 1_000,
+          loading_model: 1_000
+        }
+      }
     })
     return Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
       const created = yield* client.execute(
-        HttpClientRequest.post(`${BASE}/deployments`).pipe(authed, HttpClientRequest.bodyUnsafeJson({ hf_model_id: "stabilityai/sdxl-turbo" }))
+        HttpClientRequest.post(`${BASE}/deployments`).pipe(
+          authed,
+          HttpClientRequest.bodyUnsafeJson({ hf_model_id: "stabilityai/sdxl-turbo" })
+        )
       )
       const { deployment_id } = (yield* created.json) as { deployment_id: string }
-      const res = yield* client.execute(HttpClientRequest.get(`${BASE}/deployments/${deployment_id}/stream`).pipe(authed))
+      const res = yield* client.execute(
+        HttpClientRequest.get(`${BASE}/deployments/${deployment_id}/stream`).pipe(authed)
+      )
       const fiber = yield* res.stream.pipe(Stream.decodeText(), Stream.runFold("", (a, b) => a + b), Effect.fork)
       for (let i = 0; i < 12; i++) yield* TestClock.adjust(Duration.millis(500))
       const text = yield* Fiber.join(fiber)
       expect(parseSse(text).map((e) => e.data.status)).toEqual([
-        "validating", "selecting_gpu", "creating_endpoint", "downloading_model", "loading_model", "ready"
+        "validating",
+        "selecting_gpu",
+        "creating_endpoint",
+        "downloading_model",
+        "loading_model",
+        "ready"
       ])
     }).pipe(Effect.provide(layerHttpClient(fake)))
   })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { FakeVisgate, serve, type FakeServer } from "../../../src/testing/fake/index.js"
+import { type FakeServer, FakeVisgate, serve } from "../../../src/testing/fake/index.js"
 import { KEY, START } from "./helpers.js"
 
 /**
@@ -32,7 +32,11 @@ const post = (t: Transport, path: string, body: unknown, init: RequestInit = {})
   t.fetch(`${t.base}${path}`, {
     method: "POST",
     ...init,
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", ...(init.headers as Record<string, string> | undefined) },
+    headers: {
+      authorization: `Bearer ${KEY}`,
+      "content-type": "application/json",
+      ...(init.headers as Record<string, string> | undefined)
+    },
     body: JSON.stringify(body)
   })
 
@@ -71,9 +75,19 @@ describe.each(["fetch", "server"])("faults over the %s transport", (name) => {
     expect(empty.status).toBe(504)
     expect(await empty.text()).toBe("")
 
-    fake.faults.add({ route: "*", fault: { status: 502, body: { error: "PROVIDER_FAILURE", message: "Fal timed out", details: { provider: "fal" } } } })
+    fake.faults.add({
+      route: "*",
+      fault: {
+        status: 502,
+        body: { error: "PROVIDER_FAILURE", message: "Fal timed out", details: { provider: "fal" } }
+      }
+    })
     const custom = await get(t(), "/usage")
-    expect(await custom.json()).toEqual({ error: "PROVIDER_FAILURE", message: "Fal timed out", details: { provider: "fal" } })
+    expect(await custom.json()).toEqual({
+      error: "PROVIDER_FAILURE",
+      message: "Fal timed out",
+      details: { provider: "fal" }
+    })
   })
 
   it("429 with Retry-After in seconds or as an HTTP date", async () => {
@@ -109,9 +123,11 @@ describe.each(["fetch", "server"])("faults over the %s transport", (name) => {
     fake.faults.add({ route: "POST /videos/generate", fault: { kind: "hang" } })
     const ac = new AbortController()
     let settled = false
-    const pending = post(t(), "/videos/generate", { model: "fal-ai/veo3", prompt: "x" }, { signal: ac.signal }).finally(() => {
-      settled = true
-    })
+    const pending = post(t(), "/videos/generate", { model: "fal-ai/veo3", prompt: "x" }, { signal: ac.signal }).finally(
+      () => {
+        settled = true
+      }
+    )
     await new Promise((r) => setTimeout(r, 50))
     expect(settled).toBe(false)
     ac.abort()
@@ -182,6 +198,8 @@ describe("fault rules", () => {
 
   it("fake.fetch rejects at once for an already aborted signal", async () => {
     const fake = new FakeVisgate()
-    await expect(fake.fetch("http://f.local/api/v1/health", { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" })
+    await expect(fake.fetch("http://f.local/api/v1/health", { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: "AbortError"
+    })
   })
 })

@@ -25,7 +25,9 @@ export const call = async (fake: { fetch: typeof fetch }, method: string, path: 
   const res = await fake.fetch(`${options.base ?? BASE}${path}`, {
     method,
     headers,
-    ...(options.body !== undefined ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) } : {}),
+    ...(options.body !== undefined
+      ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+      : {}),
     ...(options.signal ? { signal: options.signal } : {})
   })
   const text = await res.text()

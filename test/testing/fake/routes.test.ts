@@ -14,7 +14,9 @@ describe("health, routing and auth", () => {
 
   it("routes at any prefix ending in /api/v1, at /v1 and at the root", async () => {
     const fake = makeFake()
-    for (const base of ["http://x.test/api/v1", "http://x.test/proxy/visgate/api/v1", "http://x.test", "http://x.test/v1"]) {
+    for (
+      const base of ["http://x.test/api/v1", "http://x.test/proxy/visgate/api/v1", "http://x.test", "http://x.test/v1"]
+    ) {
       const r = await call(fake, "GET", "/health", { base })
       expect(r.status, base).toBe(200)
     }
@@ -81,17 +83,31 @@ describe("health, routing and auth", () => {
 describe("generation", () => {
   it("POST /generate returns a GenerateResult in managed mode, byok with X-Fal-Key", async () => {
     const fake = makeFake()
-    const r = await call(fake, "POST", "/generate", { body: { prompt: "a sunset over Istanbul", params: { image_size: "512x512" } } })
+    const r = await call(fake, "POST", "/generate", {
+      body: { prompt: "a sunset over Istanbul", params: { image_size: "512x512" } }
+    })
     expect(r.status).toBe(200)
-    expect(r.body).toMatchObject({ model: "fal-ai/flux/schnell", provider: "fal", mode: "managed", status: "completed", resolution: { width: 512, height: 512 } })
+    expect(r.body).toMatchObject({
+      model: "fal-ai/flux/schnell",
+      provider: "fal",
+      mode: "managed",
+      status: "completed",
+      resolution: { width: 512, height: 512 }
+    })
     expect(r.body.id).toMatch(/^[0-9a-f-]{36}$/)
     expect(r.body.image_url).toBe(r.body.images[0])
     expect(r.body.estimated_cost_usd).toBeGreaterThan(0)
     expect(r.body.created_at).toMatch(/\+00:00$/)
-    const byok = await call(fake, "POST", "/generate", { body: { prompt: "another" }, headers: { "x-fal-key": "fal_abc" } })
+    const byok = await call(fake, "POST", "/generate", {
+      body: { prompt: "another" },
+      headers: { "x-fal-key": "fal_abc" }
+    })
     expect(byok.body.mode).toBe("byok")
     // a Replicate key does not make a Fal model byok
-    const other = await call(fake, "POST", "/generate", { body: { prompt: "third" }, headers: { "x-replicate-key": "r8_x" } })
+    const other = await call(fake, "POST", "/generate", {
+      body: { prompt: "third" },
+      headers: { "x-replicate-key": "r8_x" }
+    })
     expect(other.body.mode).toBe("managed")
   })
 
@@ -163,7 +179,12 @@ describe("generation", () => {
     expect(first.body.cache_hit).toBe(false)
     expect(first.body.provider_cost_avoided_micro).toBeUndefined()
     const second = await call(fake, "POST", "/images/generate", { body: IMG })
-    expect(second.body).toMatchObject({ cache_hit: true, cost: 0, cache_source: "exact", saved_amount: first.body.cost })
+    expect(second.body).toMatchObject({
+      cache_hit: true,
+      cost: 0,
+      cache_source: "exact",
+      saved_amount: first.body.cost
+    })
     expect(second.body.provider_cost_avoided_micro).toBeGreaterThan(0)
     expect(second.body.images).toEqual(first.body.images)
     expect(second.body.id).not.toBe(first.body.id)
@@ -303,7 +324,12 @@ describe("usage, dashboard, billing", () => {
     for (let i = 0; i < 3; i++) await call(fake, "POST", "/generate", { body: { prompt: `p${i}` } })
     const logs = await call(fake, "GET", "/usage/logs?limit=2&offset=0")
     expect(logs.body.logs).toHaveLength(2)
-    expect(logs.body.logs[0]).toMatchObject({ model: "fal-ai/flux/schnell", provider: "fal", cache_hit: false, status: "completed" })
+    expect(logs.body.logs[0]).toMatchObject({
+      model: "fal-ai/flux/schnell",
+      provider: "fal",
+      cache_hit: false,
+      status: "completed"
+    })
     expect((await call(fake, "GET", "/usage/logs?limit=2&offset=2")).body.logs).toHaveLength(1)
     const bare = makeFake({ usageLogsShape: "array" })
     await call(bare, "POST", "/generate", { body: { prompt: "p" } })
@@ -311,7 +337,9 @@ describe("usage, dashboard, billing", () => {
     const d = await call(fake, "GET", "/dashboard?period=week")
     expect(d.body).toMatchObject({ period: "week", total_generations: 3 })
     expect(d.body.total_cost_usd).toBeGreaterThan(0)
-    const dl = await call(fake, "POST", "/usage/downloads", { body: { request_id: "r1", url: "https://x/y.png", media_type: "image" } })
+    const dl = await call(fake, "POST", "/usage/downloads", {
+      body: { request_id: "r1", url: "https://x/y.png", media_type: "image" }
+    })
     expect(dl.status).toBe(201)
     expect(dl.body).toMatchObject({ tracked: true, request_id: "r1" })
     expect((await call(fake, "POST", "/usage/downloads", { body: { url: "u" } })).body.details.field).toBe("request_id")
@@ -321,9 +349,21 @@ describe("usage, dashboard, billing", () => {
     const fake = makeFake()
     const stats = await call(fake, "GET", "/billing/stats")
     expect(Object.keys(stats.body).sort()).toEqual([
-      "active_users", "avg_image_cost_micro", "avg_video_cost_micro", "base_fee_micro", "cache_hit_reduction_percent",
-      "competitor_markup_percent", "image_mix_percent", "min_request_fee_micro", "providers", "request_fee_percent",
-      "savings_share_percent", "total_models", "total_requests", "total_savings_micro", "video_mix_percent"
+      "active_users",
+      "avg_image_cost_micro",
+      "avg_video_cost_micro",
+      "base_fee_micro",
+      "cache_hit_reduction_percent",
+      "competitor_markup_percent",
+      "image_mix_percent",
+      "min_request_fee_micro",
+      "providers",
+      "request_fee_percent",
+      "savings_share_percent",
+      "total_models",
+      "total_requests",
+      "total_savings_micro",
+      "video_mix_percent"
     ])
     const info = await call(fake, "GET", "/billing/info")
     expect(info.body).toMatchObject({ tier: "starter", billing_status: "active" })
@@ -334,11 +374,16 @@ describe("usage, dashboard, billing", () => {
     const pricing = await call(fake, "GET", "/billing/pricing")
     expect(pricing.body.pricing.length).toBe(catalog.length)
     expect(typeof pricing.body.last_updated).toBe("string")
-    const co = await call(fake, "POST", "/billing/checkout", { body: { amount_usd: 10, success_url: "https://example.com/ok", customer_email: "a@b.c" } })
+    const co = await call(fake, "POST", "/billing/checkout", {
+      body: { amount_usd: 10, success_url: "https://example.com/ok", customer_email: "a@b.c" }
+    })
     expect(co.status).toBe(200)
     expect(co.body.session_id).toMatch(/^cs_test_/)
     expect(co.body.checkout_url).toContain(co.body.session_id)
-    expect((await call(fake, "POST", "/billing/checkout", { body: { amount_usd: -1, success_url: "https://e" } })).body.details.field).toBe("amount_usd")
+    expect(
+      (await call(fake, "POST", "/billing/checkout", { body: { amount_usd: -1, success_url: "https://e" } })).body
+        .details.field
+    ).toBe("amount_usd")
     const sub = await call(fake, "PUT", "/billing/subscription", { body: { tier: "pro" } })
     expect(sub.body.tier).toBe("pro")
     expect((await call(fake, "PUT", "/billing/subscription", { body: { tier: "gold" } })).status).toBe(422)
@@ -354,8 +399,13 @@ describe("providers, identity, keys", () => {
     expect(put.body.validated_at).toMatch(/\+00:00$/)
     const bad = await call(fake, "PUT", "/providers/keys", { body: { provider: "replicate", api_key: "nope" } })
     expect(bad.body).toMatchObject({ validated: false, validated_at: null, masked_key: "****nope" })
-    expect((await call(fake, "GET", "/providers/keys")).body.keys.map((k: any) => k.provider)).toEqual(["fal", "replicate"])
-    expect((await call(fake, "PUT", "/providers/keys", { body: { provider: "openai", api_key: "x" } })).body.details.field).toBe("provider")
+    expect((await call(fake, "GET", "/providers/keys")).body.keys.map((k: any) => k.provider)).toEqual([
+      "fal",
+      "replicate"
+    ])
+    expect(
+      (await call(fake, "PUT", "/providers/keys", { body: { provider: "openai", api_key: "x" } })).body.details.field
+    ).toBe("provider")
     const del = await call(fake, "DELETE", "/providers/keys/fal")
     expect(del).toMatchObject({ status: 200, body: { deleted: true, provider: "fal" } })
     expect((await call(fake, "DELETE", "/providers/keys/fal")).status).toBe(404)
@@ -367,8 +417,13 @@ describe("providers, identity, keys", () => {
   it("validates keys by prefix, always 200", async () => {
     const fake = makeFake()
     const cases: Array<[string, string, boolean]> = [
-      ["fal", "fal_x", true], ["replicate", "r8_x", true], ["runway", "rw_x", true], ["runpod", "rpa_x", true],
-      ["fal", "r8_x", false], ["acme", "k", false], ["fal", "", false]
+      ["fal", "fal_x", true],
+      ["replicate", "r8_x", true],
+      ["runway", "rw_x", true],
+      ["runpod", "rpa_x", true],
+      ["fal", "r8_x", false],
+      ["acme", "k", false],
+      ["fal", "", false]
     ]
     for (const [provider, api_key, valid] of cases) {
       const r = await call(fake, "POST", "/providers/validate", { body: { provider, api_key } })
@@ -376,16 +431,29 @@ describe("providers, identity, keys", () => {
       expect(r.body.valid, `${provider}/${api_key}`).toBe(valid)
       expect(typeof r.body.message).toBe("string")
     }
-    expect((await call(fake, "POST", "/providers/validate", { body: { provider: "fal", api_key: "fal_1" } })).body.message).toBe("Valid Fal.ai API key")
+    expect(
+      (await call(fake, "POST", "/providers/validate", { body: { provider: "fal", api_key: "fal_1" } })).body.message
+    ).toBe("Valid Fal.ai API key")
   })
 
   it("balances reflect stored keys and BYOK headers", async () => {
     const fake = makeFake()
     const none = await call(fake, "GET", "/providers/balances")
-    expect(none.body.balances.map((b: any) => [b.provider, b.configured])).toEqual([["fal", false], ["replicate", false], ["runway", false]])
+    expect(none.body.balances.map((b: any) => [b.provider, b.configured])).toEqual([["fal", false], [
+      "replicate",
+      false
+    ], ["runway", false]])
     await call(fake, "PUT", "/providers/keys", { body: { provider: "runway", api_key: "rw_1234" } })
     const some = await call(fake, "GET", "/providers/balances", { headers: { "x-fal-key": "fal_1" } })
-    expect(some.body.balances).toContainEqual({ provider: "runway", configured: true, available: true, limit: 10000, remaining: 1880, currency: "credits", message: null })
+    expect(some.body.balances).toContainEqual({
+      provider: "runway",
+      configured: true,
+      available: true,
+      limit: 10000,
+      remaining: 1880,
+      currency: "credits",
+      message: null
+    })
     expect(some.body.balances.find((b: any) => b.provider === "fal").configured).toBe(true)
   })
 

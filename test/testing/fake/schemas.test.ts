@@ -9,6 +9,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import { describe, expect, it } from "vitest"
+import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../../../src/schemas/DeploymentWatch.js"
 import {
   AuthenticationError,
   ProviderError,
@@ -19,12 +20,15 @@ import {
 import { GenerateResult } from "../../../src/schemas/Generate.js"
 import { HealthStatus } from "../../../src/schemas/Health.js"
 import { ImageResult } from "../../../src/schemas/Images.js"
-import { AcceptedFromWire, AcceptedResult, RequestStatus, RequestStatusFromWire } from "../../../src/schemas/Requests.js"
+import {
+  AcceptedFromWire,
+  AcceptedResult,
+  RequestStatus,
+  RequestStatusFromWire
+} from "../../../src/schemas/Requests.js"
 import { VideoResult } from "../../../src/schemas/Videos.js"
-import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../../../src/schemas/DeploymentWatch.js"
 import { fromHttpFailure } from "../../../src/services/ErrorMapping.js"
 import { HttpStatusFailure } from "../../../src/services/RetryPolicy.js"
-import { call, makeFake, readSse } from "./helpers.js"
 import {
   ACCEPTED_202,
   DEPLOYMENT_CREATED_202,
@@ -34,6 +38,7 @@ import {
   STATUS_200,
   VIDEO_200
 } from "../../support/reference.js"
+import { call, makeFake, readSse } from "./helpers.js"
 
 const IMAGE = "fal-ai/flux/schnell"
 const VIDEO = "replicate/lucataco/cogvideox-5b"
@@ -43,14 +48,21 @@ const wireKeys = (schema: Schema.Schema.AnyNoContext): Array<string> =>
   AST.getPropertySignatures(Schema.encodedSchema(schema).ast).map((p) => String(p.name))
 
 /** Asserts every key the schema reads appears in at least one of `bodies`, except `never`. */
-const expectKeysCovered = (schema: Schema.Schema.AnyNoContext, bodies: ReadonlyArray<object>, never: ReadonlyArray<string> = []) => {
+const expectKeysCovered = (
+  schema: Schema.Schema.AnyNoContext,
+  bodies: ReadonlyArray<object>,
+  never: ReadonlyArray<string> = []
+) => {
   const sent = new Set(bodies.flatMap((b) => Object.keys(b)))
   const missing = wireKeys(schema).filter((k) => !sent.has(k) && !never.includes(k))
   expect(missing).toEqual([])
 }
 
 const decodeFailure = async (res: Response) =>
-  fromHttpFailure(new HttpStatusFailure({ status: res.status, headers: Headers.fromInput(res.headers), text: await res.text() }), Date.now())
+  fromHttpFailure(
+    new HttpStatusFailure({ status: res.status, headers: Headers.fromInput(res.headers), text: await res.text() }),
+    Date.now()
+  )
 
 describe("the fake's responses decode with the SDK's schemas", () => {
   it("GET /health → HealthStatus", async () => {
@@ -67,7 +79,13 @@ describe("the fake's responses decode with the SDK's schemas", () => {
     expect([miss.status, hit.status]).toEqual([200, 200])
     const a = Schema.decodeUnknownSync(GenerateResult)(miss.body)
     const b = Schema.decodeUnknownSync(GenerateResult)(hit.body)
-    expect(a).toMatchObject({ status: "completed", model: IMAGE, provider: "fal", mode: "managed", resolution: { width: 512, height: 512 } })
+    expect(a).toMatchObject({
+      status: "completed",
+      model: IMAGE,
+      provider: "fal",
+      mode: "managed",
+      resolution: { width: 512, height: 512 }
+    })
     expect(a.imageUrl).toBe(a.images[0])
     expect(a.cost).toBeGreaterThan(0)
     expect(b.cost).toBe(0)
@@ -80,7 +98,9 @@ describe("the fake's responses decode with the SDK's schemas", () => {
     const body = { model: IMAGE, prompt: "a red kite", width: 768, height: 512, num_images: 2 }
     const miss = await call(fake, "POST", "/images/generate", { body })
     const hit = await call(fake, "POST", "/images/generate", { body })
-    const steps = await call(fake, "POST", "/images/generate?include_steps=true", { body: { ...body, prompt: "steps" } })
+    const steps = await call(fake, "POST", "/images/generate?include_steps=true", {
+      body: { ...body, prompt: "steps" }
+    })
     const decode = Schema.decodeUnknownSync(ImageResult)
     const [a, b, c] = [decode(miss.body), decode(hit.body), decode(steps.body)]
     expect(a).toMatchObject({ status: "completed", provider: "fal", cacheHit: false, marginPercent: 20 })
@@ -94,7 +114,9 @@ describe("the fake's responses decode with the SDK's schemas", () => {
 
   it("POST /videos/generate (sync) → VideoResult", async () => {
     const fake = makeFake()
-    const r = await call(fake, "POST", "/videos/generate", { body: { model: VIDEO, prompt: "a river", duration_seconds: 4 } })
+    const r = await call(fake, "POST", "/videos/generate", {
+      body: { model: VIDEO, prompt: "a river", duration_seconds: 4 }
+    })
     const video = Schema.decodeUnknownSync(VideoResult)(r.body)
     expect(video).toMatchObject({ status: "completed", model: VIDEO, provider: "replicate", cacheHit: false })
     expect(video.videoUrl).toMatch(/\.mp4$/)
@@ -103,11 +125,22 @@ describe("the fake's responses decode with the SDK's schemas", () => {
   })
 
   it("202 (Prefer: respond-async) → AcceptedFromWire, then GET /requests/{id} → RequestStatusFromWire at every stage", async () => {
-    const fake = makeFake({ timings: { videoPendingMs: 1_000, videoProcessingMs: 2_000, imagePendingMs: 100, imageProcessingMs: 100 } })
+    const fake = makeFake({
+      timings: { videoPendingMs: 1_000, videoProcessingMs: 2_000, imagePendingMs: 100, imageProcessingMs: 100 }
+    })
     const prefer = { prefer: "respond-async" }
-    const v = await call(fake, "POST", "/videos/generate", { body: { model: VIDEO, prompt: "a slow river" }, headers: prefer })
-    const i = await call(fake, "POST", "/images/generate", { body: { model: IMAGE, prompt: "async cat" }, headers: prefer })
-    const f = await call(fake, "POST", "/videos/generate", { body: { model: VIDEO, prompt: "please fail" }, headers: prefer })
+    const v = await call(fake, "POST", "/videos/generate", {
+      body: { model: VIDEO, prompt: "a slow river" },
+      headers: prefer
+    })
+    const i = await call(fake, "POST", "/images/generate", {
+      body: { model: IMAGE, prompt: "async cat" },
+      headers: prefer
+    })
+    const f = await call(fake, "POST", "/videos/generate", {
+      body: { model: VIDEO, prompt: "please fail" },
+      headers: prefer
+    })
     for (const r of [v, i, f]) {
       expect(r.status).toBe(202)
       const accepted = Schema.decodeUnknownSync(AcceptedFromWire)(r.body)
@@ -120,11 +153,20 @@ describe("the fake's responses decode with the SDK's schemas", () => {
     const bodies: Array<object> = []
     const pending = await get(v)
     bodies.push(pending.body)
-    expect(decode(pending.body)).toMatchObject({ status: "pending", mediaType: "video", provider: "replicate", model: VIDEO })
+    expect(decode(pending.body)).toMatchObject({
+      status: "pending",
+      mediaType: "video",
+      provider: "replicate",
+      model: VIDEO
+    })
     fake.advance(1_000)
     const processing = await get(v)
     bodies.push(processing.body)
-    expect(decode(processing.body)).toMatchObject({ status: "processing", estimatedRemainingSeconds: 2, pollIntervalSeconds: 1 })
+    expect(decode(processing.body)).toMatchObject({
+      status: "processing",
+      estimatedRemainingSeconds: 2,
+      pollIntervalSeconds: 1
+    })
     fake.advance(2_000)
     for (const r of [v, i, f]) bodies.push((await get(r)).body)
     const [video, image, failed] = bodies.slice(2).map((b) => decode(b))
@@ -144,13 +186,29 @@ describe("the fake's responses decode with the SDK's schemas", () => {
   })
 
   it("deployments: the 202, GET /deployments/{id} and the SSE status, log and error events → DeploymentWatch schemas", async () => {
-    const fake = makeFake({ timings: { deployment: { validating: 100, selecting_gpu: 100, creating_endpoint: 100, downloading_model: 100, loading_model: 100 } } })
+    const fake = makeFake({
+      timings: {
+        deployment: {
+          validating: 100,
+          selecting_gpu: 100,
+          creating_endpoint: 100,
+          downloading_model: 100,
+          loading_model: 100
+        }
+      }
+    })
     const rp = { "x-runpod-key": "rpa_schemas" }
-    const created = await call(fake, "POST", "/deployments", { body: { hf_model_id: "stabilityai/sdxl-turbo" }, headers: rp })
+    const created = await call(fake, "POST", "/deployments", {
+      body: { hf_model_id: "stabilityai/sdxl-turbo" },
+      headers: rp
+    })
     expect(created.status).toBe(202)
     const decodeState = Schema.decodeUnknownSync(DeploymentState)
     const id = decodeState(created.body).deploymentId
-    expect(decodeState(created.body)).toMatchObject({ status: "accepted_cold", pollIntervalSeconds: expect.any(Number) })
+    expect(decodeState(created.body)).toMatchObject({
+      status: "accepted_cold",
+      pollIntervalSeconds: expect.any(Number)
+    })
     const validating = await call(fake, "GET", `/deployments/${id}`, { headers: rp })
     expect(decodeState(validating.body)).toMatchObject({ deploymentId: id, status: "validating" })
     fake.advance(1_000)
@@ -161,19 +219,25 @@ describe("the fake's responses decode with the SDK's schemas", () => {
     expectKeysCovered(DeploymentState, [created.body, validating.body, ready.body], ["timestamp"])
 
     const auth = { authorization: "Bearer vg-test-key", ...rp }
-    const status = await readSse(await fake.fetch(`http://fake.local/api/v1/deployments/${id}/stream`, { headers: auth }))
+    const status = await readSse(
+      await fake.fetch(`http://fake.local/api/v1/deployments/${id}/stream`, { headers: auth })
+    )
     expect(status.map((e) => e.event)).toEqual(["status"])
     const event = decodeState(status[0]!.data)
     expect(event).toMatchObject({ deploymentId: id, status: "ready" })
     expect(event.timestamp).toMatch(/Z$/)
 
-    const logs = await readSse(await fake.fetch(`http://fake.local/api/v1/deployments/${id}/logs/stream`, { headers: auth }))
+    const logs = await readSse(
+      await fake.fetch(`http://fake.local/api/v1/deployments/${id}/logs/stream`, { headers: auth })
+    )
     const lines = logs.filter((e) => e.event === "log").map((e) => Schema.decodeUnknownSync(DeploymentLogLine)(e.data))
     expect(lines.length).toBeGreaterThan(0)
     expect(lines[0]).toMatchObject({ deploymentId: id, level: expect.any(String), timestamp: expect.any(Number) })
     expect(logs[logs.length - 1]!.event).toBe("done")
 
-    const missing = await readSse(await fake.fetch("http://fake.local/api/v1/deployments/dep_nope/stream", { headers: auth }))
+    const missing = await readSse(
+      await fake.fetch("http://fake.local/api/v1/deployments/dep_nope/stream", { headers: auth })
+    )
     expect(missing.map((e) => e.event)).toEqual(["error"])
     expect(Schema.decodeUnknownSync(StreamErrorEvent)(missing[0]!.data)).toMatchObject({ error: expect.any(String) })
   })
@@ -201,7 +265,9 @@ describe("the fake's responses decode with the SDK's schemas", () => {
     expect(e404).toMatchObject({ statusCode: 404, errorCode: "MODEL_NOT_FOUND" })
 
     fake.faults.add({ route: "GET /usage", fault: { kind: "rateLimit", retryAfter: 7 } })
-    const limited = await fake.fetch("http://fake.local/api/v1/usage", { headers: { authorization: "Bearer vg-test-key" } })
+    const limited = await fake.fetch("http://fake.local/api/v1/usage", {
+      headers: { authorization: "Bearer vg-test-key" }
+    })
     const e429 = await decodeFailure(limited)
     expect(e429).toBeInstanceOf(RateLimitError)
     expect((e429 as RateLimitError).retryAfter).toBe(7)
@@ -224,13 +290,29 @@ const post = (fake: { fetch: typeof fetch }, path: string, body: unknown, header
 describe("the reference's example payloads (§6) decode with the same schemas", () => {
   it("6.1 GenerateResult", () => {
     const r = Schema.decodeUnknownSync(GenerateResult)(GENERATE_200)
-    expect(r).toMatchObject({ id: "gen-1", status: "completed", cost: 0.003, costPerMegapixelUsd: 0.005, mode: "managed" })
+    expect(r).toMatchObject({
+      id: "gen-1",
+      status: "completed",
+      cost: 0.003,
+      costPerMegapixelUsd: 0.005,
+      mode: "managed"
+    })
   })
 
   it("6.2 ImageResult, and the live cache-hit fields", () => {
     const fixture = IMAGE_200
-    expect(Schema.decodeUnknownSync(ImageResult)(fixture)).toMatchObject({ cacheHit: true, cost: 0.002, status: "completed" })
-    const live = Schema.decodeUnknownSync(ImageResult)({ ...fixture, cache_hit: true, latency_ms: 870, cost: 0.0, provider_cost_avoided_micro: 0 })
+    expect(Schema.decodeUnknownSync(ImageResult)(fixture)).toMatchObject({
+      cacheHit: true,
+      cost: 0.002,
+      status: "completed"
+    })
+    const live = Schema.decodeUnknownSync(ImageResult)({
+      ...fixture,
+      cache_hit: true,
+      latency_ms: 870,
+      cost: 0.0,
+      provider_cost_avoided_micro: 0
+    })
     expect(live).toMatchObject({ cacheHit: true, cost: 0, providerCostAvoidedMicro: 0 })
   })
 
@@ -251,7 +333,10 @@ describe("the reference's example payloads (§6) decode with the same schemas", 
   })
 
   it("6.12 health", () => {
-    expect(Schema.decodeUnknownSync(HealthStatus)({ status: "ok", version: "0.2.0" })).toMatchObject({ status: "ok", version: "0.2.0" })
+    expect(Schema.decodeUnknownSync(HealthStatus)({ status: "ok", version: "0.2.0" })).toMatchObject({
+      status: "ok",
+      version: "0.2.0"
+    })
   })
 
   it("6.13 error envelopes", () => {
@@ -270,9 +355,17 @@ describe("the reference's example payloads (§6) decode with the same schemas", 
 
   it("6.14 / 6.15 / 6.16 deployment create, ready deployment and SSE events", () => {
     const decodeState = Schema.decodeUnknownSync(DeploymentState)
-    expect(decodeState(DEPLOYMENT_CREATED_202)).toMatchObject({ deploymentId: "dep_2026_400ea2c4", status: "accepted_cold", pollIntervalSeconds: 5 })
+    expect(decodeState(DEPLOYMENT_CREATED_202)).toMatchObject({
+      deploymentId: "dep_2026_400ea2c4",
+      status: "accepted_cold",
+      pollIntervalSeconds: 5
+    })
     const ready = decodeState(DEPLOYMENT_READY)
-    expect(ready).toMatchObject({ status: "ready", endpointUrl: "https://api.runpod.ai/v2/endpoint_123/run", estimatedRemainingSeconds: 0 })
+    expect(ready).toMatchObject({
+      status: "ready",
+      endpointUrl: "https://api.runpod.ai/v2/endpoint_123/run",
+      estimatedRemainingSeconds: 0
+    })
     expect(ready.error).toBeUndefined()
     expect(decodeState({
       deployment_id: "dep_2026_400ea2c4",
@@ -281,13 +374,19 @@ describe("the reference's example payloads (§6) decode with the same schemas", 
       error: null,
       estimated_remaining_seconds: 45,
       timestamp: "2026-03-04T10:01:10.123456Z"
-    })).toMatchObject({ status: "loading_model", estimatedRemainingSeconds: 45, timestamp: "2026-03-04T10:01:10.123456Z" })
-    expect(Schema.decodeUnknownSync(DeploymentLogLine)({
-      deployment_id: "dep_2026_400ea2c4",
-      timestamp: 1772618470.52,
-      level: "INFO",
-      message: "..."
-    })).toMatchObject({ timestamp: 1772618470.52, level: "INFO" })
+    })).toMatchObject({
+      status: "loading_model",
+      estimatedRemainingSeconds: 45,
+      timestamp: "2026-03-04T10:01:10.123456Z"
+    })
+    expect(
+      Schema.decodeUnknownSync(DeploymentLogLine)({
+        deployment_id: "dep_2026_400ea2c4",
+        timestamp: 1772618470.52,
+        level: "INFO",
+        message: "..."
+      })
+    ).toMatchObject({ timestamp: 1772618470.52, level: "INFO" })
     expect(decodeState({ deployment_id: "dep_2026_400ea2c4", status: "ready" }).status).toBe("ready")
   })
 
@@ -296,11 +395,26 @@ describe("the reference's example payloads (§6) decode with the same schemas", 
     const gen = await call(fake, "POST", "/generate", { body: { prompt: "keys" } })
     const img = await call(fake, "POST", "/images/generate", { body: { model: IMAGE, prompt: "keys" } })
     const vid = await call(fake, "POST", "/videos/generate", { body: { model: VIDEO, prompt: "keys" } })
-    const acc = await call(fake, "POST", "/videos/generate", { body: { model: VIDEO, prompt: "keys" }, headers: { prefer: "respond-async" } })
+    const acc = await call(fake, "POST", "/videos/generate", {
+      body: { model: VIDEO, prompt: "keys" },
+      headers: { prefer: "respond-async" }
+    })
     const req = await call(fake, "GET", `/requests/${acc.body.request_id}`)
     const health = await call(fake, "GET", "/health", { key: null })
     const has = (body: object, keys: Array<string>) => expect(keys.filter((k) => !(k in body))).toEqual([])
-    has(gen.body, ["id", "image_url", "images", "model", "latency_ms", "estimated_cost_usd", "cost_per_megapixel_usd", "resolution", "provider", "mode", "created_at"])
+    has(gen.body, [
+      "id",
+      "image_url",
+      "images",
+      "model",
+      "latency_ms",
+      "estimated_cost_usd",
+      "cost_per_megapixel_usd",
+      "resolution",
+      "provider",
+      "mode",
+      "created_at"
+    ])
     has(img.body, ["id", "images", "model", "provider", "latency_ms", "cache_hit", "cost", "created_at"])
     has(vid.body, ["id", "video_url", "model", "provider", "latency_ms", "cache_hit", "cost", "created_at"])
     has(acc.body, ["request_id", "status"])

@@ -1,10 +1,18 @@
 import { decode } from "fast-png"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { FakeVisgate, renderPng, serve, type FakeServer } from "../../../src/testing/fake/index.js"
+import { type FakeServer, FakeVisgate, renderPng, serve } from "../../../src/testing/fake/index.js"
 import { KEY, parseSse, START } from "./helpers.js"
 
 const RP = { "x-runpod-key": "rpa_server" }
-const SMALL = { deployment: { validating: 1_000, selecting_gpu: 1_000, creating_endpoint: 1_000, downloading_model: 1_000, loading_model: 1_000 } }
+const SMALL = {
+  deployment: {
+    validating: 1_000,
+    selecting_gpu: 1_000,
+    creating_endpoint: 1_000,
+    downloading_model: 1_000,
+    loading_model: 1_000
+  }
+}
 
 let server: FakeServer
 const fake = new FakeVisgate({ startAt: START, timings: SMALL })
@@ -16,7 +24,11 @@ afterAll(async () => {
   await server.close()
 })
 
-const h = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${KEY}`, "content-type": "application/json", ...extra })
+const h = (extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${KEY}`,
+  "content-type": "application/json",
+  ...extra
+})
 
 describe("loopback HTTP server", () => {
   it("listens on 127.0.0.1 with a random port and serves the API under baseUrl and the root", async () => {
@@ -45,7 +57,11 @@ describe("loopback HTTP server", () => {
   it("answers CORS preflights", async () => {
     const r = await fetch(`${server.baseUrl}/images/generate`, {
       method: "OPTIONS",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" }
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type"
+      }
     })
     expect(r.status).toBe(204)
     expect(r.headers.get("access-control-allow-origin")).toBe("*")
@@ -53,7 +69,11 @@ describe("loopback HTTP server", () => {
   })
 
   it("streams SSE chunk by chunk and closes after ready", async () => {
-    const dep = (await (await fetch(`${server.baseUrl}/deployments`, { method: "POST", headers: h(RP), body: JSON.stringify({ hf_model_id: "stabilityai/sdxl-turbo" }) })).json()) as { deployment_id: string }
+    const dep = (await (await fetch(`${server.baseUrl}/deployments`, {
+      method: "POST",
+      headers: h(RP),
+      body: JSON.stringify({ hf_model_id: "stabilityai/sdxl-turbo" })
+    })).json()) as { deployment_id: string }
     const res = await fetch(`${server.baseUrl}/deployments/${dep.deployment_id}/stream`, { headers: h(RP) })
     expect(res.headers.get("content-type")).toContain("text/event-stream")
     const reader = res.body!.getReader()
@@ -67,13 +87,26 @@ describe("loopback HTTP server", () => {
       if (done) break
       rest += decoder.decode(value)
     }
-    expect(parseSse(rest).map((e) => e.data.status)).toEqual(["selecting_gpu", "creating_endpoint", "downloading_model", "loading_model", "ready"])
+    expect(parseSse(rest).map((e) => e.data.status)).toEqual([
+      "selecting_gpu",
+      "creating_endpoint",
+      "downloading_model",
+      "loading_model",
+      "ready"
+    ])
   })
 
   it("stops an SSE stream when the client aborts, and keeps serving", async () => {
-    const dep = (await (await fetch(`${server.baseUrl}/deployments`, { method: "POST", headers: h(RP), body: JSON.stringify({ hf_model_id: "org/slow-model" }) })).json()) as { deployment_id: string }
+    const dep = (await (await fetch(`${server.baseUrl}/deployments`, {
+      method: "POST",
+      headers: h(RP),
+      body: JSON.stringify({ hf_model_id: "org/slow-model" })
+    })).json()) as { deployment_id: string }
     const ac = new AbortController()
-    const res = await fetch(`${server.baseUrl}/deployments/${dep.deployment_id}/logs/stream`, { headers: h(RP), signal: ac.signal })
+    const res = await fetch(`${server.baseUrl}/deployments/${dep.deployment_id}/logs/stream`, {
+      headers: h(RP),
+      signal: ac.signal
+    })
     const reader = res.body!.getReader()
     const first = new TextDecoder().decode((await reader.read()).value)
     expect(parseSse(first)[0]!.event).toBe("log")
@@ -106,8 +139,12 @@ describe("PNG outputs", () => {
     const small = decode(renderPng({ prompt: "tiny", width: 64, height: 32 }))
     expect([small.width, small.height]).toEqual([64, 32])
     // the seed and the image index change the picture
-    expect(renderPng({ prompt: "x", width: 64, height: 64, seed: 1 })).not.toEqual(renderPng({ prompt: "x", width: 64, height: 64, seed: 2 }))
-    expect(renderPng({ prompt: "x", width: 64, height: 64, index: 1 })).not.toEqual(renderPng({ prompt: "x", width: 64, height: 64, index: 0 }))
+    expect(renderPng({ prompt: "x", width: 64, height: 64, seed: 1 })).not.toEqual(
+      renderPng({ prompt: "x", width: 64, height: 64, seed: 2 })
+    )
+    expect(renderPng({ prompt: "x", width: 64, height: 64, index: 1 })).not.toEqual(
+      renderPng({ prompt: "x", width: 64, height: 64, index: 0 })
+    )
     // non-Latin-1 prompts are fine
     expect(decode(renderPng({ prompt: "İstanbul'da gün batımı 🌅", width: 64, height: 64 })).width).toBe(64)
   })
@@ -115,7 +152,11 @@ describe("PNG outputs", () => {
   it("served images are identical for the same prompt and differ between prompts", async () => {
     const f = new FakeVisgate()
     const gen = async (prompt: string, key = KEY) => {
-      const r = await f.fetch("http://fake.local/api/v1/generate", { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify({ prompt }) })
+      const r = await f.fetch("http://fake.local/api/v1/generate", {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}` },
+        body: JSON.stringify({ prompt })
+      })
       const { image_url } = (await r.json()) as { image_url: string }
       return new Uint8Array(await (await f.fetch(image_url)).arrayBuffer())
     }

@@ -10,7 +10,7 @@ import { failValidation, isoMain, isRecord, json, notFound } from "../http.js"
 import { requireBody } from "../input.js"
 import type { StoredProviderKey } from "../orgs.js"
 import { Prng } from "../random.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 import { modeOf, PROVIDER_LABEL } from "./pricing.js"
 
 const PROVIDERS: ReadonlyArray<string> = ["fal", "replicate", "runway", "runpod"]
@@ -108,11 +108,14 @@ export const accountRoutes = (core: FakeCore): ReadonlyArray<Route> => [
     const org = rc.org!
     const keys = org.id === core.orgs.defaultOrgId ? (core.options.apiKeys ?? ["vg-test-key"]) : [rc.apiKey!]
     const rng = new Prng(hashSeed(org.id))
-    return json(200, keys.map((k, i) => ({
-      id: rng.firestoreId(),
-      name: i === 0 ? "default" : `key-${i + 1}`,
-      key_prefix: k.slice(0, 10),
-      created_at: isoMain(Date.UTC(2026, 0, 1 + i))
-    })))
+    return json(
+      200,
+      keys.map((k, i) => ({
+        id: rng.firestoreId(),
+        name: i === 0 ? "default" : `key-${i + 1}`,
+        key_prefix: k.slice(0, 10),
+        created_at: isoMain(Date.UTC(2026, 0, 1 + i))
+      }))
+    )
   })
 ]

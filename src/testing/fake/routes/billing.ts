@@ -9,7 +9,7 @@ import type { FakeCore } from "../core.js"
 import { failValidation, json, round } from "../http.js"
 import { optString, requireBody } from "../input.js"
 import type { UsageRecord } from "../orgs.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 import { BYOK_FEE_MICRO, MARGIN_PERCENT } from "./pricing.js"
 import { PERIODS } from "./usage.js"
 

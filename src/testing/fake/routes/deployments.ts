@@ -8,15 +8,15 @@
 import type { FakeCore } from "../core.js"
 import { failValidation, isoDeploy, isRecord, json, round } from "../http.js"
 import { hash32 } from "../random.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 import { sseEvent, sseResponse, type SseSource } from "../sse.js"
 import {
   allocateGpu,
   type Deployment,
   type DeploymentStatus,
   findDeployment,
-  GPUS,
   gpuPriceOf,
+  GPUS,
   type LogEntry,
   normalizeTask,
   PHASES,

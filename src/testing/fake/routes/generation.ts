@@ -11,7 +11,7 @@ import { errorResponse, fail, failValidation, isInt, isoMain, isRecord, json, no
 import { intField, optBool, optString, requireBody } from "../input.js"
 import { mediaUrl } from "../media.js"
 import type { CacheEntry, UsageRecord } from "../orgs.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 import { failedRecord, latency, MARGIN_PERCENT, type Mode, modeOf, priceOf, PROVIDER_LABEL } from "./pricing.js"
 import type { FakeRequests } from "./requests.js"
 

@@ -12,7 +12,7 @@
 import type { FakeCore } from "../core.js"
 import { errorResponse, fail, failValidation, isInt, isoDeploy, isRecord, json, notFound, round } from "../http.js"
 import { mediaUrl } from "../media.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 import {
   type Deployment,
   findDeployment,
@@ -217,8 +217,10 @@ export class FakeInferenceJobs {
     if (job.webhookUrl !== null) {
       // the finished webhook goes out when the fake's clock gets there, with or without a request
       const t = this.core.timings
-      this.core.webhooks.at(job.createdAt + t.inferenceQueuedMs + t.inferenceRunningMs, () =>
-        this.core.settle(this.core.clock.now()))
+      this.core.webhooks.at(
+        job.createdAt + t.inferenceQueuedMs + t.inferenceRunningMs,
+        () => this.core.settle(this.core.clock.now())
+      )
     }
     return json(202, {
       job_id: job.id,

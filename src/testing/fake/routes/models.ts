@@ -6,7 +6,7 @@
  */
 import { catalog, findModel } from "../catalog.js"
 import { failValidation, json, notFound } from "../http.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 
 const SORTS = ["name", "cost", "newest", "popular"]
 

@@ -8,7 +8,7 @@ import { providerOfModel } from "../catalog.js"
 import type { FakeCore } from "../core.js"
 import { isoMain, json, notFound } from "../http.js"
 import type { AsyncJob, OrgState } from "../orgs.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 import { failedRecord, modeOf } from "./pricing.js"
 
 export class FakeRequests {

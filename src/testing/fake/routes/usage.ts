@@ -8,7 +8,7 @@ import type { FakeCore } from "../core.js"
 import { failValidation, isoMain, json, round } from "../http.js"
 import { optString, requireBody } from "../input.js"
 import type { UsageRecord } from "../orgs.js"
-import { route, type Route, type RouteContext } from "../router.js"
+import { type Route, route, type RouteContext } from "../router.js"
 
 const DAY = 86_400_000
 /** Length of each `period`, ms. */
