@@ -45,6 +45,7 @@ import { Health } from "./services/Health.js"
 import { Images } from "./services/Images.js"
 import { Videos } from "./services/Videos.js"
 import * as VisgateConfig from "./services/VisgateConfig.js"
+import { unwrap } from "./internal/stream.js"
 
 /**
  * Options of the Promise client: those of the Effect layers except `tracing` (spans need a tracer,
@@ -189,8 +190,8 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
     wait: (tag, options, f) =>
       run(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options?.signal),
     watch: (tag, options, f) =>
-      toAsyncIterable(Stream.unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options?.signal),
-    iterate: (tag, f, options) => toAsyncIterable(Stream.unwrap(Effect.map(service(tag), f)), options?.signal),
+      toAsyncIterable(unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options?.signal),
+    iterate: (tag, f, options) => toAsyncIterable(unwrap(Effect.map(service(tag), f)), options?.signal),
     // Interrupts everything in flight (each pending call and `next()` rejects with CLIENT_CLOSED)
     // and waits for it to stop, so no request goes out after `close()` resolves.
     close: () =>

@@ -40,7 +40,7 @@ import { bounded, hintFromSeconds, makeProgress, poll, waitDeadline } from "../i
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 import type { SseEvent } from "../internal/sse.js"
 import { reconnectingSse, type Step } from "../internal/sseReconnect.js"
-import { mapEffectSequential } from "../internal/stream.js"
+import { mapEffectSequential, unwrap } from "../internal/stream.js"
 import { DEPLOYMENT_PATHS, isTerminalDeploymentStatus } from "../schemas/Deployments.js"
 import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../schemas/DeploymentWatch.js"
 import {
@@ -239,7 +239,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     deploymentId: string,
     options: DeploymentWatchOptions = {}
   ): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> =>
-    Stream.unwrap(Effect.map(
+    unwrap(Effect.map(
       Effect.all([checkId(deploymentId), Clock.currentTimeMillis, Ref.make(0)]),
       ([id, start, seen]) => {
         const mode = options.mode ?? "auto"
@@ -265,7 +265,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     deploymentId: string,
     options: DeploymentLogsOptions = {}
   ): Stream.Stream<DeploymentLogLine, VisgateApiError> =>
-    Stream.unwrap(Effect.map(checkId(deploymentId), (id) => {
+    unwrap(Effect.map(checkId(deploymentId), (id) => {
       const spec = sseSpec(DEPLOYMENT_PATHS.logsStream(id))
       const endpoint = endpointOf(spec)
       // A reconnect replays the server's buffer: the lines emitted so far, the most recent ones

@@ -18,6 +18,7 @@ import * as Stream from "effect/Stream"
 import { DownloadError, type VisgateApiError } from "../schemas/Errors.js"
 import { Usage } from "./Usage.js"
 import { VisgateClient } from "./VisgateClient.js"
+import { unwrapScoped } from "../internal/stream.js"
 
 /** 100 MiB: the default `maxBytes`. */
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -217,7 +218,7 @@ export const make: Effect.Effect<Service, never, VisgateClient | Usage> = Effect
     return {
       open,
       track,
-      stream: (source, options) => Stream.unwrapScoped(Effect.map(open(source, options), (d) => d.body)),
+      stream: (source, options) => unwrapScoped(Effect.map(open(source, options), (d) => d.body)),
       bytes: (source, options) =>
         Effect.scoped(Effect.gen(function*() {
           const d = yield* open(source, options)

@@ -7,7 +7,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
 import type { ValidationError, VisgateApiError } from "../schemas/Errors.js"
 import { DEFAULT_GENERATE_MODEL } from "../schemas/Generate.js"
@@ -15,6 +15,7 @@ import { ImageGenerateBody, ImageResult } from "../schemas/Images.js"
 import * as Batch from "./Batch.js"
 import { buildGenerationSpec, type GenerationService, type ImageFile, makeGenerationService } from "./Generation.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
+import { unwrap } from "../internal/stream.js"
 
 /** Options of `images.generate(model, prompt, options)`; `null` means unset. */
 export interface ImageGenerateOptions {
@@ -107,6 +108,6 @@ export const generateMany = (
   items: Iterable<ImageBatchItem>,
   options?: Batch.BatchOptions
 ): Stream.Stream<Batch.BatchEntry<ImageResult, ImageBatchItem>, ValidationError, Images> =>
-  Stream.unwrap(Effect.map(Images, (images) =>
+  unwrap(Effect.map(Images, (images) =>
     Batch.generateMany(items, options, DEFAULT_GENERATE_MODEL, (model, prompt, o) =>
       images.generate(model, prompt, { ...o, preferAsync: false }))))

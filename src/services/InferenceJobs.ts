@@ -47,6 +47,7 @@ import {
 import type { PollOptions, Progress } from "../schemas/Polling.js"
 import type { DeploymentTask } from "./Deployments.js"
 import { type Decoder, makeIdempotencyKey, type RequestSpec, VisgateClient } from "./VisgateClient.js"
+import { unwrap } from "../internal/stream.js"
 
 /** One update while polling an inference job. */
 export type JobProgress = Progress<InferenceJob>
@@ -217,7 +218,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     request({ method: "POST", path: JOB_PATHS.cancel(id), timeoutMs }, decodeJob)
 
   const pollJob = (jobId: string, options: PollOptions = {}): Stream.Stream<JobProgress, VisgateApiError | WaitTimeoutError> =>
-    Stream.unwrap(Effect.map(pathId("jobId", jobId), (id) =>
+    unwrap(Effect.map(pathId("jobId", jobId), (id) =>
       poll({
         target: "job",
         id,

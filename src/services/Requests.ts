@@ -24,6 +24,7 @@ import type { PollOptions, Progress } from "../schemas/Polling.js"
 import { isTerminalStatus, type RequestStatus, RequestStatusFromWire } from "../schemas/Requests.js"
 import { parseRetryAfterMs } from "./RetryPolicy.js"
 import { type Service as Client, VisgateClient } from "./VisgateClient.js"
+import { unwrap } from "../internal/stream.js"
 
 export type { PollOptions, Progress } from "../schemas/Polling.js"
 export { defaultPollSchedule } from "../internal/poll.js"
@@ -63,7 +64,7 @@ export const pollRequest = (
   requestId: string,
   options: PollOptions = {}
 ): Stream.Stream<RequestProgress, VisgateApiError | WaitTimeoutError> =>
-  Stream.unwrap(Effect.map(checkId(requestId), (id) =>
+  unwrap(Effect.map(checkId(requestId), (id) =>
     poll({
       target: "request",
       id,

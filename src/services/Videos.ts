@@ -7,7 +7,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
 import type { ValidationError, VisgateApiError } from "../schemas/Errors.js"
 import type { RequestStatus } from "../schemas/Requests.js"
@@ -16,6 +16,7 @@ import * as Batch from "./Batch.js"
 import { buildGenerationSpec, type GenerationService, type ImageFile, makeGenerationService } from "./Generation.js"
 import type { RequestWaitOptions } from "./Requests.js"
 import { type RequestSpec, VisgateClient } from "./VisgateClient.js"
+import { unwrap } from "../internal/stream.js"
 
 /** Options of `videos.generate(model, prompt, options)`; `null` means unset. */
 export interface VideoGenerateOptions {
@@ -85,6 +86,6 @@ export const generateMany = (
   items: Iterable<VideoBatchItem>,
   options?: Batch.BatchOptions & RequestWaitOptions
 ): Stream.Stream<Batch.BatchEntry<VideoResult | RequestStatus, VideoBatchItem>, ValidationError, Videos> =>
-  Stream.unwrap(Effect.map(Videos, (videos) =>
+  unwrap(Effect.map(Videos, (videos) =>
     Batch.generateMany(items, options, undefined, (model, prompt, o) =>
       videos.generateAndWait(model, prompt, { ...options, ...o }))))
