@@ -22,6 +22,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import { makeApiKeys, makeAuth, type ApiKeysResource, type AuthResource } from "./client/Account.js"
 import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
@@ -34,30 +35,62 @@ import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
+import { fromGlobal, fromProvider, type OtelTracerProvider } from "./client/otel.js"
+import { type ClientLogger, type ClientLogLevel, loggingLayer, resolveLogLevel } from "./client/logging.js"
 import * as FetchTransport from "./internal/fetchTransport.js"
 import { toPlain } from "./internal/plain.js"
 import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
-import { AbortError, VisgateError } from "./schemas/Errors.js"
+import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
 import { Generate, type GenerateOptions } from "./services/Generate.js"
 import { Health } from "./services/Health.js"
+import {
+  type CallOptions,
+  currentCallOptions,
+  hasCallOptions,
+  validate as validateCallOptions,
+  withCallOptions
+} from "./services/CallOptions.js"
 import { Images } from "./services/Images.js"
 import { Videos } from "./services/Videos.js"
 import * as VisgateConfig from "./services/VisgateConfig.js"
 import { unwrap } from "./internal/stream.js"
 
-/**
- * Options of the Promise client: those of the Effect layers except `tracing` (spans need a tracer,
- * which only an Effect program can provide: use the `./effect` layers with `tracing: true`).
- */
+/** Options of the Promise client: those of the Effect layers, plus `fetch`, logging and OpenTelemetry. */
 export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing"> {
+  /**
+   * One OpenTelemetry span per call (GenAI semantic conventions plus `visgate.*` attributes, a
+   * `visgate.retry` event per retry), through the global tracer provider of `@opentelemetry/api`
+   * (an optional peer dependency, loaded on the first call; without it, no spans). Off by default.
+   */
+  readonly tracing?: boolean | undefined
+  /** An OpenTelemetry `TracerProvider` to create the spans with (implies `tracing`; no import needed). */
+  readonly tracerProvider?: OtelTracerProvider | undefined
   /** A custom `fetch` (tests, edge runtimes, instrumentation). Defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined
+  /**
+   * How much to log: `"off"` (default), `"error"` (failed calls), `"warn"` (also retries),
+   * `"info"`, `"debug"` (one line per attempt: method, path, status, ms, retry delay). Defaults to
+   * the `VISGATE_LOG` environment variable. Keys, tokens and headers are never logged.
+   */
+  readonly logLevel?: ClientLogLevel | undefined
+  /** Where log lines go (anything shaped like `console`; default `console`). */
+  readonly logger?: ClientLogger | undefined
 }
 
 /** A service tag as the Effect that reads the service. */
 const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
+
+/** A failed call's line at `error` level (the error's own message: never a key or header). */
+const logFailure = (error: unknown): Effect.Effect<void> =>
+  error instanceof VisgateError
+    ? Effect.annotateLogs(Effect.logError(`${error._tag}: ${error.message}`), {
+      "visgate.error_code": error.errorCode,
+      ...(error.statusCode !== undefined ? { "visgate.status": error.statusCode } : {}),
+      ...(error.requestId !== undefined ? { "visgate.request_id": error.requestId } : {})
+    })
+    : Effect.void
 
 const closedError = () => new VisgateError({ message: "This client has been closed", errorCode: "CLIENT_CLOSED" })
 
@@ -75,7 +108,11 @@ const withCallerStack = (error: unknown): unknown => {
   return error
 }
 
-const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>): ClientRuntime => {
+const makeRuntime = (
+  runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>,
+  logErrors: boolean,
+  loadTracer: Promise<Tracer.Tracer | undefined> | (() => Promise<Tracer.Tracer | undefined>) | undefined
+): ClientRuntime => {
   let closing: Promise<void> | undefined
   // Everything running on the runtime (calls, iterator pulls and scope closes), with the
   // controller that interrupts it: `close()` interrupts all of it and waits for it to end.
@@ -86,6 +123,13 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
     running.add(entry)
     return done.finally(() => running.delete(entry))
   }
+  // OpenTelemetry: the tracer, loaded once (on the first call), then every call runs under it.
+  let tracer: Promise<Tracer.Tracer | undefined> | undefined
+  const traced = async <A, E, R>(effect: Effect.Effect<A, E, R>): Promise<Effect.Effect<A, E, R>> => {
+    if (loadTracer === undefined) return effect
+    const t = await (tracer ??= typeof loadTracer === "function" ? loadTracer() : loadTracer)
+    return t === undefined ? effect : Effect.withTracer(Effect.withTracerEnabled(effect, true), t)
+  }
 
   const run = async <A, E>(effect: Effect.Effect<A, E, VisgateServices>, signal: AbortSignal | undefined): Promise<A> => {
     if (closing !== undefined) throw closedError()
@@ -93,7 +137,8 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
     const controller = new AbortController()
     const onAbort = () => controller.abort()
     signal?.addEventListener("abort", onAbort, { once: true })
-    const exit = await exec(effect, controller)
+    const logged = logErrors ? Effect.tapError(effect, logFailure) : effect
+    const exit = await exec(loadTracer === undefined ? logged : await traced(logged), controller)
     signal?.removeEventListener("abort", onAbort)
     if (Exit.isSuccess(exit)) return toPlain(exit.value)
     if (Cause.isInterruptedOnly(exit.cause)) {
@@ -109,7 +154,8 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
 
   const toAsyncIterable = <A, E>(
     stream: Stream.Stream<A, E, VisgateServices>,
-    signal: AbortSignal | undefined
+    signal: AbortSignal | undefined,
+    overrides: CallOptions | undefined
   ): AsyncIterable<A> => ({
     [Symbol.asyncIterator](): AsyncIterator<A> {
       let scope: Scope.CloseableScope | undefined
@@ -146,11 +192,12 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
             const s = await runtime.runPromise(Scope.make())
             scope = s
             pull = await runtime.runPromise(Scope.extend(Stream.toPull(stream), s))
+            if (overrides !== undefined) pull = Effect.locally(pull, currentCallOptions, overrides)
           }
           for (;;) {
             const controller = new AbortController()
             inFlight = controller
-            const exit = await exec(pull, controller)
+            const exit = await exec(loadTracer === undefined ? pull : await traced(pull), controller)
             inFlight = undefined
             if (signal?.aborted) {
               close()
@@ -185,13 +232,36 @@ const makeRuntime = (runtime: ManagedRuntime.ManagedRuntime<VisgateServices, nev
     }
   })
 
+  // Per-call options (`timeout`, `maxRetries`, `headers`, `onResponse`) are a `CallOptions` scope
+  // around the call; on the waiting methods `timeout` is the overall deadline, not per attempt.
+  const scoped = <A, E>(effect: Effect.Effect<A, E, VisgateServices>, options: CallOptions | undefined, waiting: boolean) =>
+    hasCallOptions(options)
+      ? withCallOptions(effect, waiting ? { ...options, timeout: undefined } : options)
+      : effect
+  // Streams: each pull runs in a fiber of its own, so the checked options are set on every pull.
+  const streamScoped = <A, E>(
+    stream: Stream.Stream<A, E, VisgateServices>,
+    options: CallOptions | undefined,
+    waiting: boolean
+  ): AsyncIterable<A> => {
+    const signal = (options as RequestOptions | undefined)?.signal
+    if (!hasCallOptions(options)) return toAsyncIterable(stream, signal, undefined)
+    const checked = validateCallOptions(waiting ? { ...options, timeout: undefined } : options)
+    return Either.isLeft(checked)
+      ? toAsyncIterable(Stream.fail(checked.left), signal, undefined)
+      : toAsyncIterable(stream, signal, checked.right)
+  }
+
   return {
-    call: (tag, f, options) => run(Effect.flatMap(service(tag), f), options?.signal),
+    call: (tag, f, options) => run(scoped(Effect.flatMap(service(tag), f), options, false), options?.signal),
     wait: (tag, options, f) =>
-      run(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options?.signal),
+      run(
+        scoped(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)), options, true),
+        options?.signal
+      ),
     watch: (tag, options, f) =>
-      toAsyncIterable(unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options?.signal),
-    iterate: (tag, f, options) => toAsyncIterable(unwrap(Effect.map(service(tag), f)), options?.signal),
+      streamScoped(unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options, true),
+    iterate: (tag, f, options) => streamScoped(unwrap(Effect.map(service(tag), f)), options, false),
     // Interrupts everything in flight (each pending call and `next()` rejects with CLIENT_CLOSED)
     // and waits for it to stop, so no request goes out after `close()` resolves.
     close: () =>
@@ -257,10 +327,37 @@ export class Client {
    * nor a `proxyUrl`, and `ValidationError` for invalid options, before any request.
    */
   constructor(options: ClientOptions = {}) {
-    // `tracing` is not a Promise option; a stray one from untyped code is ignored.
-    const config = VisgateConfig.resolve({ ...options, tracing: false })
+    if (
+      options.tracerProvider !== undefined &&
+      (typeof options.tracerProvider !== "object" || options.tracerProvider === null ||
+        typeof options.tracerProvider.getTracer !== "function")
+    ) {
+      throw new ValidationError({
+        message: "tracerProvider must be an OpenTelemetry TracerProvider (with getTracer)",
+        errorCode: "INVALID_OPTION",
+        field: "tracerProvider"
+      })
+    }
+    // Tracing here is OpenTelemetry's: one span per call, no HTTP spans under it.
+    const tracing = options.tracerProvider !== undefined || options.tracing === true
+    // `retrySchedule` and `transformClient` are Effect-only (`VisgateEffectOptions`); stray ones are ignored.
+    const config = VisgateConfig.resolve({ ...options, tracing, retrySchedule: undefined, transformClient: undefined })
     if (Either.isLeft(config)) throw config.left
     const resolved = config.right
+    const logLevel = resolveLogLevel(options.logLevel)
+    if (Either.isLeft(logLevel)) throw logLevel.left
+    const logger = options.logger
+    if (
+      logger !== undefined &&
+      (typeof logger !== "object" || logger === null ||
+        !(["debug", "info", "warn", "error"] as const).every((m) => typeof logger[m] === "function"))
+    ) {
+      throw new ValidationError({
+        message: "logger must have debug, info, warn and error methods (like console)",
+        errorCode: "INVALID_OPTION",
+        field: "logger"
+      })
+    }
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
@@ -268,7 +365,16 @@ export class Client {
       Layer.provide(FetchTransport.layer(options.fetch))
     )
     // The runtime's tracer is off: no span bookkeeping on any call.
-    const runtime = makeRuntime(ManagedRuntime.make(Layer.merge(layer, Layer.setTracerEnabled(false))))
+    // Logging off (the default): minimum level `None`, so nothing is built or printed.
+    const runtime = makeRuntime(
+      ManagedRuntime.make(Layer.mergeAll(layer, Layer.setTracerEnabled(false), loggingLayer(logLevel.right, logger))),
+      logLevel.right !== "off",
+      !tracing
+        ? undefined
+        : options.tracerProvider !== undefined
+        ? Promise.resolve(fromProvider(options.tracerProvider))
+        : fromGlobal
+    )
     this.#runtime = runtime
     this.images = makeGeneration(runtime, Images)
     this.videos = makeGeneration(runtime, Videos, true)

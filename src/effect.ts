@@ -13,6 +13,7 @@ import "./internal/effectVersion.js" // first: fails at once on an unsupported e
 export * as VisgateConfig from "./services/VisgateConfig.js"
 export * as VisgateClient from "./services/VisgateClient.js"
 export * as RetryPolicy from "./services/RetryPolicy.js"
+export * as CallOptions from "./services/CallOptions.js"
 export * as ErrorMapping from "./services/ErrorMapping.js"
 export * as Generate from "./services/Generate.js"
 export * as Images from "./services/Images.js"

@@ -6,6 +6,8 @@
  */
 export { AsyncClient, Client } from "./Client.js"
 export type { ClientOptions } from "./Client.js"
+export type { ClientLogger, ClientLogLevel } from "./client/logging.js"
+export type { CallOptions, ResponseInfo } from "./services/CallOptions.js"
 export type { ApiKeysResource, AuthResource } from "./client/Account.js"
 export type { BillingResource } from "./client/Billing.js"
 export type { DeploymentProgress, DeploymentsResource, DeploymentsWatchResource } from "./client/Deployments.js"

@@ -91,7 +91,9 @@ describe("npm package", () => {
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("bench/"))).toEqual([])
     const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, unknown>
     expect(manifest["dependencies"]).toBeUndefined()
-    expect(Object.keys(manifest["peerDependencies"] as object).sort()).toEqual(["@effect/platform", "effect"])
+    // `@opentelemetry/api`: optional, only for the Promise client's `tracing: true` (issue 17.2).
+    expect(Object.keys(manifest["peerDependencies"] as object).sort()).toEqual(["@effect/platform", "@opentelemetry/api", "effect"])
+    expect((manifest["peerDependenciesMeta"] as Record<string, { optional?: boolean }>)["@opentelemetry/api"]?.optional).toBe(true)
   })
 
   describe("Promise only (no effect installed)", () => {

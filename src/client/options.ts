@@ -9,9 +9,15 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import { toPlain } from "../internal/plain.js"
 import { ValidationError } from "../schemas/Errors.js"
+import type { CallOptions } from "../services/CallOptions.js"
 
-/** Accepted by every method: an `AbortSignal` that cancels the call (rejecting with `AbortError`). */
-export interface RequestOptions {
+/**
+ * Accepted by every method: an `AbortSignal` that cancels the call (rejecting with `AbortError`),
+ * and the per-call options (`CallOptions`): `timeout` (per attempt; on the waiting methods it is
+ * the overall deadline instead), `maxRetries`, extra `headers` (auth, BYOK and `Idempotency-Key`
+ * headers are a `ValidationError`) and `onResponse` (status, headers, request id of each response).
+ */
+export interface RequestOptions extends CallOptions {
   readonly signal?: AbortSignal | undefined
 }
 
@@ -54,19 +60,23 @@ export interface EffectWaitOptions<P> {
   readonly onStatus?: (progress: P) => Effect.Effect<void>
 }
 
-/** The options without `signal`, for the service call (the signal goes to the runtime). */
-export const withoutSignal = <O extends RequestOptions>(options: O | undefined): Omit<O, "signal"> | undefined => {
+/** The per-call options, which go to the runtime rather than to the service. */
+type CallKeys = "signal" | keyof CallOptions
+
+/** The options without `signal` and the call options, for the service call (they go to the runtime). */
+export const withoutSignal = <O extends RequestOptions>(options: O | undefined): Omit<O, CallKeys> | undefined => {
   if (options === undefined) return undefined
-  const { signal: _signal, ...rest } = options
+  const { headers: _h, maxRetries: _m, onResponse: _r, signal: _signal, timeout: _t, ...rest } = options
   return rest
 }
 
-/** The options without the wait options (`signal`, `timeout`, `schedule`, `onStatus`). */
+/** The options without the wait options (`signal`, `timeout`, `schedule`, `onStatus`) and call options. */
 export const withoutWaitOptions = <O extends WaitOptions<never>>(
   options: O | undefined
-): Omit<O, "signal" | "timeout" | "schedule" | "onStatus"> | undefined => {
+): Omit<O, CallKeys | "schedule" | "onStatus"> | undefined => {
   if (options === undefined) return undefined
-  const { onStatus: _o, schedule: _s, signal: _signal, timeout: _t, ...rest } = options
+  const { headers: _h, maxRetries: _m, onResponse: _r, onStatus: _o, schedule: _s, signal: _signal, timeout: _t, ...rest } =
+    options
   return rest
 }
 

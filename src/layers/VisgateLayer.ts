@@ -18,13 +18,17 @@ export type { VisgateServices } from "./VisgateServices.js"
 
 /** All services from explicit options; needs an `HttpClient` (provide one, or use {@link layerFetch}). */
 export const layer = (
-  options: VisgateConfig.VisgateClientOptions = {}
+  options: VisgateConfig.VisgateEffectOptions = {}
 ): Layer.Layer<VisgateServices, AuthenticationError | ValidationError, HttpClient.HttpClient> =>
   fromConfig(VisgateConfig.layer(options))
 
-/** All services from Effect `Config` (`VISGATE_API_KEY`, `VISGATE_BASE_URL`, ...); needs an `HttpClient`. */
+/**
+ * All services from Effect `Config`: any option may be a `Config`
+ * (`layerConfig({ apiKey: Config.redacted("VISGATE_API_KEY") })`); unset ones read
+ * `VISGATE_API_KEY`, `VISGATE_BASE_URL`, ...; needs an `HttpClient`.
+ */
 export const layerConfig = (
-  options: VisgateConfig.VisgateClientOptions = {}
+  options: VisgateConfig.VisgateConfigOptions = {}
 ): Layer.Layer<
   VisgateServices,
   AuthenticationError | ValidationError | ConfigError.ConfigError,
@@ -38,7 +42,7 @@ export const layerConfig = (
  * platform's `FetchHttpClient`, for its HTTP spans and trace propagation.
  */
 export const layerFetch = (
-  options: VisgateConfig.VisgateClientOptions & { readonly fetch?: typeof globalThis.fetch | undefined } = {}
+  options: VisgateConfig.VisgateEffectOptions & { readonly fetch?: typeof globalThis.fetch | undefined } = {}
 ): Layer.Layer<VisgateServices, AuthenticationError | ValidationError> =>
   layer(options).pipe(Layer.provide(httpClientFetch(options.fetch, options.tracing === true)))
 

@@ -81,6 +81,19 @@ export const retryPolicy = (maxRetries: number): Schedule.Schedule<unknown, unkn
     )
   )
 
+/**
+ * A caller's own retry schedule (`retrySchedule` option) in place of {@link retryPolicy}: it gets
+ * each raw failure as input and decides the delays and when to stop; only retryable failures are
+ * retried, and a per-call `maxRetries` (when given) caps it.
+ */
+export const fromSchedule = (
+  schedule: Schedule.Schedule<unknown, unknown>,
+  maxRetries?: number | undefined
+): Schedule.Schedule<unknown, unknown> => {
+  const gated = Schedule.whileInput(schedule, isRetryable)
+  return maxRetries === undefined ? gated : Schedule.intersect(gated, Schedule.recurs(maxRetries))
+}
+
 // The raw failures this policy sees (mapped afterwards by `ErrorMapping.ts`).
 export {
   /** @internal */

@@ -21,6 +21,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
@@ -28,11 +29,22 @@ import { constTrue } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { type AuthenticationError, type DecodeError, ValidationError, type VisgateApiError } from "../schemas/Errors.js"
 import { checkPathId, headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
 import { parseJson as parseJsonText, TOO_DEEP } from "../internal/plain.js"
+import {
+  type AttemptInfo,
+  debugEnabled,
+  logAttempt,
+  requestIdOf,
+  retryEvent,
+  statusOf,
+  warnEnabled
+} from "../internal/attemptLog.js"
 import { isBrowser } from "../internal/runtime.js"
+import { callSpan, responseAttributes } from "../internal/spans.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { timeoutFail } from "../internal/timeout.js"
 import * as Transport from "../internal/transport.js"
@@ -48,7 +60,8 @@ import {
   toVisgateError
 } from "./ErrorMapping.js"
 import * as FlowControl from "./FlowControl.js"
-import { isRetryable, retryPolicy } from "./RetryPolicy.js"
+import { currentCallOptions } from "./CallOptions.js"
+import { fromSchedule, isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
 // -----------------------------------------------------------------------------
@@ -129,6 +142,25 @@ export interface Service {
   readonly scrub: <E>(error: E) => E
 }
 
+const noHeaders: Readonly<Record<string, string>> = {}
+
+/** Status and headers of what an attempt gave: a whole-body response, or an opened (2xx) stream. */
+const responseMeta = (u: unknown): { readonly status: number; readonly headers: Readonly<Record<string, string>> } => {
+  const r = u as { readonly status?: unknown; readonly headers?: Readonly<Record<string, string>> }
+  return typeof r.status === "number" ? { status: r.status, headers: r.headers ?? noHeaders } : { status: 200, headers: noHeaders }
+}
+
+/** `error.type` (and the status) of a failed call, for its span. */
+const errorAttributes = (error: unknown): Record<string, unknown> => {
+  if (typeof error !== "object" || error === null) return { "error.type": "_OTHER" }
+  const e = error as { readonly _tag?: unknown; readonly statusCode?: unknown; readonly requestId?: unknown }
+  return {
+    "error.type": typeof e._tag === "string" ? e._tag : "_OTHER",
+    ...(typeof e.statusCode === "number" ? { "http.response.status_code": e.statusCode } : {}),
+    ...(typeof e.requestId === "string" ? { "visgate.request_id": e.requestId } : {})
+  }
+}
+
 /** The core client tag. */
 export class VisgateClient extends Context.Tag("@visgate_ai/client/VisgateClient")<VisgateClient, Service>() {}
 
@@ -201,7 +233,6 @@ const invalidSpec = (spec: RequestSpec, key: string | undefined): ValidationErro
  */
 export interface Wiring {
   readonly transport: Transport.Transport
-  readonly span?: (<A, E>(effect: Effect.Effect<A, E>, spec: RequestSpec) => Effect.Effect<A, E>) | undefined
 }
 
 /**
@@ -222,20 +253,27 @@ const wiring = (httpClient: HttpClient.HttpClient, tracing: boolean): Wiring => 
     return { transport: FetchClient.transportOf(httpClient) ?? Transport.fromHttpClient(execute) }
   }
   const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
-  return {
-    transport: Transport.fromHttpClient(traced.execute),
-    span: (effect, spec) =>
-      Effect.withSpan(effect, `Visgate ${endpointOf(spec)}`, { attributes: { "http.request.method": spec.method } })
-  }
+  return { transport: Transport.fromHttpClient(traced.execute) }
 }
 
 /** The core client over the {@link Wiring} that `wire` gives for the configuration. */
 const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, never, R>) =>
 Effect.gen(function*() {
   const config = yield* VisgateConfig
-  const { span, transport } = yield* wire(config)
+  const { transport } = yield* wire(config)
+  // Tracing: a span per call (`spanned`, named and attributed by `internal/spans.ts`), on whatever
+  // tracer the fiber has (the Promise client's is OpenTelemetry's); HTTP spans come with the wiring.
+  const tracing = config.tracing
   // Built once: the retry schedule (no retries: none at all).
-  const retrySchedule = config.maxRetries > 0 ? retryPolicy(config.maxRetries) : undefined
+  // The caller's own schedule (`retrySchedule`) replaces the policy; `maxRetries` per call caps it.
+  const custom = config.retrySchedule
+  const retryPolicyFor = (maxRetries: number) =>
+    custom !== undefined ? fromSchedule(custom, maxRetries) : retryPolicy(maxRetries)
+  const retrySchedule = custom !== undefined
+    ? fromSchedule(custom)
+    : config.maxRetries > 0
+    ? retryPolicy(config.maxRetries)
+    : undefined
   // This client's flow control: the rate-limit gate, `rateLimit`, `maxConcurrency` (FlowControl.ts).
   const flow = FlowControl.make(config)
 
@@ -289,7 +327,11 @@ Effect.gen(function*() {
       () => tokenTimedOut(config.timeoutMs)
     )
 
-  const buildRequest = (spec: RequestSpec, idempotencyKey: string | undefined): Transport.WireRequest => {
+  const buildRequest = (
+    spec: RequestSpec,
+    idempotencyKey: string | undefined,
+    extra: Readonly<Record<string, string>> | undefined
+  ): Transport.WireRequest => {
     const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
     // Without getToken the auth headers never change, so they go in here, once per call;
     // with it they are merged per attempt (see `withAuth`). Request headers win either way.
@@ -299,8 +341,9 @@ Effect.gen(function*() {
       : json
       ? jsonHeaders
       : baseHeaders
-    if (spec.headers !== undefined || idempotencyKey !== undefined) {
-      headers = spec.headers !== undefined ? { ...headers, ...lowerKeys(spec.headers) } : { ...headers }
+    if (spec.headers !== undefined || idempotencyKey !== undefined || extra !== undefined) {
+      // A caller's extra headers (already checked: never auth, BYOK or the idempotency key).
+      headers = { ...headers, ...extra, ...(spec.headers !== undefined ? lowerKeys(spec.headers) : undefined) }
       if (idempotencyKey !== undefined) (headers as Record<string, string>)["idempotency-key"] = idempotencyKey
     }
     return {
@@ -343,11 +386,17 @@ Effect.gen(function*() {
     )
 
   /** Runs one logical call with the per-attempt timeout, the retry policy and the error mapping. */
-  const run = <A>(
+  const run = <A,>(
     spec: RequestSpec,
     attemptRaw: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
   ): Effect.Effect<A, VisgateApiError> =>
-    Effect.suspend(() => {
+    Effect.withFiberRuntime((fiber) => {
+      // Per-call overrides (`CallOptions.ts`) and the log level, read off the fiber: one lookup each.
+      const overrides = fiber.getFiberRef(currentCallOptions)
+      const minimumLevel = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
+      const debug = debugEnabled(minimumLevel)
+      const warn = warnEnabled(minimumLevel)
+      const onResponse = overrides?.onResponse
       const key = spec.idempotencyKey === true
         ? makeIdempotencyKey()
         : typeof spec.idempotencyKey === "string"
@@ -356,21 +405,74 @@ Effect.gen(function*() {
       const invalid = invalidSpec(spec, key)
       if (invalid !== undefined) return Effect.fail(invalid)
       const scrubCall = scrubWith(spec.secrets)
-      const wire = buildRequest(spec, key)
-      const timeoutMs = spec.timeoutMs ?? config.timeoutMs
+      const wire = buildRequest(spec, key, overrides?.headers)
+      const timeoutMs = overrides?.timeout ?? spec.timeoutMs ?? config.timeoutMs
+      const schedule = overrides?.maxRetries === undefined
+        ? retrySchedule
+        : overrides.maxRetries > 0
+        ? retryPolicyFor(overrides.maxRetries)
+        : undefined
       // Every attempt waits its turn (gate, quota) and, for a generation, a concurrency permit.
       const generation = key !== undefined
       const attempt = (w: Transport.WireRequest, t: number) => flow.around(generation, attemptRaw(w, t))
       let attempts = 1
+      // The failed attempt whose log line waits for the retry decision (its delay is in the line).
+      let last: AttemptInfo | undefined
+      const observed = debug || warn || tracing || onResponse !== undefined
+      const timed: Effect.Effect<A, RawFailure | AuthenticationError> = !observed
+        ? attempt(wire, timeoutMs)
+        : Effect.flatMap(Clock.currentTimeMillis, (start) =>
+          Effect.matchEffect(attempt(wire, timeoutMs), {
+            onFailure: (failure) =>
+              Effect.flatMap(Clock.currentTimeMillis, (end) => {
+                last = {
+                  method: spec.method,
+                  path: spec.path,
+                  status: statusOf(failure),
+                  durationMs: end - start,
+                  attempt: attempts,
+                  requestId: failure._tag === "HttpStatusFailure" ? requestIdOf(failure.headers) : undefined
+                }
+                return Effect.fail(failure)
+              }),
+            onSuccess: (response) =>
+              Effect.flatMap(Clock.currentTimeMillis, (end) => {
+                // A whole-body response has its status and headers; an opened stream is a 2xx body.
+                const meta = responseMeta(response)
+                const requestId = requestIdOf(meta.headers)
+                if (onResponse !== undefined) {
+                  onResponse({
+                    status: meta.status,
+                    headers: meta.headers,
+                    requestId,
+                    method: spec.method,
+                    path: spec.path
+                  })
+                }
+                return debug
+                  ? Effect.as(
+                    logAttempt({
+                      method: spec.method,
+                      path: spec.path,
+                      status: meta.status,
+                      durationMs: end - start,
+                      attempt: attempts,
+                      requestId
+                    }),
+                    response
+                  )
+                  : Effect.succeed(response)
+              })
+          }))
       const fail = (failure: RawFailure | AuthenticationError) =>
-        Effect.flatMap(
-          Clock.currentTimeMillis,
-          (now) => Effect.fail(scrubCall(toVisgateError(failure, attempts, endpointOf(spec), now)))
-        )
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const error = Effect.fail(scrubCall(toVisgateError(failure, attempts, endpointOf(spec), now)))
+          return debug && last !== undefined ? Effect.zipRight(logAttempt(last), error) : error
+        })
       // The retry machinery (a schedule driver per call) starts only after a retryable failure:
       // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
-      const mapped = Effect.catchAll(attempt(wire, timeoutMs), (first) => {
-        if (retrySchedule === undefined || !isRetryable(first)) return fail(first)
+      const mapped = Effect.catchAll(timed, (first) => {
+        if (schedule === undefined || !isRetryable(first)) return fail(first)
         let replayed = false
         const again = Effect.suspend(() => {
           if (!replayed) {
@@ -378,12 +480,47 @@ Effect.gen(function*() {
             return Effect.fail(first)
           }
           attempts++
-          return attempt(wire, timeoutMs)
+          return timed
         })
-        return Effect.catchAll(Effect.retry(again, retrySchedule), fail)
+        // A retry's line (and span event) carries the delay the schedule chose.
+        const onRetry = (delay: Duration.Duration) => {
+          const info = last
+          last = undefined
+          if (info === undefined) return Effect.succeed(delay)
+          const retried = { ...info, retryInMs: Math.round(Duration.toMillis(delay)) }
+          let effect: Effect.Effect<void> = warn ? logAttempt(retried) : Effect.void
+          if (tracing) effect = Effect.zipRight(effect, retryEvent(retried))
+          return Effect.as(effect, delay)
+        }
+        const policy = warn || tracing ? Schedule.modifyDelayEffect(schedule, (_, delay) => onRetry(delay)) : schedule
+        return Effect.catchAll(Effect.retry(again, policy), fail)
       })
-      return span === undefined ? mapped : span(mapped, spec)
+      // Tracing: the attempts and the failure's type go on the call's span (`spanned`).
+      return tracing
+        ? Effect.onExit(mapped, (exit) =>
+          Effect.annotateCurrentSpan(
+            exit._tag === "Failure"
+              ? {
+                "visgate.attempts": attempts,
+                ...errorAttributes(exit.cause._tag === "Fail" ? exit.cause.error : undefined)
+              }
+              : { "visgate.attempts": attempts }
+          ))
+        : mapped
     })
+
+  /** With tracing, `effect` (a call: its attempts and the body's parsing) in the call's span. */
+  const spanned = <A, E>(spec: RequestSpec, effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+    if (!tracing) return effect
+    const { attributes, name } = callSpan(spec.method, spec.path, spec.body)
+    return Effect.withSpan(effect, name, { kind: "client", attributes })
+  }
+
+  /** With tracing, the response's attributes on the call's span. */
+  const annotateResponse = (response: Transport.WireResponse, body: unknown): Effect.Effect<void> =>
+    tracing
+      ? Effect.annotateCurrentSpan(responseAttributes(response.status, requestIdOf(response.headers), body))
+      : Effect.void
 
   /** The body as JSON (`undefined` when empty), or a DecodeError when it is not JSON. */
   const parseJson = (spec: RequestSpec, response: Transport.WireResponse): Either.Either<unknown, DecodeError> => {
@@ -398,8 +535,15 @@ Effect.gen(function*() {
   }
 
   const send = (spec: RequestSpec): Effect.Effect<JsonResponse, VisgateApiError> =>
-    Effect.flatMap(run(spec, attemptText), (response) =>
-      Either.map(parseJson(spec, response), (body): JsonResponse => new ParsedResponse(response, body)))
+    spanned(
+      spec,
+      Effect.flatMap(run(spec, attemptText), (response) => {
+        const body = parseJson(spec, response)
+        if (Either.isLeft(body)) return Effect.fail(body.left)
+        const parsed: JsonResponse = new ParsedResponse(response, body.right)
+        return tracing ? Effect.as(annotateResponse(response, body.right), parsed) : Effect.succeed(parsed)
+      })
+    )
 
   const decode = <A>(decoder: Decoder<A>, u: unknown, endpoint: string): Effect.Effect<A, DecodeError> => {
     const result = decoder(u)
@@ -414,18 +558,20 @@ Effect.gen(function*() {
   }
 
   const request = <A>(spec: RequestSpec, decoder: Decoder<A>): Effect.Effect<A, VisgateApiError> =>
-    Effect.flatMap(run(spec, attemptText), (response) => {
-      const body = parseJson(spec, response)
-      if (Either.isLeft(body)) return Effect.fail(body.left)
-      const decoded = decode(decoder, body.right, endpointOf(spec))
-      return spec.secrets === undefined ? decoded : Effect.mapError(decoded, scrubWith(spec.secrets))
-    })
+    spanned(
+      spec,
+      Effect.flatMap(run(spec, attemptText), (response) => {
+        const body = parseJson(spec, response)
+        if (Either.isLeft(body)) return Effect.fail(body.left)
+        const decoded = decode(decoder, body.right, endpointOf(spec))
+        const scrubbed = spec.secrets === undefined ? decoded : Effect.mapError(decoded, scrubWith(spec.secrets))
+        return tracing ? Effect.zipRight(annotateResponse(response, body.right), scrubbed) : scrubbed
+      })
+    )
 
   const stream = (spec: RequestSpec): Effect.Effect<Stream.Stream<Uint8Array, VisgateApiError>, VisgateApiError> =>
-    Effect.map(
-      run(spec, attemptStream),
-      (body) => Stream.mapError(body, (cause) => scrub(streamBroken(endpointOf(spec), cause)))
-    )
+    Effect.map(spanned(spec, run(spec, attemptStream)), (body) =>
+      Stream.mapError(body, (cause) => scrub(streamBroken(endpointOf(spec), cause))))
 
   const openUrl = (url: string) =>
     transport.open({ method: "GET", url, query: noQuery, headers: {}, body: undefined })
@@ -436,7 +582,12 @@ Effect.gen(function*() {
 /** Builds the core client from configuration and an `HttpClient`. */
 export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ makeWith((
   config
-) => Effect.map(HttpClient.HttpClient, (httpClient) => wiring(httpClient, config.tracing)))
+) =>
+  Effect.map(HttpClient.HttpClient, (httpClient) =>
+    // The caller's middleware (`transformClient`): a derived client has no fast transport, so the
+    // middleware sees every request.
+    wiring(config.transformClient !== undefined ? config.transformClient(httpClient) : httpClient, config.tracing))
+)
 
 /** The core client layer; needs `VisgateConfig` and an `HttpClient`. */
 export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer.merge(

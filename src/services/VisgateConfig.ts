@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -15,6 +16,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
 import { AuthenticationError, ValidationError } from "../schemas/Errors.js"
 import { headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
 import { isBrowser, readEnv } from "../internal/runtime.js"
@@ -72,6 +74,18 @@ export interface VisgateClientOptions {
   readonly rateLimit?: { readonly requestsPerMinute: number } | undefined
 }
 
+/** Options of the Effect layers: {@link VisgateClientOptions} plus Effect-only ones. */
+export interface VisgateEffectOptions extends VisgateClientOptions {
+  /**
+   * Your own retry `Schedule` in place of the built-in policy (exponential backoff, `Retry-After`):
+   * it gets each failure as input and decides delays and when to stop; only retryable failures
+   * (408/429/5xx, timeouts, connection errors) are retried, with the same `Idempotency-Key`.
+   */
+  readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
+  /** Wraps the `HttpClient` with your own middleware (e.g. `HttpClient.mapRequest`, `HttpClient.tap`). */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
 /** The resolved configuration every service reads. */
 export interface ResolvedConfig {
   /** Where API requests go: `proxyUrl` when set, else `baseUrl`; no trailing slash. */
@@ -95,10 +109,15 @@ export interface ResolvedConfig {
   readonly maxConcurrency?: number | undefined
   /** `rateLimit.requestsPerMinute`, when set. */
   readonly requestsPerMinute?: number | undefined
+  readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /** The configuration service. */
 export class VisgateConfig extends Context.Tag("@visgate_ai/client/VisgateConfig")<VisgateConfig, ResolvedConfig>() {}
+
+const isSchedule = (u: unknown): boolean =>
+  typeof u === "object" && u !== null && Symbol.for("effect/Schedule") in u
 
 const stripSlash = (url: string): string => url.replace(/\/+$/, "")
 
@@ -114,7 +133,7 @@ let warnedBrowserKey = false
  * Resolves options against the environment. Fails with an `AuthenticationError` when there is
  * neither a key nor a proxy, and with a `ValidationError` for an invalid option, before any request.
  */
-export const resolve = (options: VisgateClientOptions = {}): Either.Either<ResolvedConfig, AuthenticationError | ValidationError> => {
+export const resolve = (options: VisgateEffectOptions = {}): Either.Either<ResolvedConfig, AuthenticationError | ValidationError> => {
   const invalid = (field: string, message: string) =>
     Either.left(new ValidationError({ message, errorCode: "INVALID_OPTION", field }))
   const proxyUrl = options.proxyUrl !== undefined && options.proxyUrl.trim() !== ""
@@ -147,6 +166,12 @@ export const resolve = (options: VisgateClientOptions = {}): Either.Either<Resol
       "rateLimit.requestsPerMinute",
       `rateLimit.requestsPerMinute must be a positive number, got ${String(requestsPerMinute)}`
     )
+  }
+  if (options.retrySchedule !== undefined && !isSchedule(options.retrySchedule)) {
+    return invalid("retrySchedule", "retrySchedule must be an Effect Schedule")
+  }
+  if (options.transformClient !== undefined && typeof options.transformClient !== "function") {
+    return invalid("transformClient", "transformClient must be a function")
   }
   // In proxy mode the key never leaves the server, so the environment key is not even read.
   const apiKey = proxyUrl === undefined ? toSecret(options.apiKey ?? readEnv("VISGATE_API_KEY")) : undefined
@@ -194,7 +219,9 @@ export const resolve = (options: VisgateClientOptions = {}): Either.Either<Resol
     maxImageBytes,
     tracing: options.tracing === true,
     maxConcurrency,
-    requestsPerMinute
+    requestsPerMinute,
+    ...(options.retrySchedule !== undefined ? { retrySchedule: options.retrySchedule } : {}),
+    ...(options.transformClient !== undefined ? { transformClient: options.transformClient } : {})
   })
 }
 
@@ -204,31 +231,48 @@ export const resetBrowserWarning = (): void => {
 }
 
 /** A configuration layer from explicit options (environment variables fill what is unset). */
-export const layer = (options: VisgateClientOptions = {}): Layer.Layer<VisgateConfig, AuthenticationError | ValidationError> =>
+export const layer = (options: VisgateEffectOptions = {}): Layer.Layer<VisgateConfig, AuthenticationError | ValidationError> =>
   Layer.effect(VisgateConfig, resolve(options))
 
 /**
- * A configuration layer from Effect `Config`: `VISGATE_API_KEY` (redacted), `VISGATE_BASE_URL`,
- * `VISGATE_PROXY_URL`, `VISGATE_TIMEOUT` (ms), `VISGATE_MAX_RETRIES`. Explicit options win.
+ * Options for {@link layerConfig}: each option as a value or as an Effect `Config` read when the
+ * layer is built, e.g. `{ apiKey: Config.redacted("MY_VISGATE_KEY"), timeout: Config.number("T") }`.
+ */
+export type VisgateConfigOptions = {
+  readonly [K in keyof VisgateEffectOptions]?:
+    | VisgateEffectOptions[K]
+    | Config.Config<Exclude<VisgateEffectOptions[K], undefined>>
+}
+
+/**
+ * A configuration layer from Effect `Config`: each option may be a `Config` (read from the
+ * `ConfigProvider` when the layer is built); unset ones fall back to `VISGATE_API_KEY` (redacted),
+ * `VISGATE_BASE_URL`, `VISGATE_PROXY_URL`, `VISGATE_TIMEOUT` (ms), `VISGATE_MAX_RETRIES`.
  */
 export const layerConfig = (
-  options: VisgateClientOptions = {}
+  options: VisgateConfigOptions = {}
 ): Layer.Layer<VisgateConfig, AuthenticationError | ValidationError | ConfigError.ConfigError> =>
   Layer.effect(
     VisgateConfig,
     Effect.gen(function*() {
+      const explicit: Record<string, unknown> = {}
+      for (const key in options) {
+        const value: unknown = options[key as keyof VisgateConfigOptions]
+        explicit[key] = Config.isConfig(value) ? yield* (value as Config.Config<unknown>) : value
+      }
+      const given = explicit as VisgateEffectOptions
       const apiKey = yield* Config.option(Config.redacted("VISGATE_API_KEY"))
       const baseUrl = yield* Config.option(Config.string("VISGATE_BASE_URL"))
       const proxyUrl = yield* Config.option(Config.string("VISGATE_PROXY_URL"))
       const timeout = yield* Config.option(Config.number("VISGATE_TIMEOUT"))
       const maxRetries = yield* Config.option(Config.integer("VISGATE_MAX_RETRIES"))
       return yield* resolve({
-        ...options,
-        apiKey: options.apiKey ?? Option.getOrUndefined(apiKey) ?? "",
-        baseUrl: options.baseUrl ?? Option.getOrUndefined(baseUrl) ?? DEFAULT_BASE_URL,
-        proxyUrl: options.proxyUrl ?? Option.getOrUndefined(proxyUrl),
-        timeout: options.timeout ?? Option.getOrUndefined(timeout),
-        maxRetries: options.maxRetries ?? Option.getOrUndefined(maxRetries)
+        ...given,
+        apiKey: given.apiKey ?? Option.getOrUndefined(apiKey) ?? "",
+        baseUrl: given.baseUrl ?? Option.getOrUndefined(baseUrl) ?? DEFAULT_BASE_URL,
+        proxyUrl: given.proxyUrl ?? Option.getOrUndefined(proxyUrl),
+        timeout: given.timeout ?? Option.getOrUndefined(timeout),
+        maxRetries: given.maxRetries ?? Option.getOrUndefined(maxRetries)
       })
     })
   )

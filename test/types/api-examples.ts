@@ -35,6 +35,19 @@ export async function example2(client: Client) {
 
 export async function example3(client: Client) {
   {
+    const client = new Client({ apiKey: "vg-...", logLevel: "debug", logger: console, tracing: true })
+    const image = await client.images.generate("fal-ai/flux/schnell", "a cat", {
+      timeout: 30_000,
+      maxRetries: 1,
+      headers: { "x-trace-tag": "demo" },
+      onResponse: (response) => console.log(response.status, response.requestId)
+    })
+    console.log(image.cost)
+  }
+}
+
+export async function example4(client: Client) {
+  {
     const image = await client.images.generate("fal-ai/flux/schnell", "a cat in space", { width: 1024, height: 1024 })
     console.log(image.images, image.cacheHit)
     const video = await client.videos.generate("fal-ai/veo3", "waves on a beach", { durationSeconds: 6, preferAsync: true })
@@ -45,7 +58,7 @@ export async function example3(client: Client) {
   }
 }
 
-export async function example4(client: Client) {
+export async function example5(client: Client) {
   {
     const program = Effect.gen(function* () {
       const images = yield* Images.Images
@@ -59,7 +72,7 @@ export async function example4(client: Client) {
   }
 }
 
-export async function example5(client: Client) {
+export async function example6(client: Client) {
   {
     const limited = new Client({ apiKey: "vg-...", rateLimit: { requestsPerMinute: 100 }, maxConcurrency: 4 })
     const entries = await limited.images.generateMany(
@@ -73,14 +86,14 @@ export async function example5(client: Client) {
   }
 }
 
-export async function example6(client: Client) {
+export async function example7(client: Client) {
   {
     const batch = Images.generateMany([{ prompt: "a red chair", key: "sku-1" }, { prompt: "a blue lamp" }], { concurrency: 2 })
     const done = Stream.runForEach(batch, (e) => Effect.log(e.index, e.ok ? e.value.images[0] : e.error.message))
   }
 }
 
-export async function example7(client: Client) {
+export async function example8(client: Client) {
   {
     const done = await client.requests.wait("cbb9da31-6009-4a61-8909-935a6be36e0d", {
       timeout: 10 * 60_000,
@@ -90,27 +103,27 @@ export async function example7(client: Client) {
   }
 }
 
-export async function example8(client: Client) {
+export async function example9(client: Client) {
   {
     for await (const p of client.requests.watch("cbb9da31-6009-4a61-8909-935a6be36e0d")) console.log(p.status, p.polls)
   }
 }
 
-export async function example9(client: Client) {
+export async function example10(client: Client) {
   {
     const picture = await client.images.generateAndWait("fal-ai/flux/schnell", "a cat in space", { timeout: 120_000 })
     console.log("requestId" in picture ? picture.outputUrl : picture.images)
   }
 }
 
-export async function example10(client: Client) {
+export async function example11(client: Client) {
   {
     const clip = await client.videos.generateAndWait("fal-ai/veo3", "waves on a beach", { durationSeconds: 6 })
     console.log("requestId" in clip ? clip.outputUrl : clip.videoUrl)
   }
 }
 
-export async function example11(client: Client) {
+export async function example12(client: Client) {
   {
     const program = Effect.gen(function* () {
       const requests = yield* Requests.Requests
@@ -125,28 +138,28 @@ export async function example11(client: Client) {
   }
 }
 
-export async function example12(client: Client) {
+export async function example13(client: Client) {
   {
     const page = await client.models.list({ provider: "fal", mediaType: "image", sort: "popular", limit: 20, featured: true })
     console.log(page.totalCount, page.models.map((m) => m.id), page.featured?.map((s) => s.title))
   }
 }
 
-export async function example13(client: Client) {
+export async function example14(client: Client) {
   {
     const model = await client.models.get("fal-ai/flux/schnell")
     console.log(model.name, model.provider, model.mediaType, model.baseCostMicro)
   }
 }
 
-export async function example14(client: Client) {
+export async function example15(client: Client) {
   {
     const found = await client.models.search("flux", { limit: 5 })
     console.log(found.models.length)
   }
 }
 
-export async function example15(client: Client) {
+export async function example16(client: Client) {
   {
     for await (const m of client.models.iterate({ provider: "fal", pageSize: 100 })) {
       if (m.capabilities.includes("image-to-video")) console.log(m.id)
@@ -154,7 +167,7 @@ export async function example15(client: Client) {
   }
 }
 
-export async function example16(client: Client) {
+export async function example17(client: Client) {
   {
     const program = Effect.gen(function* () {
       const models = yield* Models.Models
@@ -167,34 +180,34 @@ export async function example16(client: Client) {
   }
 }
 
-export async function example17(client: Client) {
+export async function example18(client: Client) {
   {
     const usage = await client.usage.get("month")
     console.log(usage.totalRequests, usage.totalBilledCost, usage.cacheHitRate, usage.byProvider)
   }
 }
 
-export async function example18(client: Client) {
+export async function example19(client: Client) {
   {
     const logs = await client.usage.logs({ limit: 50, offset: 0 })
     console.log(logs.length)
   }
 }
 
-export async function example19(client: Client) {
+export async function example20(client: Client) {
   {
     const dashboard = await client.usage.dashboard("week")
     console.log(dashboard.totalGenerations, dashboard.totalCostUsd, dashboard.raw)
   }
 }
 
-export async function example20(client: Client) {
+export async function example21(client: Client) {
   {
     await client.usage.trackDownload("request-id", "https://cdn.example.com/out.png", { mediaType: "image" })
   }
 }
 
-export async function example21(client: Client) {
+export async function example22(client: Client) {
   {
     const program = Effect.gen(function* () {
       const usage = yield* Usage.Usage
@@ -207,7 +220,7 @@ export async function example21(client: Client) {
   }
 }
 
-export async function example22(client: Client) {
+export async function example23(client: Client) {
   {
     const image = await client.images.generate("fal-ai/flux/schnell", "a red fox")
     const { bytes, contentType } = await client.download(image, { maxBytes: 20 * 1024 * 1024 })
@@ -216,7 +229,7 @@ export async function example22(client: Client) {
   }
 }
 
-export async function example23(client: Client) {
+export async function example24(client: Client) {
   {
     const program = Effect.gen(function* () {
       const downloads = yield* Downloads.Downloads
@@ -229,42 +242,42 @@ export async function example23(client: Client) {
   }
 }
 
-export async function example24(client: Client) {
+export async function example25(client: Client) {
   {
     const stats = await client.billing.getStats()
     console.log(stats.totalModels, stats.avgImageCostMicro, stats.cacheHitReductionPercent)
   }
 }
 
-export async function example25(client: Client) {
+export async function example26(client: Client) {
   {
     const info = await client.billing.getInfo()
     console.log(info.tier, info.balanceMicro, info.monthlyBudgetCents, info.usageThisMonthCents)
   }
 }
 
-export async function example26(client: Client) {
+export async function example27(client: Client) {
   {
     const pricing = await client.billing.getPricing()
     console.log(pricing.lastUpdated, pricing.pricing)
   }
 }
 
-export async function example27(client: Client) {
+export async function example28(client: Client) {
   {
     const session = await client.billing.checkout(10, "https://app.example.com/billing", { customerEmail: "me@example.com" })
     console.log(session.checkoutUrl)
   }
 }
 
-export async function example28(client: Client) {
+export async function example29(client: Client) {
   {
     const updated = await client.billing.updateSubscription("starter")
     console.log(updated.tier, updated.raw)
   }
 }
 
-export async function example29(client: Client) {
+export async function example30(client: Client) {
   {
     const program = Effect.gen(function* () {
       const billing = yield* Billing.Billing
@@ -278,42 +291,42 @@ export async function example29(client: Client) {
   }
 }
 
-export async function example30(client: Client) {
+export async function example31(client: Client) {
   {
     const keys = await client.providers.listKeys()
     for (const k of keys.keys) console.log(k.provider, k.validated, k.maskedKey)
   }
 }
 
-export async function example31(client: Client) {
+export async function example32(client: Client) {
   {
     const stored = await client.providers.setKey("fal", "fal_...")
     console.log(stored.maskedKey)
   }
 }
 
-export async function example32(client: Client) {
+export async function example33(client: Client) {
   {
     const removed = await client.providers.deleteKey("fal")
     console.log(removed.deleted)
   }
 }
 
-export async function example33(client: Client) {
+export async function example34(client: Client) {
   {
     const check = await client.providers.validateKey("replicate", "r8_...")
     console.log(check.valid, check.message)
   }
 }
 
-export async function example34(client: Client) {
+export async function example35(client: Client) {
   {
     const balances = await client.providers.balances()
     for (const b of balances.balances) console.log(b.provider, b.remaining, b.limit, b.currency)
   }
 }
 
-export async function example35(client: Client) {
+export async function example36(client: Client) {
   {
     const program = Effect.gen(function* () {
       const providers = yield* Providers.Providers
@@ -327,62 +340,62 @@ export async function example35(client: Client) {
   }
 }
 
-export async function example36(client: Client) {
+export async function example37(client: Client) {
   {
     const created = await client.deployments.create({ hfModelId: "stabilityai/sdxl-turbo", gpuTier: "STANDARD", task: "text_to_image" })
     console.log(created.deploymentId, created.status, created.estimatedReadySeconds)
   }
 }
 
-export async function example37(client: Client) {
+export async function example38(client: Client) {
   {
     const list = await client.deployments.list({ status: "ready", limit: 10 })
     for (const d of list.deployments) console.log(d.deploymentId, d.status, d.endpointUrl)
   }
 }
 
-export async function example38(client: Client) {
+export async function example39(client: Client) {
   {
     const detail = await client.deployments.get("dep_2026_400ea2c4")
     console.log(detail.status, detail.endpointUrl, detail.gpuAllocated, detail.error)
   }
 }
 
-export async function example39(client: Client) {
+export async function example40(client: Client) {
   {
     await client.deployments.delete("dep_2026_400ea2c4")
   }
 }
 
-export async function example40(client: Client) {
+export async function example41(client: Client) {
   {
     const job = await client.deployments.run("dep_2026_400ea2c4", { prompt: "cinematic cat portrait" })
     console.log(job.jobId, job.status, job.output)
   }
 }
 
-export async function example41(client: Client) {
+export async function example42(client: Client) {
   {
     const logs = await client.deployments.getLogs("dep_2026_400ea2c4")
     for (const line of logs) console.log(line.timestamp, line.level, line.message)
   }
 }
 
-export async function example42(client: Client) {
+export async function example43(client: Client) {
   {
     const cost = await client.deployments.getCost("dep_2026_400ea2c4")
     console.log(cost.hoursRunning, cost.pricePerHourUsd, cost.estimatedCostUsd, cost.note)
   }
 }
 
-export async function example43(client: Client) {
+export async function example44(client: Client) {
   {
     const gpus = await client.deployments.listGpus()
     for (const g of gpus.gpus) console.log(g.displayName, g.memoryGb, g.bidPricePerHr, g.pricePerHr)
   }
 }
 
-export async function example44(client: Client) {
+export async function example45(client: Client) {
   {
     for await (const p of client.deployments.watch("dep_2026_400ea2c4", { timeout: 15 * 60_000 })) {
       console.log(p.status, p.estimatedRemainingSeconds)
@@ -390,20 +403,20 @@ export async function example44(client: Client) {
   }
 }
 
-export async function example45(client: Client) {
+export async function example46(client: Client) {
   {
     for await (const line of client.deployments.logs("dep_2026_400ea2c4")) console.log(line.level, line.message)
   }
 }
 
-export async function example46(client: Client) {
+export async function example47(client: Client) {
   {
     const readyState = await client.deployments.waitUntilReady("dep_2026_400ea2c4", { onStatus: (p) => console.log(p.status) })
     console.log(readyState.endpointUrl)
   }
 }
 
-export async function example47(client: Client) {
+export async function example48(client: Client) {
   {
     const program = Effect.gen(function* () {
       const deployments = yield* Deployments.Deployments
@@ -420,7 +433,7 @@ export async function example47(client: Client) {
   }
 }
 
-export async function example48(client: Client) {
+export async function example49(client: Client) {
   {
     const program = Effect.gen(function* () {
       const watcher = yield* DeploymentWatch.DeploymentWatch
@@ -432,7 +445,7 @@ export async function example48(client: Client) {
   }
 }
 
-export async function example49(client: Client) {
+export async function example50(client: Client) {
   {
     const started = await client.jobs.create({
       deploymentId: "dep_2026_400ea2c4",
@@ -444,7 +457,7 @@ export async function example49(client: Client) {
   }
 }
 
-export async function example50(client: Client) {
+export async function example51(client: Client) {
   {
     const jobs = await client.jobs.list({ deploymentId: "dep_2026_400ea2c4", limit: 20 })
     for (const j of jobs.jobs) console.log(j.jobId, j.status)
@@ -456,7 +469,7 @@ export async function example50(client: Client) {
   }
 }
 
-export async function example51(client: Client) {
+export async function example52(client: Client) {
   {
     const controller = new AbortController()
     const output = await client.jobs.createAndWait({
@@ -471,7 +484,7 @@ export async function example51(client: Client) {
   }
 }
 
-export async function example52(client: Client) {
+export async function example53(client: Client) {
   {
     const program = Effect.gen(function* () {
       const jobs = yield* InferenceJobs.InferenceJobs
@@ -488,21 +501,21 @@ export async function example52(client: Client) {
   }
 }
 
-export async function example53(client: Client) {
+export async function example54(client: Client) {
   {
     const me = await client.auth.me()
     console.log(me.organization.id, me.organization.name, me.role)
   }
 }
 
-export async function example54(client: Client) {
+export async function example55(client: Client) {
   {
     const apiKeys = await client.apiKeys.list()
     for (const k of apiKeys) console.log(k.id, k.name, k.keyPrefix)
   }
 }
 
-export async function example55(client: Client) {
+export async function example56(client: Client) {
   {
     const program = Effect.gen(function* () {
       const account = yield* Account.Account
@@ -513,7 +526,7 @@ export async function example55(client: Client) {
   }
 }
 
-export async function example56(client: Client) {
+export async function example57(client: Client) {
   {
     // Next.js route handler: app/api/webhooks/visgate/route.ts
     async function POST(request: Request): Promise<Response> {
@@ -533,7 +546,7 @@ export async function example56(client: Client) {
   }
 }
 
-export async function example57(client: Client) {
+export async function example58(client: Client) {
   {
     // Node / Express: keep the raw body on this route
     // app.post("/webhooks/visgate", express.raw({ type: "application/json" }), async (req, res) => { ... })
@@ -544,7 +557,7 @@ export async function example57(client: Client) {
   }
 }
 
-export async function example58(client: Client) {
+export async function example59(client: Client) {
   {
     const program = (request: Request) =>
       Effect.gen(function* () {
