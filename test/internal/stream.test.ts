@@ -11,7 +11,7 @@ describe("internal/stream", () => {
   it.effect("unwrap: the effect's stream, or its failure", () =>
     Effect.gen(function*() {
       expect(Chunk.toArray(yield* Stream.runCollect(unwrap(Effect.succeed(Stream.make(1, 2, 3)))))).toEqual([1, 2, 3])
-      const failed = yield* Effect.exit(Stream.runCollect(unwrap(Effect.fail("no"))))
+      const failed = yield* Effect.exit(Stream.runCollect(unwrap(Effect.fail("no") as Effect.Effect<Stream.Stream<number>, string>)))
       expect(failed).toEqual(Exit.fail("no"))
     }))
 
