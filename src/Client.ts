@@ -39,6 +39,7 @@ import type { ClientRuntime } from "./client/runtime.js"
 import { makeUsage, type UsageResource } from "./client/Usage.js"
 import * as FetchTransport from "./internal/fetchTransport.js"
 import { toPlain } from "./internal/plain.js"
+import { unwrap } from "./internal/stream.js"
 import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
 import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
@@ -272,8 +273,8 @@ const makeRuntime = (
         options?.signal
       ),
     watch: (tag, options, f) =>
-      streamScoped(Stream.unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options, true),
-    iterate: (tag, f, options) => streamScoped(Stream.unwrap(Effect.map(service(tag), f)), options, false),
+      streamScoped(unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options, true),
+    iterate: (tag, f, options) => streamScoped(unwrap(Effect.map(service(tag), f)), options, false),
     // Interrupts everything in flight (each pending call and `next()` rejects with CLIENT_CLOSED)
     // and waits for it to stop, so no request goes out after `close()` resolves.
     close: () => (closing ??= (async () => {

@@ -16,6 +16,7 @@ import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { fromReadableStream } from "./stream.js"
 import { MAX_TIMER_MS } from "./timeout.js"
 import * as Transport from "./transport.js"
 
@@ -171,7 +172,7 @@ export const make = (fetch: typeof globalThis.fetch | undefined): Transport.Tran
             resume(Effect.succeed({
               headers: Headers.fromInput(source.headers),
               body: body !== null
-                ? Stream.fromReadableStream(() => body, identity)
+                ? fromReadableStream(() => body, identity)
                 : Stream.fail(
                   new Error(
                     `EmptyBody: can not create stream from empty body (${source.status} ${wire.method} ${wire.url})`

@@ -29,6 +29,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { WaitTimeoutError } from "../schemas/Errors.js"
 import type { PollOptions, Progress } from "../schemas/Polling.js"
+import { repeatEffectWithSchedule, unwrap } from "./stream.js"
 
 /** Start fast, back off: 1 s, 1.5 s, 2.25 s, ... capped at 10 s. */
 export const defaultPollSchedule: Schedule.Schedule<Duration.Duration, unknown> = Schedule.exponential(
@@ -173,7 +174,7 @@ export const poll = <A, E, R>(
   spec: PollSpec<A, E, R>,
   options: PollOptions = {}
 ): Stream.Stream<Progress<A>, E | WaitTimeoutError, R> =>
-  Stream.unwrap(Effect.map(Clock.currentTimeMillis, (start) => {
+  unwrap(Effect.map(Clock.currentTimeMillis, (start) => {
     let polls = 0
     const fetchOne: Effect.Effect<Timed<A>, E, R> = Effect.flatMap(spec.fetch, (observation) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
@@ -193,7 +194,7 @@ export const poll = <A, E, R>(
           timed.observation.hintMs !== undefined ? Duration.millis(clampHint(timed.observation.hintMs)) : delay
         )
       )
-    const updates = Stream.map(Stream.repeatEffectWithSchedule(fetchOne, schedule), (t) =>
+    const updates = Stream.map(repeatEffectWithSchedule(fetchOne, schedule), (t) =>
       t.progress)
     const emitted = options.changesOnly === false
       ? updates

@@ -36,6 +36,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { type VisgateApiError, VisgateError } from "../schemas/Errors.js"
 import { decodeSse, type SseEvent, SseParser } from "./sse.js"
+import { unwrap } from "./stream.js"
 
 /** What `step` decided about one event. */
 export interface Step<S, A> {
@@ -117,7 +118,7 @@ export const reconnectingSse = <S, A, E, R>(
     }))
 
   const connect = (state: S, drops: number): Out =>
-    Stream.unwrap(Effect.match(options.open, {
+    unwrap(Effect.match(options.open, {
       onFailure: (error): Out =>
         fallback !== undefined && error.statusCode !== undefined && NO_SSE_STATUSES.has(error.statusCode)
           ? fallback
@@ -141,7 +142,7 @@ export const reconnectingSse = <S, A, E, R>(
     const inRow = left.fresh ? 1 : drops + 1
     if (inRow > maxReconnects) return fallback ?? fail(`The ${name} dropped ${inRow} times in a row`, "STREAM_DROPPED")
     const delay = parser.retryMs !== undefined ? Duration.millis(parser.retryMs) : reconnectDelay
-    return Stream.unwrap(Effect.as(Effect.sleep(delay), connect(left.state, inRow)))
+    return unwrap(Effect.as(Effect.sleep(delay), connect(left.state, inRow)))
   }
 
   return connect(options.initial, 0)

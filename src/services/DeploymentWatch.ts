@@ -39,7 +39,7 @@ import { parseJson } from "../internal/plain.js"
 import { bounded, hintFromSeconds, makeProgress, poll, waitDeadline } from "../internal/poll.js"
 import type { SseEvent } from "../internal/sse.js"
 import { reconnectingSse, type Step } from "../internal/sseReconnect.js"
-import { mapEffectSequential } from "../internal/stream.js"
+import { mapEffectSequential, unwrap } from "../internal/stream.js"
 import { DEPLOYMENT_PATHS, isTerminalDeploymentStatus } from "../schemas/Deployments.js"
 import { DeploymentLogLine, DeploymentState, StreamErrorEvent } from "../schemas/DeploymentWatch.js"
 import {
@@ -237,7 +237,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     deploymentId: string,
     options: DeploymentWatchOptions = {}
   ): Stream.Stream<DeploymentProgress, VisgateApiError | WaitTimeoutError> =>
-    Stream.unwrap(Effect.map(
+    unwrap(Effect.map(
       Effect.all([checkId(deploymentId), Clock.currentTimeMillis, Ref.make(0)]),
       ([id, start, seen]) => {
         const mode = options.mode ?? "auto"
@@ -263,7 +263,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     deploymentId: string,
     options: DeploymentLogsOptions = {}
   ): Stream.Stream<DeploymentLogLine, VisgateApiError> =>
-    Stream.unwrap(Effect.map(checkId(deploymentId), (id) => {
+    unwrap(Effect.map(checkId(deploymentId), (id) => {
       const spec = sseSpec(DEPLOYMENT_PATHS.logsStream(id))
       const endpoint = endpointOf(spec)
       // A reconnect replays the server's buffer: the lines emitted so far, the most recent ones

@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import { unwrapScoped } from "../internal/stream.js"
 import { DownloadError, type VisgateApiError } from "../schemas/Errors.js"
 import { Usage } from "./Usage.js"
 import { VisgateClient } from "./VisgateClient.js"
@@ -223,7 +224,7 @@ export const make: Effect.Effect<Service, never, VisgateClient | Usage> = Effect
     return {
       open,
       track,
-      stream: (source, options) => Stream.unwrapScoped(Effect.map(open(source, options), (d) => d.body)),
+      stream: (source, options) => unwrapScoped(Effect.map(open(source, options), (d) => d.body)),
       bytes: (source, options) =>
         Effect.scoped(Effect.gen(function*() {
           const d = yield* open(source, options)

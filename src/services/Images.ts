@@ -7,8 +7,9 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
+import { unwrap } from "../internal/stream.js"
 import type { ValidationError, VisgateApiError } from "../schemas/Errors.js"
 import { DEFAULT_GENERATE_MODEL } from "../schemas/Generate.js"
 import { ImageGenerateBody, ImageResult } from "../schemas/Images.js"
@@ -107,7 +108,7 @@ export const generateMany = (
   items: Iterable<ImageBatchItem>,
   options?: Batch.BatchOptions
 ): Stream.Stream<Batch.BatchEntry<ImageResult, ImageBatchItem>, ValidationError, Images> =>
-  Stream.unwrap(
+  unwrap(
     Effect.map(Images, (images) =>
       Batch.generateMany(items, options, DEFAULT_GENERATE_MODEL, (model, prompt, o) =>
         images.generate(model, prompt, { ...o, preferAsync: false })))

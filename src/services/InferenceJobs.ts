@@ -27,6 +27,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { badInt, bodyEncoder, invalid, omitNullish, pathId } from "../internal/body.js"
 import { poll, waitDeadline } from "../internal/poll.js"
+import { unwrap } from "../internal/stream.js"
 import { timeoutFail } from "../internal/timeout.js"
 import {
   JobFailedError,
@@ -224,7 +225,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     jobId: string,
     options: PollOptions = {}
   ): Stream.Stream<JobProgress, VisgateApiError | WaitTimeoutError> =>
-    Stream.unwrap(Effect.map(pathId("jobId", jobId), (id) =>
+    unwrap(Effect.map(pathId("jobId", jobId), (id) =>
       poll({
         target: "job",
         id,

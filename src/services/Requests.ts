@@ -19,6 +19,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
 import { hintFromSeconds, type Observation, poll, waitDeadline } from "../internal/poll.js"
+import { unwrap } from "../internal/stream.js"
 import {
   GenerationFailedError,
   type ValidationError,
@@ -75,7 +76,7 @@ export const pollRequest = (
   requestId: string,
   options: PollOptions = {}
 ): Stream.Stream<RequestProgress, VisgateApiError | WaitTimeoutError> =>
-  Stream.unwrap(Effect.map(checkId(requestId), (id) =>
+  unwrap(Effect.map(checkId(requestId), (id) =>
     poll({
       target: "request",
       id,

@@ -7,8 +7,9 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { bodyEncoder, omitNullish } from "../internal/body.js"
+import { unwrap } from "../internal/stream.js"
 import type { ValidationError, VisgateApiError } from "../schemas/Errors.js"
 import type { RequestStatus } from "../schemas/Requests.js"
 import { VideoGenerateBody, VideoResult } from "../schemas/Videos.js"
@@ -85,15 +86,8 @@ export const generateMany = (
   items: Iterable<VideoBatchItem>,
   options?: Batch.BatchOptions & RequestWaitOptions
 ): Stream.Stream<Batch.BatchEntry<VideoResult | RequestStatus, VideoBatchItem>, ValidationError, Videos> =>
-  Stream.unwrap(
-    Effect.map(
-      Videos,
-      (videos) =>
-        Batch.generateMany(
-          items,
-          options,
-          undefined,
-          (model, prompt, o) => videos.generateAndWait(model, prompt, { ...options, ...o })
-        )
-    )
+  unwrap(
+    Effect.map(Videos, (videos) =>
+      Batch.generateMany(items, options, undefined, (model, prompt, o) =>
+        videos.generateAndWait(model, prompt, { ...options, ...o })))
   )
