@@ -21,7 +21,7 @@ module.exports = {
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
-      conditionNames: ["import", "require", "node", "default", "types"],
+      conditionNames: ["@visgate/source", "import", "require", "node", "default", "types"],
       mainFields: ["module", "main", "types", "typings"]
     },
     skipAnalysisNotInRules: true

@@ -9,7 +9,9 @@ export default defineConfig({
     // repo's source (as their tsconfig `paths` do), exactly: `@visgate_ai/client/testing` is its own entry.
     alias: [
       { find: /^@visgate_ai\/client$/, replacement: src("index.ts") },
-      { find: /^@visgate_ai\/client\/testing$/, replacement: src("testing.ts") }
+      { find: /^@visgate_ai\/client\/testing$/, replacement: src("testing.ts") },
+      // The package-private `#visgate/fs` (package.json `imports`): its Node variant, from source.
+      { find: /^#visgate\/fs$/, replacement: src("internal/fileSink.node.ts") }
     ]
   },
   test: {

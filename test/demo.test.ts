@@ -25,8 +25,14 @@ describe("npm run demo", () => {
     const env: Record<string, string | undefined> = { ...process.env, VISGATE_DEMO_OUT: out }
     delete env.VISGATE_API_KEY
     delete env.VISGATE_BASE_URL
-    // execFile rejects on a non-zero exit code, so resolving means exit 0.
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "demo/main.ts"], {
+    // execFile rejects on a non-zero exit code, so resolving means exit 0. The condition is
+    // `npm run demo`'s: the package-private `#visgate/fs` from source (package.json `imports`).
+    const { stdout, stderr } = await run(process.execPath, [
+      "--conditions=@visgate/source",
+      "--import",
+      "tsx",
+      "demo/main.ts"
+    ], {
       cwd: root,
       env,
       timeout: 55_000

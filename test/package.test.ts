@@ -9,7 +9,8 @@
  * - With the app's own effect 3 (the lowest and the latest the peer range allows): one copy of
  *   effect, no version warnings, README's Effect example type-checks and runs against the fake,
  *   and the two entries interoperate.
- * - Next to effect 4 (installed past npm's peer check): `./effect` fails at once with one message.
+ * - Next to effect 4 (installed past npm's peer check, with or without @effect/platform 0.97):
+ *   `./effect` and `./testing` fail at once with one message, by `require` and by `import`.
  *
  * The runtimes (Node 18-24, Bun, Deno, workerd, edge-runtime) are scripts/smoke/run.mjs, in .ci/run.
  */
@@ -86,10 +87,15 @@ describe("npm package", () => {
     for (const entry of ["index", "effect", "testing"]) {
       expect(files).toContain(`dist/${entry}.js`)
       expect(files).toContain(`dist/${entry}.d.ts`)
-      expect(files).toContain(`dist/cjs/${entry}.js`)
+      // The CommonJS Promise bundle is `dist/index.cjs` (in the root package scope, for `#visgate/fs`).
+      expect(files).toContain(entry === "index" ? "dist/index.cjs" : `dist/cjs/${entry}.js`)
       expect(files).toContain(`dist/cjs/${entry}.d.ts`)
     }
     expect(files).toContain("dist/cjs/package.json")
+    for (const variant of ["node", "default"]) {
+      expect(files).toContain(`dist/internal/fileSink.${variant}.js`)
+      expect(files).toContain(`dist/cjs/internal/fileSink.${variant}.js`)
+    }
     expect(files).toContain("README.md")
     expect(files.filter((f) => /(^|\/)test\/|\.test\.|\.spec\.|\.map$/.test(f))).toEqual([])
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("bench/"))).toEqual([])
@@ -201,9 +207,19 @@ describe("npm package", () => {
         `const v = require("@visgate_ai/client"); console.log(typeof v.Client, typeof v.VisgateError)`
       ], app)
       expect(cjs.stdout.trim()).toBe("function function")
-      const effectWithout = await attempt("node", ["-e", `require("@visgate_ai/client/effect")`], app)
-      expect(effectWithout.code).not.toBe(0)
-      expect(effectWithout.stderr).toMatch(/Cannot find module 'effect\/Effect'/)
+      // ./effect without effect: the one message, by require and by import (with Node's error as its cause).
+      for (
+        const args of [
+          ["-e", `require("@visgate_ai/client/effect")`],
+          ["--input-type=module", "-e", `import "@visgate_ai/client/effect"`]
+        ]
+      ) {
+        const effectWithout = await attempt("node", args, app)
+        expect(effectWithout.code).not.toBe(0)
+        expect(effectWithout.stderr).toContain(
+          "need effect ^3.22.0 with @effect/platform ^0.97.0 (effect and @effect/platform are not installed)"
+        )
+      }
     })
 
     it("an uncaught SDK error prints under 2 KB, and a rejected call's stack names the caller's line", async () => {
@@ -331,39 +347,66 @@ describe("npm package", () => {
     }, 60_000)
   })
 
-  it("next to effect 4: npm refuses the install; forced, ./effect and ./testing fail at once", async () => {
-    const refused = join(work, "effect4-refused")
-    mkdirSync(refused, { recursive: true })
-    writeFileSync(join(refused, "package.json"), JSON.stringify({ name: "refused", private: true }))
-    const npm = await attempt(
-      "npm",
-      ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, "effect@4"],
-      refused
-    )
-    expect(npm.code).not.toBe(0)
-    expect(npm.stderr).toContain("ERESOLVE")
-    expect(npm.stderr).toMatch(/peerOptional effect@"\^3\.22\.0" from @visgate_ai\/client/)
+  it(
+    "next to effect 4: npm refuses the install; forced, ./effect and ./testing fail at once with one message",
+    async () => {
+      // As a user would: `npm i effect` (effect 4 today), then the SDK.
+      const refused = join(work, "effect4-refused")
+      mkdirSync(refused, { recursive: true })
+      writeFileSync(join(refused, "package.json"), JSON.stringify({ name: "refused", private: true }))
+      await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "effect@4"], refused)
+      const npm = await attempt("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], refused)
+      expect(npm.code).not.toBe(0)
+      expect(npm.stderr).toContain("ERESOLVE")
+      expect(npm.stderr).toMatch(/peerOptional effect@"\^3\.22\.0" from @visgate_ai\/client/)
 
-    const app = await makeApp("effect4-app", "module", ["effect@4"], ["--legacy-peer-deps"])
-    for (const entry of ["effect", "testing"]) {
-      // require: the version check runs first, with the message.
-      const r = await attempt("node", ["-e", `require("@visgate_ai/client/${entry}")`], app)
-      expect(r.code).not.toBe(0)
-      expect(r.stderr).toContain(
-        "@visgate_ai/client/effect and /testing need effect ^3.22.0 with @effect/platform ^0.97.0"
-      )
-      expect(r.stderr).toContain(`use the Promise entry "@visgate_ai/client"`)
-      // import: Node's loader stops first, at a module effect 4 does not have (or at the missing
-      // @effect/platform), before any code runs.
-      const i = await attempt("node", ["--input-type=module", "-e", `await import("@visgate_ai/client/${entry}")`], app)
-      expect(i.code).not.toBe(0)
-      expect(i.stderr).toMatch(/need effect \^3\.22\.0|ERR_MODULE_NOT_FOUND[^\n]*effect/)
-    }
-    const promise = await run("node", [
-      "--input-type=module",
-      "-e",
-      `const { Client } = await import("@visgate_ai/client"); console.log(typeof Client)`
-    ], app)
-    expect(promise.stdout.trim()).toBe("function")
-  }, 300_000)
+      // Forced past the peer check: effect 4 alone, and effect 4 with @effect/platform 0.97 (whose
+      // imports of effect 3-only modules would stop Node's ESM loader before any of our code ran).
+      for (
+        const [name, deps, platform] of [
+          ["effect4-app", ["effect@4"], "@effect/platform is not installed"],
+          ["effect4-platform-app", ["effect@4", "@effect/platform@0.97"], "@effect/platform 0.97."]
+        ] as const
+      ) {
+        const app = await makeApp(name, "module", [...deps], ["--legacy-peer-deps"])
+        const effect = (JSON.parse(readFileSync(join(app, "node_modules/effect/package.json"), "utf8")) as {
+          version: string
+        }).version
+        expect(effect).toMatch(/^4\./)
+        for (const entry of ["effect", "testing"]) {
+          for (
+            const [how, args] of [
+              ["require", ["-e", `require("@visgate_ai/client/${entry}")`]],
+              ["static import", ["--input-type=module", "-e", `import * as m from "@visgate_ai/client/${entry}"`]],
+              ["dynamic import", ["--input-type=module", "-e", `await import("@visgate_ai/client/${entry}")`]]
+            ] as const
+          ) {
+            const r = await attempt("node", [...args], app)
+            const message = r.stderr.split("\n").filter((l) => l.includes("need effect"))
+            expect({ name, entry, how, code: r.code === 0 ? 0 : 1, message }).toEqual({
+              name,
+              entry,
+              how,
+              code: 1,
+              message: [expect.stringContaining(
+                `Error: @visgate_ai/client/effect and /testing need effect ^3.22.0 with @effect/platform ^0.97.0 ` +
+                  `(found effect ${effect}`
+              )]
+            })
+            expect(message[0]).toContain(platform)
+            expect(message[0]).toContain(`use the Promise entry "@visgate_ai/client", which bundles its own effect`)
+            expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find|SyntaxError|is not a function/)
+            expect(r.stderr.length).toBeLessThan(2048)
+          }
+        }
+        const promise = await run("node", [
+          "--input-type=module",
+          "-e",
+          `const { Client } = await import("@visgate_ai/client"); console.log(typeof Client)`
+        ], app)
+        expect(promise.stdout.trim()).toBe("function")
+      }
+    },
+    300_000
+  )
 })

@@ -4,11 +4,15 @@
  * 1. `npm pack` (which builds), then `publint` and `@arethetypeswrong/cli` on the tarball.
  * 2. A fresh app installs the tarball (with effect 3 for the fake), and the fake Visgate API is
  *    served from its `@visgate_ai/client/testing` on 127.0.0.1.
- * 3. scripts/smoke/smoke.mjs (image, async video with wait, an abort, errors' classes and fields)
- *    runs by `import` and by `require` on Node 18, 20, 22 and 24, Bun and Deno; bundled as a
- *    module worker in Cloudflare's workerd (miniflare) and as an edge function in Vercel's
- *    edge-runtime. Node also loads `./effect` and `./testing` both ways. Chromium is covered by
+ * 3. scripts/smoke/smoke.mjs (image, `download` with `to`, async video with wait, an abort,
+ *    errors' classes and fields) runs by `import` and by `require` on Node 18, 20, 22 and 24, Bun
+ *    and Deno; bundled as a module worker in Cloudflare's workerd (miniflare) and as an edge
+ *    function in Vercel's edge-runtime, where `to` fails typed. Browser, worker and edge bundles
+ *    reach no `node:` module. Node also loads `./effect` and `./testing` both ways. Chromium is covered by
  *    scripts/examples.sh.
+ * 4. Next to effect 4 (a second app, forced past npm's peer check), `./effect` and `./testing` by
+ *    `import` and by `require` fail with the one message (scripts/smoke/effect4.mjs) on Node 18-24,
+ *    Bun and Deno.
  *
  * The runtimes come from npm (scripts/smoke/runtimes/package.json, installed by .ci/run into the
  * ignored .cache/runtimes):
@@ -18,7 +22,7 @@
  */
 import * as esbuild from "esbuild"
 import { execFile } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { promisify } from "node:util"
@@ -49,12 +53,12 @@ const run = async (cmd, args, options = {}) =>
     env: { ...process.env, npm_config_loglevel: "error", NO_COLOR: "1", ...options.env }
   })
 
-/** One check: passes when the command exits 0 (and prints `expect`, when given). */
-const check = async (name, cmd, args, { expect, env } = {}) => {
+/** One check: passes when `body` resolves (with `expect` in its output, when given). */
+const checkThat = async (name, body, expect) => {
   if (only !== undefined && !only.some((o) => name.startsWith(o))) return
   const start = Date.now()
   try {
-    const { stdout } = await run(cmd, args, { env })
+    const stdout = await body()
     if (expect !== undefined && !stdout.includes(expect)) throw new Error(`expected "${expect}" in:\n${stdout}`)
     passed++
     const ms = Date.now() - start
@@ -69,6 +73,10 @@ const check = async (name, cmd, args, { expect, env } = {}) => {
     )
   }
 }
+
+/** One check: passes when the command exits 0 (and prints `expect`, when given). */
+const check = (name, cmd, args, { expect, env, cwd } = {}) =>
+  checkThat(name, async () => (await run(cmd, args, { env, ...(cwd === undefined ? {} : { cwd }) })).stdout, expect)
 
 // 1. The tarball, linted.
 rmSync(work, { recursive: true, force: true })
@@ -91,6 +99,10 @@ if (only === undefined || only.includes("lint")) {
 
 // 2. A fresh app, and the fake API on loopback.
 writeFileSync(join(app, "package.json"), JSON.stringify({ name: "smoke-app", private: true }, null, 2))
+// The apps live under the repository, and Bun applies the nearest tsconfig.json's `paths`: the
+// repository's would map `@visgate_ai/client/*` to src/. Each app has its own, empty.
+const ownTsconfig = (dir) => writeFileSync(join(dir, "tsconfig.json"), "{}\n")
+ownTsconfig(app)
 await run("npm", [
   "install",
   "--no-audit",
@@ -103,13 +115,23 @@ await run("npm", [
 for (const f of ["smoke.mjs", "entry-esm.mjs", "entry-cjs.cjs", "entry-worker.mjs", "workerd.mjs"]) {
   cpSync(join(here, f), join(app, f))
 }
+// Next to effect 4 (forced past npm's peer check): `./effect` and `./testing` fail with the one message.
+const effect4App = join(work, "effect4-app")
+mkdirSync(effect4App, { recursive: true })
+writeFileSync(join(effect4App, "package.json"), JSON.stringify({ name: "smoke-effect4", private: true }, null, 2))
+ownTsconfig(effect4App)
+const forced = ["--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps"]
+await run("npm", ["install", ...forced, tarball, "effect@4"], { cwd: effect4App })
+cpSync(join(here, "effect4.mjs"), join(effect4App, "effect4.mjs"))
 const testing = await import(pathToFileURL(join(app, "node_modules/@visgate_ai/client/dist/testing.js")).href)
 const fake = await testing.serve({
   port: 0,
   host: "127.0.0.1",
   fakeOptions: { timings: { videoPendingMs: 100, videoProcessingMs: 200 } }
 })
-const env = { SMOKE_BASE_URL: fake.baseUrl }
+const files = join(app, "files")
+mkdirSync(files)
+const env = { SMOKE_BASE_URL: fake.baseUrl, SMOKE_FILE_DIR: files }
 console.log(`smoke: fake API at ${fake.baseUrl}`)
 
 // Workers and edge functions deploy bundled code: bundle as their tooling does.
@@ -129,6 +151,35 @@ const bundle = (outfile, format, conditions) =>
   })
 await bundle("worker.bundle.mjs", "esm", ["workerd", "worker", "browser", "import"])
 await bundle("edge.bundle.js", "iife", ["edge-light", "worker", "browser", "import"])
+// A browser app's bundle (as Vite or esbuild builds it, by import and by require) and the worker
+// and edge bundles: the package's `#visgate/fs` resolves to its file-system-free variant there, so
+// none reaches a `node:` module.
+await checkThat("bundles without node: modules", async () => {
+  const bundles = {
+    "worker.bundle.mjs": readFileSync(join(app, "worker.bundle.mjs"), "utf8"),
+    "edge.bundle.js": readFileSync(join(app, "edge.bundle.js"), "utf8")
+  }
+  for (const format of ["esm", "cjs"]) {
+    const out = await esbuild.build({
+      absWorkingDir: app,
+      stdin: {
+        contents: format === "esm"
+          ? `export * from "@visgate_ai/client"`
+          : `module.exports = require("@visgate_ai/client")`,
+        resolveDir: app
+      },
+      bundle: true,
+      write: false,
+      format,
+      platform: "browser",
+      logLevel: "error"
+    })
+    bundles[`browser bundle (${format})`] = out.outputFiles[0].text
+  }
+  const withNode = Object.entries(bundles).filter(([, code]) => /["']node:/.test(code)).map(([name]) => name)
+  if (withNode.length > 0) throw new Error(`a node: module in ${withNode.join(", ")}`)
+  return "ok"
+})
 
 try {
   // 3. Every runtime.
@@ -145,6 +196,7 @@ try {
     await check(`node${v} ./effect ./testing import`, node, ["--input-type=module", "-e", entriesEsm], {
       expect: "ENTRIES_OK"
     })
+    await check(`node${v} effect 4: one message`, node, ["effect4.mjs"], { cwd: effect4App, expect: "EFFECT4_OK" })
   }
   // `await using` as written (the syntax runs natively from Node 24): the client is closed after the block.
   await check("node24 await using", join(R, "node24/bin/node"), [
@@ -160,9 +212,17 @@ try {
   ], { env, expect: "USING_OK" })
   await check("bun import", join(R, ".bin/bun"), ["entry-esm.mjs"], { env, expect: "SMOKE_OK esm" })
   await check("bun require", join(R, ".bin/bun"), ["entry-cjs.cjs"], { env, expect: "SMOKE_OK cjs" })
-  const deno = ["run", "--allow-net", "--allow-read", "--allow-env", "--no-prompt"]
+  const deno = ["run", "--allow-net", "--allow-read", `--allow-write=${files}`, "--allow-env", "--no-prompt"]
   await check("deno import", join(R, ".bin/deno"), [...deno, "entry-esm.mjs"], { env, expect: "SMOKE_OK esm" })
   await check("deno require", join(R, ".bin/deno"), [...deno, "entry-cjs.cjs"], { env, expect: "SMOKE_OK cjs" })
+  await check("bun effect 4: one message", join(R, ".bin/bun"), ["effect4.mjs"], {
+    cwd: effect4App,
+    expect: "EFFECT4_OK"
+  })
+  await check("deno effect 4: one message", join(R, ".bin/deno"), [...deno, "effect4.mjs"], {
+    cwd: effect4App,
+    expect: "EFFECT4_OK"
+  })
   await check("workerd (miniflare)", join(R, "node22/bin/node"), [
     "workerd.mjs",
     pathToFileURL(join(R, "miniflare/dist/src/index.js")).href,

@@ -5,7 +5,8 @@
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { openFileSink } from "../internal/fileSink.js"
+// Package-private import (package.json `imports`): the file sink on Node, Deno and Bun, none elsewhere.
+import { openFileSink } from "#visgate/fs"
 import { DownloadError } from "../schemas/Errors.js"
 import {
   type DownloadedBytes,
@@ -21,7 +22,9 @@ import type { ClientRuntime } from "./runtime.js"
 export interface ClientDownloadOptions extends DownloadOptions, RequestOptions {
   /**
    * A file path (Node, Deno, Bun): the output is streamed into a temporary file next to it and
-   * renamed to it once complete (removed on failure). Without it, the bytes are returned.
+   * renamed to it once complete (removed on failure). Without it, the bytes are returned. In a
+   * runtime without a file system (browsers, workers, edge) it fails with a `DownloadError`
+   * (`reason: "File"`) before any request.
    */
   readonly to?: string | undefined
 }
@@ -34,11 +37,21 @@ export interface DownloadFunction {
 
 const noSignal = ({ signal: _s, to: _t, ...rest }: ClientDownloadOptions): DownloadOptions => rest
 
+const noFileSystem = (to: string) =>
+  new DownloadError({
+    message: `Writing to a file (\`to: ${JSON.stringify(to)}\`) needs Node, Deno or Bun; ` +
+      "leave `to` out to get the bytes (`new Blob([bytes], { type: contentType })` for a Blob)",
+    errorCode: "DOWNLOAD_FILE",
+    reason: "File"
+  })
+
 /** The Promise `download` over the `Downloads` service. */
 export const makeDownload = ({ call }: ClientRuntime): DownloadFunction =>
   ((source: DownloadSource, options: ClientDownloadOptions = {}) => {
     const to = options.to
     if (to === undefined) return call(Downloads, (s) => s.bytes(source, noSignal(options)), options)
+    const open = openFileSink
+    if (open === undefined) return call(Downloads, () => Effect.fail(noFileSystem(to)), options)
     return call(Downloads, (s) =>
       Effect.scoped(Effect.gen(function*() {
         const d = yield* s.open(source, noSignal(options))
@@ -49,7 +62,7 @@ export const makeDownload = ({ call }: ClientRuntime): DownloadFunction =>
             reason: "File",
             url: d.url
           })
-        const sink = yield* Effect.tryPromise({ try: () => openFileSink(to), catch: fileError })
+        const sink = yield* Effect.tryPromise({ try: () => open(to), catch: fileError })
         let size = 0
         const write = Stream.runForEach(d.body, (chunk) => {
           size += chunk.length
