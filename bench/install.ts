@@ -151,6 +151,7 @@ const withEffect = install("with effect", ["effect@3.22.4", "@effect/platform@0.
 
 console.error(`import: ${IMPORT_RUNS} spawns each ...`)
 const pkg = (dir: string, file: string) => join(dir, "node_modules/@visgate_ai/client", file)
+// `./effect` and `./testing` as Node's `import` resolves them: `dist/node/` checks the app's effect, then loads `dist/`.
 const imp = (file: string) => `await import(${JSON.stringify(pathToFileURL(file).href)})`
 const req = (file: string) => `require(${JSON.stringify(file)})`
 const imports = [
@@ -161,18 +162,18 @@ const imports = [
   ],
   [
     "`@visgate_ai/client` (require)",
-    requireBench(pkg(promiseOnly.dir, "dist/cjs/index.js"), IMPORT_RUNS),
-    cpuBench(req(pkg(promiseOnly.dir, "dist/cjs/index.js")), IMPORT_RUNS)
+    requireBench(pkg(promiseOnly.dir, "dist/index.cjs"), IMPORT_RUNS),
+    cpuBench(req(pkg(promiseOnly.dir, "dist/index.cjs")), IMPORT_RUNS)
   ],
   [
     "`@visgate_ai/client/effect`",
-    runImportBench(pkg(withEffect.dir, "dist/effect.js"), IMPORT_RUNS),
-    cpuBench(imp(pkg(withEffect.dir, "dist/effect.js")), IMPORT_RUNS)
+    runImportBench(pkg(withEffect.dir, "dist/node/effect.js"), IMPORT_RUNS),
+    cpuBench(imp(pkg(withEffect.dir, "dist/node/effect.js")), IMPORT_RUNS)
   ],
   [
     "`@visgate_ai/client/testing`",
-    runImportBench(pkg(withEffect.dir, "dist/testing.js"), IMPORT_RUNS),
-    cpuBench(imp(pkg(withEffect.dir, "dist/testing.js")), IMPORT_RUNS)
+    runImportBench(pkg(withEffect.dir, "dist/node/testing.js"), IMPORT_RUNS),
+    cpuBench(imp(pkg(withEffect.dir, "dist/node/testing.js")), IMPORT_RUNS)
   ]
 ] as const
 

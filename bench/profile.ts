@@ -3,7 +3,7 @@
  * server, for use under `node --cpu-prof --import tsx bench/profile.ts [health|images] [N] [concurrency]`.
  * Prints ms/call; `--raw` runs raw fetch instead of the client. With `DEV=1` it loads `.tmp/dev.mjs`
  * instead of `dist/index.js`: an unminified bundle whose profile names functions and lines, made by
- * `npx esbuild src/index.ts --bundle --format=esm --platform=node --outfile=.tmp/dev.mjs`.
+ * `npx esbuild src/index.ts --bundle --format=esm --platform=node --conditions=@visgate/source --outfile=.tmp/dev.mjs`.
  */
 import { fork } from "node:child_process"
 import { fileURLToPath, pathToFileURL } from "node:url"

@@ -18,21 +18,25 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type * as Tracer from "effect/Tracer"
 import { type ApiKeysResource, type AuthResource, makeApiKeys, makeAuth } from "./client/Account.js"
 import { type BillingResource, makeBilling } from "./client/Billing.js"
 import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
 import { type DownloadFunction, makeDownload } from "./client/Downloads.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
 import { type JobsResource, makeJobs } from "./client/Jobs.js"
-import { type ClientLogger, type ClientLogLevel, loggingLayer, resolveLogLevel } from "./client/logging.js"
+import { loadObserved } from "./client/loadObserved.js"
+import type { ClientLogger, ClientLogLevel } from "./client/logLevel.js"
+import { resolveLogLevel } from "./client/logLevel.js"
 import { makeModels, type ModelsResource } from "./client/Models.js"
+import type { Observed } from "./client/observed.js"
 import { type RequestOptions, toEffectWaitOptions, withoutSignal } from "./client/options.js"
-import { fromGlobal, fromProvider, type OtelTracerProvider } from "./client/otel.js"
+import type { OtelTracerProvider } from "./client/otel.js"
 import { makeProviders, type ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
@@ -61,8 +65,9 @@ import * as VisgateConfig from "./services/VisgateConfig.js"
 export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, "tracing"> {
   /**
    * One OpenTelemetry span per call (GenAI semantic conventions plus `visgate.*` attributes, a
-   * `visgate.retry` event per retry), through the global tracer provider of `@opentelemetry/api`
-   * (an optional peer dependency, loaded on the first call; without it, no spans). Off by default.
+   * `visgate.retry` event per retry), through the tracer provider registered with
+   * `@opentelemetry/api`'s `trace.setGlobalTracerProvider` (an optional peer dependency, never
+   * imported: the registration is read at each span; none registered, no spans). Off by default.
    */
   readonly tracing?: boolean | undefined
   /** An OpenTelemetry `TracerProvider` to create the spans with (implies `tracing`; no import needed). */
@@ -82,22 +87,8 @@ export interface ClientOptions extends Omit<VisgateConfig.VisgateClientOptions, 
 /** A service tag as the Effect that reads the service. */
 const service = <I, S>(tag: Context.Tag<I, S>) => tag as unknown as Effect.Effect<S, never, I>
 
-/** A failed call's line at `error` level (the error's own message: never a key or header). */
-const logFailure = (error: unknown): Effect.Effect<void> =>
-  error instanceof VisgateError
-    ? Effect.annotateLogs(Effect.logError(`${error._tag}: ${error.message}`), {
-      "visgate.error_code": error.errorCode,
-      ...(error.statusCode !== undefined ? { "visgate.status": error.statusCode } : {}),
-      ...(error.requestId !== undefined ? { "visgate.request_id": error.requestId } : {})
-    })
-    : Effect.void
-
 const closedError = () => new VisgateError({ message: "This client has been closed", errorCode: "CLIENT_CLOSED" })
 
-/**
- * The client runtime over `runtime`. Every call resolves with plain objects (`toPlain`) and
- * rejects with the squashed cause; interruption by the caller's signal is `AbortError`.
- */
 /**
  * The error's stack re-taken here, after the await: V8-family runtimes then list the awaiting
  * caller's frames (`at async main (app.ts:12)`) instead of the fiber's scheduler frames.
@@ -108,10 +99,14 @@ const withCallerStack = (error: unknown): unknown => {
   return error
 }
 
+/**
+ * The client runtime over `runtime`. Every call resolves with plain objects (`toPlain`) and
+ * rejects with the squashed cause; interruption by the caller's signal is `AbortError`. With
+ * `observe` (logging or tracing on), each call also goes through `client/observed.ts`.
+ */
 const makeRuntime = (
   runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>,
-  logErrors: boolean,
-  loadTracer: Promise<Tracer.Tracer | undefined> | (() => Promise<Tracer.Tracer | undefined>) | undefined
+  observe: (() => Promise<Observed>) | undefined
 ): ClientRuntime => {
   let closing: Promise<void> | undefined
   // Everything running on the runtime (calls, iterator pulls and scope closes), with the
@@ -123,14 +118,6 @@ const makeRuntime = (
     running.add(entry)
     return done.finally(() => running.delete(entry))
   }
-  // OpenTelemetry: the tracer, loaded once (on the first call), then every call runs under it.
-  let tracer: Promise<Tracer.Tracer | undefined> | undefined
-  const traced = async <A, E, R>(effect: Effect.Effect<A, E, R>): Promise<Effect.Effect<A, E, R>> => {
-    if (loadTracer === undefined) return effect
-    const t = await (tracer ??= typeof loadTracer === "function" ? loadTracer() : loadTracer)
-    return t === undefined ? effect : Effect.withTracer(Effect.withTracerEnabled(effect, true), t)
-  }
-
   const run = async <A, E>(
     effect: Effect.Effect<A, E, VisgateServices>,
     signal: AbortSignal | undefined
@@ -140,8 +127,7 @@ const makeRuntime = (
     const controller = new AbortController()
     const onAbort = () => controller.abort()
     signal?.addEventListener("abort", onAbort, { once: true })
-    const logged = logErrors ? Effect.tapError(effect, logFailure) : effect
-    const exit = await exec(loadTracer === undefined ? logged : await traced(logged), controller)
+    const exit = await exec(observe === undefined ? effect : (await observe()).call(effect), controller)
     signal?.removeEventListener("abort", onAbort)
     if (Exit.isSuccess(exit)) return toPlain(exit.value)
     if (Cause.isInterruptedOnly(exit.cause)) {
@@ -202,7 +188,7 @@ const makeRuntime = (
           for (;;) {
             const controller = new AbortController()
             inFlight = controller
-            const exit = await exec(loadTracer === undefined ? pull : await traced(pull), controller)
+            const exit = await exec(pull, controller)
             inFlight = undefined
             if (signal?.aborted) {
               close()
@@ -373,19 +359,28 @@ export class Client {
     this.#describe = `Client { url: ${JSON.stringify(resolved.url)}, auth: ${
       resolved.proxyUrl !== undefined ? "proxy" : "apiKey <redacted>"
     } }`
-    const layer = fromConfigUntraced(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
+    const services = fromConfigUntraced(Layer.succeed(VisgateConfig.VisgateConfig, resolved)).pipe(
       Layer.provide(FetchTransport.layer(options.fetch))
     )
-    // The runtime's tracer is off: no span bookkeeping on any call.
-    // Logging off (the default): minimum level `None`, so nothing is built or printed.
+    // Logging or tracing on: `client/observed.ts` (its own chunk), loaded once, on the first call.
+    // Off (the default): the runtime's tracer and logs are off, and that module is never loaded.
+    let loading: Promise<Observed> | undefined
+    const observe = !tracing && logLevel.right === "off" ?
+      undefined :
+      () => (loading ??= loadObserved().then((m) =>
+        m.observed({
+          level: logLevel.right,
+          logger,
+          tracing: options.tracerProvider ?? (tracing ? "global" : undefined)
+        })
+      ))
     const runtime = makeRuntime(
-      ManagedRuntime.make(Layer.mergeAll(layer, Layer.setTracerEnabled(false), loggingLayer(logLevel.right, logger))),
-      logLevel.right !== "off",
-      !tracing
-        ? undefined
-        : options.tracerProvider !== undefined
-        ? Promise.resolve(fromProvider(options.tracerProvider))
-        : fromGlobal
+      ManagedRuntime.make(
+        observe === undefined
+          ? Layer.mergeAll(services, Layer.setTracerEnabled(false), Logger.minimumLogLevel(LogLevel.None))
+          : Layer.unwrapEffect(Effect.map(Effect.promise(observe), (m) => m.layer(services)))
+      ),
+      observe
     )
     this.#runtime = runtime
     this.images = makeGeneration(runtime, Images)

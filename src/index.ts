@@ -19,7 +19,7 @@ export type {
   VideosResource
 } from "./client/Generation.js"
 export type { JobCreateAndWaitOptions, JobsResource, JobWaitOptions } from "./client/Jobs.js"
-export type { ClientLogger, ClientLogLevel } from "./client/logging.js"
+export type { ClientLogger, ClientLogLevel } from "./client/logLevel.js"
 export type { ModelsResource } from "./client/Models.js"
 export type { PollSchedule, RequestOptions, WaitOptions, WatchOptions } from "./client/options.js"
 export type { ProvidersResource } from "./client/Providers.js"

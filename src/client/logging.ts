@@ -2,28 +2,15 @@
  * The Promise client's logging: its `logLevel` (or `VISGATE_LOG`) and `logger` options as an
  * Effect `Logger` layer. The core logs through Effect's `Logger` (`internal/attemptLog.ts`); this
  * layer forwards those lines to the `logger` (default: `console`) at or above `logLevel`. Off
- * (the default), the runtime's minimum log level is `None`, so the core does not even build a line.
+ * (the default), the Promise client does not load this module at all (`client/observed.ts`).
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import { readEnv } from "../internal/runtime.js"
-import { ValidationError } from "../schemas/Errors.js"
-
-/** How much the client logs: nothing (`"off"`, the default) up to one line per attempt (`"debug"`). */
-export type ClientLogLevel = "off" | "error" | "warn" | "info" | "debug"
-
-/** Where the client's log lines go: anything shaped like `console`. */
-export interface ClientLogger {
-  readonly debug: (message: string, ...rest: Array<unknown>) => void
-  readonly info: (message: string, ...rest: Array<unknown>) => void
-  readonly warn: (message: string, ...rest: Array<unknown>) => void
-  readonly error: (message: string, ...rest: Array<unknown>) => void
-}
+import type { ClientLogger, ClientLogLevel } from "./logLevel.js"
 
 const LEVELS: Readonly<Record<ClientLogLevel, LogLevel.LogLevel>> = {
   off: LogLevel.None,
@@ -31,30 +18,6 @@ const LEVELS: Readonly<Record<ClientLogLevel, LogLevel.LogLevel>> = {
   warn: LogLevel.Warning,
   info: LogLevel.Info,
   debug: LogLevel.Debug
-}
-
-/**
- * The level from the option, else `VISGATE_LOG`, else `"off"`. An unknown level in the option is
- * a `ValidationError`; in the environment it is ignored (logging stays off).
- */
-export const resolveLogLevel = (
-  option: ClientLogLevel | undefined
-): Either.Either<ClientLogLevel, ValidationError> => {
-  if (option !== undefined) {
-    return Object.prototype.hasOwnProperty.call(LEVELS, option)
-      ? Either.right(option)
-      : Either.left(
-        new ValidationError({
-          message: `logLevel must be one of "off", "error", "warn", "info", "debug", got ${JSON.stringify(option)}`,
-          errorCode: "INVALID_OPTION",
-          field: "logLevel"
-        })
-      )
-  }
-  const env = readEnv("VISGATE_LOG")?.toLowerCase()
-  return Either.right(
-    env !== undefined && Object.prototype.hasOwnProperty.call(LEVELS, env) ? env as ClientLogLevel : "off"
-  )
 }
 
 const PREFIX = "[@visgate_ai/client]"

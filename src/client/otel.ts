@@ -3,11 +3,11 @@
  * whose spans are OpenTelemetry spans, so the core's per-call span (`internal/spans.ts`: GenAI
  * names and attributes, `visgate.*`, a `visgate.retry` event per retry) is exported as is.
  *
- * `@opentelemetry/api` is an optional peer dependency: with a `tracerProvider` nothing is
- * imported (the provider is used as given); with `tracing: true` alone, the global provider is
- * read from `@opentelemetry/api`, imported lazily on the first call (a non-literal specifier, so
- * bundlers neither inline it nor fail when it is absent; where it cannot be loaded, tracing stays
- * off). The types here are structural, so the published types do not need the package either.
+ * `@opentelemetry/api` is an optional peer dependency, and never imported: with a
+ * `tracerProvider` the provider is used as given; with `tracing: true` alone, the global provider
+ * is read where `@opentelemetry/api` registers it (`fromGlobal`). The types here are structural,
+ * so the published types do not need the package either. The Promise client loads this module
+ * (with `client/observed.ts`) only when tracing is on.
  *
  * @since 0.1.0
  */
@@ -117,12 +117,22 @@ class BridgeSpan implements Tracer.Span {
   }
 }
 
-/** An Effect `Tracer` over an OpenTelemetry tracer. */
-export const makeTracer = (otel: OtelTracer): Tracer.Tracer =>
+/** A span that records nothing: where no OpenTelemetry tracer provider is registered. */
+const noopSpan: OtelSpan = {
+  setAttribute: () => undefined,
+  addEvent: () => undefined,
+  setStatus: () => undefined,
+  end: () => undefined,
+  spanContext: () => ({ traceId: "00000000000000000000000000000000", spanId: "0000000000000000", traceFlags: 0 })
+}
+
+/** An Effect `Tracer` over an OpenTelemetry tracer (read per span: `undefined` records nothing). */
+export const makeTracer = (otel: () => OtelTracer | undefined): Tracer.Tracer =>
   Tracer.make({
     span: (name, parent, context, links, startTime, kind, options) => {
       const attributes = primitives(options?.attributes as Record<string, unknown> | undefined)
-      const span = otel.startSpan(name, {
+      const tracer = otel()
+      const span = tracer === undefined ? noopSpan : tracer.startSpan(name, {
         kind: KINDS[kind],
         startTime: hrTime(startTime),
         ...(attributes !== undefined ? { attributes } : {})
@@ -133,20 +143,32 @@ export const makeTracer = (otel: OtelTracer): Tracer.Tracer =>
   })
 
 /** The tracer from a provider. */
-export const fromProvider = (provider: OtelTracerProvider): Tracer.Tracer =>
-  makeTracer(provider.getTracer(TRACER_NAME, VERSION))
+export const fromProvider = (provider: OtelTracerProvider): Tracer.Tracer => {
+  const tracer = provider.getTracer(TRACER_NAME, VERSION)
+  return makeTracer(() => tracer)
+}
 
-// A variable, not a literal: bundlers leave the import alone (and do not fail without the package).
-const API = "@opentelemetry/api"
+/**
+ * Where `@opentelemetry/api` (every 1.x) keeps what `trace.setGlobalTracerProvider` registers:
+ * `globalThis[Symbol.for("opentelemetry.js.api.1")].trace`. Read there, the package need not be
+ * imported (no dynamic import for bundlers or Workers to trip on).
+ */
+const OTEL_API_GLOBAL = Symbol.for("opentelemetry.js.api.1")
 
-/** The global provider's tracer (`@opentelemetry/api`), or `undefined` where the package cannot be loaded. */
-export const fromGlobal = async (): Promise<Tracer.Tracer | undefined> => {
-  try {
-    const api = await import(/* webpackIgnore: true */ /* @vite-ignore */ API) as {
-      readonly trace: { getTracerProvider(): OtelTracerProvider }
+/**
+ * A tracer over the global tracer provider of `@opentelemetry/api`, looked up at each span (so a
+ * provider registered after the client was made is used); no provider, no spans.
+ */
+export const fromGlobal = (): Tracer.Tracer => {
+  let provider: OtelTracerProvider | undefined
+  let tracer: OtelTracer | undefined
+  return makeTracer(() => {
+    const current = (globalThis as { [OTEL_API_GLOBAL]?: { readonly trace?: OtelTracerProvider } })[OTEL_API_GLOBAL]
+      ?.trace
+    if (current !== provider) {
+      provider = current
+      tracer = typeof current?.getTracer === "function" ? current.getTracer(TRACER_NAME, VERSION) : undefined
     }
-    return fromProvider(api.trace.getTracerProvider())
-  } catch {
-    return undefined
-  }
+    return tracer
+  })
 }

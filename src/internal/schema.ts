@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 /** `fooBarBaz` as `foo_bar_baz`: the wire key of a camelCase field, at the type level. */
@@ -55,12 +56,47 @@ export const wire = <const F extends Schema.Struct.Fields>(
   return out as any
 }
 
-/** An optional wire field: absent or `null` on the wire is absent in the decoded value. */
-export const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { nullable: true })
+const optionals = new WeakMap<Schema.Schema.All, Schema.PropertySignature.All>()
 
-/** An optional wire field with a default when absent or `null`. */
-export const withDefault = <S extends Schema.Schema.All>(schema: S, value: () => Schema.Schema.Type<S>) =>
-  Schema.optionalWith(schema, { nullable: true, default: value })
+/**
+ * An optional wire field: absent or `null` on the wire is absent in the decoded value. One
+ * property signature per schema, shared by every field that uses it (they are immutable; building
+ * one creates several schema classes, and `optional(Schema.String)` alone is used ~100 times, so
+ * sharing takes a good part of the schemas' cost out of the client's import).
+ */
+export const optional = <S extends Schema.Schema.All>(schema: S): Schema.optionalWith<S, { nullable: true }> => {
+  let field = optionals.get(schema)
+  if (field === undefined) {
+    field = Schema.optionalWith(schema, { nullable: true })
+    optionals.set(schema, field)
+  }
+  return field as Schema.optionalWith<S, { nullable: true }>
+}
+
+const defaults = new WeakMap<Schema.Schema.All, Map<unknown, Schema.PropertySignature.All>>()
+
+/**
+ * An optional wire field with a default when absent or `null`. Shared, as {@link optional}, by the
+ * fields with the same schema and the same primitive default (`withDefault(Schema.Number, () => 0)`);
+ * a default object or array is never shared (each field keeps its own `value`, called per decode).
+ */
+export const withDefault = <S extends Schema.Schema.All>(
+  schema: S,
+  value: () => Schema.Schema.Type<S>
+): Schema.optionalWith<S, { nullable: true; default: () => Schema.Schema.Type<S> }> => {
+  const sample: unknown = value()
+  const primitive = sample === null || (typeof sample !== "object" && typeof sample !== "function")
+  let bySample = primitive ? defaults.get(schema) : undefined
+  let field = bySample?.get(sample)
+  if (field === undefined) {
+    field = Schema.optionalWith(schema, { nullable: true, default: value })
+    if (primitive) {
+      if (bySample === undefined) defaults.set(schema, bySample = new Map())
+      bySample.set(sample, field)
+    }
+  }
+  return field as Schema.optionalWith<S, { nullable: true; default: () => Schema.Schema.Type<S> }>
+}
 
 /** An object of unknown shape (kept as is). */
 export const Loose = Schema.Record({ key: Schema.String, value: Schema.Unknown })
@@ -133,3 +169,21 @@ export const PositiveNumber = Schema.Number.pipe(
     message: (issue) => `must be a positive number, got ${String(issue.actual)}`
   })
 )
+
+/**
+ * A schema failure as a `DecodeError` tells it: the first offending field (`undefined` for the
+ * body itself), a one-line description of it, and every issue with its path.
+ */
+export const describeParseError = (error: ParseResult.ParseError): {
+  readonly field: string | undefined
+  readonly what: string
+  readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>
+} => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const first = issues[0]
+  const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : undefined
+  const what = first === undefined
+    ? error.message
+    : `${field !== undefined ? `field "${field}"` : "body"}: ${first.message}`
+  return { field, what, issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) }
+}

@@ -11,8 +11,9 @@
  * @since 0.1.0
  */
 import type * as Headers from "@effect/platform/Headers"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import { MAX_JSON_DEPTH, parseJson } from "../internal/plain.js"
+import { describeParseError } from "../internal/schema.js"
 import type { HttpStatusFailure, RawFailure } from "../internal/transport.js"
 import {
   AuthenticationError,
@@ -233,18 +234,13 @@ export const toVisgateError = (
 
 /** Turns a schema failure into a `DecodeError` naming the first offending field. */
 export const toDecodeError = (error: ParseResult.ParseError, endpoint: string): DecodeError => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : undefined
-  const what = first === undefined
-    ? error.message
-    : `${field !== undefined ? `field "${field}"` : "body"}: ${first.message}`
+  const { field, issues, what } = describeParseError(error)
   return new DecodeError({
     message: `Unexpected response from ${endpoint}: ${what}`,
     errorCode: "DECODE_ERROR",
     endpoint,
     ...(field !== undefined ? { field } : {}),
-    details: { issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) }
+    details: { issues }
   })
 }
 

@@ -21,35 +21,24 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import { constTrue } from "effect/Function"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
-import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
-import {
-  type AttemptInfo,
-  debugEnabled,
-  logAttempt,
-  requestIdOf,
-  retryEvent,
-  statusOf,
-  warnEnabled
-} from "../internal/attemptLog.js"
-import { checkPathId, headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
+import { requestIdOf } from "../internal/attemptLog.js"
+import { headerSafe, NOT_HEADER_SAFE } from "../internal/body.js"
 import * as FetchClient from "../internal/fetchClient.js"
 import { parseJson as parseJsonText, TOO_DEEP } from "../internal/plain.js"
-import { isBrowser } from "../internal/runtime.js"
-import { callSpan, responseAttributes } from "../internal/spans.js"
+import { builder, type CallShape, heldSecrets, invalidCall, plainGet } from "../internal/request.js"
 import { timeoutFail } from "../internal/timeout.js"
 import * as Transport from "../internal/transport.js"
 import { AttemptTimeout, HttpStatusFailure, type RawFailure } from "../internal/transport.js"
-import { USER_AGENT } from "../internal/version.js"
-import { type AuthenticationError, type DecodeError, ValidationError, type VisgateApiError } from "../schemas/Errors.js"
+import type { AuthenticationError, DecodeError, VisgateApiError } from "../schemas/Errors.js"
+import * as CallObserver from "./CallObserver.js"
 import { currentCallOptions } from "./CallOptions.js"
 import {
   notJson,
@@ -64,30 +53,19 @@ import * as FlowControl from "./FlowControl.js"
 import { fromSchedule, isRetryable, retryPolicy } from "./RetryPolicy.js"
 import { type ResolvedConfig, VisgateConfig } from "./VisgateConfig.js"
 
+export type { QueryValue } from "../internal/request.js"
+
 // -----------------------------------------------------------------------------
 // Request description
 // -----------------------------------------------------------------------------
 
-/** Query values; `undefined` and `null` are left out, booleans are sent as `"true"` / `"false"`. */
-export type QueryValue = string | number | boolean | undefined | null
-
-/** One logical API call. */
-export interface RequestSpec {
-  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
-  /** Path relative to the base URL, starting with `/` (segments already encoded). */
-  readonly path: string
-  readonly query?: Readonly<Record<string, QueryValue>> | undefined
-  /** JSON body (already in wire form). `undefined` means no body and no `Content-Type`. */
-  readonly body?: unknown
-  /** Extra headers (e.g. `Prefer`). */
-  readonly headers?: Readonly<Record<string, string>> | undefined
+/** One logical API call: what goes on the wire (`CallShape`), and how it is sent. */
+export interface RequestSpec extends CallShape {
   /**
    * Send an `Idempotency-Key` that stays the same on every retry of this call: `true`
    * generates one, a string is used as is.
    */
   readonly idempotencyKey?: boolean | string | undefined
-  /** Which base URL: the API (default) or the deployments base. */
-  readonly base?: "api" | "deployments" | undefined
   /** Per-call override of the per-attempt timeout, in ms. */
   readonly timeoutMs?: number | undefined
   /** Secrets this call sends in its body (a key being stored): scrubbed from its errors too. */
@@ -152,17 +130,6 @@ const responseMeta = (u: unknown): { readonly status: number; readonly headers: 
     : { status: 200, headers: noHeaders }
 }
 
-/** `error.type` (and the status) of a failed call, for its span. */
-const errorAttributes = (error: unknown): Record<string, unknown> => {
-  if (typeof error !== "object" || error === null) return { "error.type": "_OTHER" }
-  const e = error as { readonly _tag?: unknown; readonly statusCode?: unknown; readonly requestId?: unknown }
-  return {
-    "error.type": typeof e._tag === "string" ? e._tag : "_OTHER",
-    ...(typeof e.statusCode === "number" ? { "http.response.status_code": e.statusCode } : {}),
-    ...(typeof e.requestId === "string" ? { "visgate.request_id": e.requestId } : {})
-  }
-}
-
 /** The core client tag. */
 export class VisgateClient extends Context.Tag("@visgate_ai/client/VisgateClient")<VisgateClient, Service>() {}
 
@@ -180,28 +147,6 @@ export const makeIdempotencyKey = (): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
-const noQuery: ReadonlyArray<readonly [string, string]> = []
-
-const encodeQuery = (
-  query: Readonly<Record<string, QueryValue>> | undefined
-): ReadonlyArray<readonly [string, string]> => {
-  if (query === undefined) return noQuery
-  let out: Array<[string, string]> | undefined
-  for (const key in query) {
-    const value = query[key]
-    if (value === undefined || value === null) continue
-    ;(out ??= []).push([key, typeof value === "string" ? value : String(value)])
-  }
-  return out ?? noQuery
-}
-
-/** Header names in lower case, as `Headers` keeps them (so a caller's header replaces ours). */
-const lowerKeys = (headers: Readonly<Record<string, string>>): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const key in headers) out[key.toLowerCase()] = headers[key]!
-  return out
-}
-
 /** A parsed response; its headers are only converted when read. */
 class ParsedResponse implements JsonResponse {
   constructor(private readonly response: Transport.WireResponse, readonly body: unknown) {}
@@ -214,41 +159,24 @@ class ParsedResponse implements JsonResponse {
 }
 
 /**
- * A call that must not be sent: a path segment that is empty, `.` or `..` (also percent-encoded),
- * which a URL parser or server would resolve to another endpoint (services check their ids first,
- * naming the argument; this is the net under every call), or an `Idempotency-Key` a header cannot
- * carry.
- */
-const invalidSpec = (spec: RequestSpec, key: string | undefined): ValidationError | undefined => {
-  const path = checkPathId("path", spec.path, true)
-  if (typeof path !== "string") return path
-  if (key !== undefined && (key.trim() === "" || !headerSafe(key))) {
-    return new ValidationError({
-      message: `idempotencyKey${NOT_HEADER_SAFE}`,
-      errorCode: "INVALID_ARGUMENT",
-      field: "idempotencyKey"
-    })
-  }
-}
-
-/**
- * How the core client sends: the transport (whole-body calls and streams), and the span around
- * each call when tracing is on.
+ * How the core client sends: the transport (whole-body calls and streams), and who observes its
+ * calls (log lines, spans: `CallObserver.ts`), if anyone.
  *
  * @internal
  */
 export interface Wiring {
   readonly transport: Transport.Transport
+  readonly observer?: CallObserver.Observer | undefined
 }
 
 /**
- * The wiring over an `HttpClient`. The ready layers' fetch client (tracing off) sends through its
- * own transport (one fetch, no platform request/response objects); any other client through
+ * The transport over an `HttpClient`. The ready layers' fetch client (tracing off) sends through
+ * its own transport (one fetch, no platform request/response objects); any other client through
  * `execute`. Tracing off (the default): no span; when the fiber's tracer is already off nothing
  * at all is set per request. Tracing on: the platform's span per request, with trace
- * propagation, and a span per call.
+ * propagation (the call's span is the observer's).
  */
-const wiring = (httpClient: HttpClient.HttpClient, tracing: boolean): Wiring => {
+const transportOver = (httpClient: HttpClient.HttpClient, tracing: boolean): Transport.Transport => {
   if (!tracing) {
     const execute: HttpClient.HttpClient["execute"] = (request) =>
       Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
@@ -256,20 +184,17 @@ const wiring = (httpClient: HttpClient.HttpClient, tracing: boolean): Wiring => 
           ? Effect.locally(httpClient.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
           : httpClient.execute(request)
       )
-    return { transport: FetchClient.transportOf(httpClient) ?? Transport.fromHttpClient(execute) }
+    return FetchClient.transportOf(httpClient) ?? Transport.fromHttpClient(execute)
   }
   const traced = httpClient.pipe(HttpClient.withTracerDisabledWhen(() => false), HttpClient.withTracerPropagation(true))
-  return { transport: Transport.fromHttpClient(traced.execute) }
+  return Transport.fromHttpClient(traced.execute)
 }
 
 /** The core client over the {@link Wiring} that `wire` gives for the configuration. */
 const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, never, R>) =>
   Effect.gen(function*() {
     const config = yield* VisgateConfig
-    const { transport } = yield* wire(config)
-    // Tracing: a span per call (`spanned`, named and attributed by `internal/spans.ts`), on whatever
-    // tracer the fiber has (the Promise client's is OpenTelemetry's); HTTP spans come with the wiring.
-    const tracing = config.tracing
+    const { observer, transport } = yield* wire(config)
     // Built once: the retry schedule (no retries: none at all).
     // The caller's own schedule (`retrySchedule`) replaces the policy; `maxRetries` per call caps it.
     const custom = config.retrySchedule
@@ -282,30 +207,12 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
       : undefined
     // This client's flow control: the rate-limit gate, `rateLimit`, `maxConcurrency` (FlowControl.ts).
     const flow = FlowControl.make(config)
-
-    // Headers shared by every request, computed once.
-    const staticHeaders: Record<string, string> = { accept: "application/json" }
-    if (!isBrowser()) staticHeaders["user-agent"] = USER_AGENT
-    if (config.proxyUrl === undefined) {
-      if (config.apiKey !== undefined) staticHeaders.authorization = `Bearer ${Redacted.value(config.apiKey)}`
-      const { fal, replicate, runpod, runway } = config.byok
-      if (fal !== undefined) staticHeaders["x-fal-key"] = Redacted.value(fal)
-      if (replicate !== undefined) staticHeaders["x-replicate-key"] = Redacted.value(replicate)
-      if (runway !== undefined) staticHeaders["x-runway-key"] = Redacted.value(runway)
-      if (runpod !== undefined) staticHeaders["x-runpod-key"] = Redacted.value(runpod)
-    }
-    // Plain objects (not `Headers`, whose instances are slow to copy); keys already lower case.
-    const baseHeaders: Readonly<Record<string, string>> = staticHeaders
-    const jsonHeaders: Readonly<Record<string, string>> = { ...staticHeaders, "content-type": "application/json" }
+    // Headers shared by every request, computed once, and the request builder (`internal/request.ts`).
+    const { baseHeaders, build } = builder(config)
 
     // Every secret this client holds, longest first (so a key containing another goes first): its
     // keys, and the latest `getToken` results. Errors are scrubbed of them (`scrubError`).
-    const held: Array<string> = []
-    for (
-      const secret of [config.apiKey, config.byok.fal, config.byok.replicate, config.byok.runway, config.byok.runpod]
-    ) {
-      if (secret !== undefined) held.push(Redacted.value(secret))
-    }
+    const held = heldSecrets(config)
     const tokens: Array<string> = []
     const scrubWith = (extra: ReadonlyArray<string> | undefined) => <E>(error: E): E =>
       scrubError(
@@ -334,34 +241,6 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
         config.timeoutMs,
         () => tokenTimedOut(config.timeoutMs)
       )
-
-    const buildRequest = (
-      spec: RequestSpec,
-      idempotencyKey: string | undefined,
-      extra: Readonly<Record<string, string>> | undefined
-    ): Transport.WireRequest => {
-      const root = spec.base === "deployments" ? config.deploymentsUrl : config.url
-      // Without getToken the auth headers never change, so they go in here, once per call;
-      // with it they are merged per attempt (see `withAuth`). Request headers win either way.
-      const json = spec.body !== undefined
-      let headers: Readonly<Record<string, string>> = getToken !== undefined
-        ? json ? { "content-type": "application/json" } : {}
-        : json
-        ? jsonHeaders
-        : baseHeaders
-      if (spec.headers !== undefined || idempotencyKey !== undefined || extra !== undefined) {
-        // A caller's extra headers (already checked: never auth, BYOK or the idempotency key).
-        headers = { ...headers, ...extra, ...(spec.headers !== undefined ? lowerKeys(spec.headers) : undefined) }
-        if (idempotencyKey !== undefined) (headers as Record<string, string>)["idempotency-key"] = idempotencyKey
-      }
-      return {
-        method: spec.method,
-        url: root + spec.path,
-        query: encodeQuery(spec.query),
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body)
-      }
-    }
 
     /** Per attempt: the request with `getToken`'s header (without getToken it already has its auth). */
     const withAuth = (wire: Transport.WireRequest): Effect.Effect<Transport.WireRequest, AuthenticationError> =>
@@ -401,21 +280,18 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
       attemptRaw: (wire: Transport.WireRequest, timeoutMs: number) => Effect.Effect<A, RawFailure | AuthenticationError>
     ): Effect.Effect<A, VisgateApiError> =>
       Effect.withFiberRuntime((fiber) => {
-        // Per-call overrides (`CallOptions.ts`) and the log level, read off the fiber: one lookup each.
+        // Per-call overrides (`CallOptions.ts`), read off the fiber: one lookup.
         const overrides = fiber.getFiberRef(currentCallOptions)
-        const minimumLevel = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
-        const debug = debugEnabled(minimumLevel)
-        const warn = warnEnabled(minimumLevel)
         const onResponse = overrides?.onResponse
         const key = spec.idempotencyKey === true
           ? makeIdempotencyKey()
           : typeof spec.idempotencyKey === "string"
           ? spec.idempotencyKey
           : undefined
-        const invalid = invalidSpec(spec, key)
+        const invalid = invalidCall(spec.path, key)
         if (invalid !== undefined) return Effect.fail(invalid)
         const scrubCall = scrubWith(spec.secrets)
-        const wire = buildRequest(spec, key, overrides?.headers)
+        const wire = build(spec, key, overrides?.headers)
         const timeoutMs = overrides?.timeout ?? spec.timeoutMs ?? config.timeoutMs
         const schedule = overrides?.maxRetries === undefined
           ? retrySchedule
@@ -424,61 +300,29 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
           : undefined
         // Every attempt waits its turn (gate, quota) and, for a generation, a concurrency permit.
         const generation = key !== undefined
-        const attempt = (w: Transport.WireRequest, t: number) => flow.around(generation, attemptRaw(w, t))
-        let attempts = 1
-        // The failed attempt whose log line waits for the retry decision (its delay is in the line).
-        let last: AttemptInfo | undefined
-        const observed = debug || warn || tracing || onResponse !== undefined
-        const timed: Effect.Effect<A, RawFailure | AuthenticationError> = !observed
-          ? attempt(wire, timeoutMs)
-          : Effect.flatMap(Clock.currentTimeMillis, (start) =>
-            Effect.matchEffect(attempt(wire, timeoutMs), {
-              onFailure: (failure) =>
-                Effect.flatMap(Clock.currentTimeMillis, (end) => {
-                  last = {
-                    method: spec.method,
-                    path: spec.path,
-                    status: statusOf(failure),
-                    durationMs: end - start,
-                    attempt: attempts,
-                    requestId: failure._tag === "HttpStatusFailure" ? requestIdOf(failure.headers) : undefined
-                  }
-                  return Effect.fail(failure)
-                }),
-              onSuccess: (response) =>
-                Effect.flatMap(Clock.currentTimeMillis, (end) => {
-                  // A whole-body response has its status and headers; an opened stream is a 2xx body.
-                  const meta = responseMeta(response)
-                  const requestId = requestIdOf(meta.headers)
-                  if (onResponse !== undefined) {
-                    onResponse({
-                      status: meta.status,
-                      headers: meta.headers,
-                      requestId,
-                      method: spec.method,
-                      path: spec.path
-                    })
-                  }
-                  return debug
-                    ? Effect.as(
-                      logAttempt({
-                        method: spec.method,
-                        path: spec.path,
-                        status: meta.status,
-                        durationMs: end - start,
-                        attempt: attempts,
-                        requestId
-                      }),
-                      response
-                    )
-                    : Effect.succeed(response)
-                })
-            }))
-        const fail = (failure: RawFailure | AuthenticationError) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) => {
-            const error = Effect.fail(scrubCall(toVisgateError(failure, attempts, endpointOf(spec), now)))
-            return debug && last !== undefined ? Effect.zipRight(logAttempt(last), error) : error
+        const sent = flow.around(generation, attemptRaw(wire, timeoutMs))
+        // The caller's `onResponse` (per-call options) sees each attempt's status and headers.
+        const answered = onResponse === undefined ? sent : Effect.tap(sent, (response) => {
+          const meta = responseMeta(response)
+          onResponse({
+            status: meta.status,
+            headers: meta.headers,
+            requestId: requestIdOf(meta.headers),
+            method: spec.method,
+            path: spec.path
           })
+        })
+        let attempts = 1
+        // Log lines and span attributes, when anyone observes (`CallObserver.ts`).
+        const observing = observer?.call(fiber, spec, () => attempts)
+        const timed = observing === undefined ? answered : observing.attempt(answered, responseMeta)
+        const fail = (failure: RawFailure | AuthenticationError) => {
+          const error = Effect.flatMap(
+            Clock.currentTimeMillis,
+            (now) => Effect.fail(scrubCall(toVisgateError(failure, attempts, endpointOf(spec), now)))
+          )
+          return observing === undefined ? error : Effect.zipRight(observing.failing, error)
+        }
         // The retry machinery (a schedule driver per call) starts only after a retryable failure:
         // the schedule sees that first failure as its first input, exactly as `Effect.retry` would.
         const mapped = Effect.catchAll(timed, (first) => {
@@ -492,45 +336,15 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
             attempts++
             return timed
           })
-          // A retry's line (and span event) carries the delay the schedule chose.
-          const onRetry = (delay: Duration.Duration) => {
-            const info = last
-            last = undefined
-            if (info === undefined) return Effect.succeed(delay)
-            const retried = { ...info, retryInMs: Math.round(Duration.toMillis(delay)) }
-            let effect: Effect.Effect<void> = warn ? logAttempt(retried) : Effect.void
-            if (tracing) effect = Effect.zipRight(effect, retryEvent(retried))
-            return Effect.as(effect, delay)
-          }
-          const policy = warn || tracing ? Schedule.modifyDelayEffect(schedule, (_, delay) => onRetry(delay)) : schedule
+          const policy = observing === undefined ? schedule : observing.retrying(schedule)
           return Effect.catchAll(Effect.retry(again, policy), fail)
         })
-        // Tracing: the attempts and the failure's type go on the call's span (`spanned`).
-        return tracing
-          ? Effect.onExit(mapped, (exit) =>
-            Effect.annotateCurrentSpan(
-              exit._tag === "Failure"
-                ? {
-                  "visgate.attempts": attempts,
-                  ...errorAttributes(exit.cause._tag === "Fail" ? exit.cause.error : undefined)
-                }
-                : { "visgate.attempts": attempts }
-            ))
-          : mapped
+        return observing === undefined ? mapped : observing.done(mapped)
       })
 
-    /** With tracing, `effect` (a call: its attempts and the body's parsing) in the call's span. */
-    const spanned = <A, E>(spec: RequestSpec, effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
-      if (!tracing) return effect
-      const { attributes, name } = callSpan(spec.method, spec.path, spec.body)
-      return Effect.withSpan(effect, name, { kind: "client", attributes })
-    }
-
-    /** With tracing, the response's attributes on the call's span. */
-    const annotateResponse = (response: Transport.WireResponse, body: unknown): Effect.Effect<void> =>
-      tracing
-        ? Effect.annotateCurrentSpan(responseAttributes(response.status, requestIdOf(response.headers), body))
-        : Effect.void
+    /** With an observer, `effect` (a call: its attempts and the body's parsing) in the call's span. */
+    const spanned = <A, E>(spec: RequestSpec, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+      observer === undefined ? effect : observer.span(spec, effect)
 
     /** The body as JSON (`undefined` when empty), or a DecodeError when it is not JSON. */
     const parseJson = (spec: RequestSpec, response: Transport.WireResponse): Either.Either<unknown, DecodeError> => {
@@ -553,7 +367,9 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
           const body = parseJson(spec, response)
           if (Either.isLeft(body)) return Effect.fail(body.left)
           const parsed: JsonResponse = new ParsedResponse(response, body.right)
-          return tracing ? Effect.as(annotateResponse(response, body.right), parsed) : Effect.succeed(parsed)
+          return observer === undefined
+            ? Effect.succeed(parsed)
+            : Effect.as(observer.response(response, body.right), parsed)
         })
       )
 
@@ -577,7 +393,7 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
           if (Either.isLeft(body)) return Effect.fail(body.left)
           const decoded = decode(decoder, body.right, endpointOf(spec))
           const scrubbed = spec.secrets === undefined ? decoded : Effect.mapError(decoded, scrubWith(spec.secrets))
-          return tracing ? Effect.zipRight(annotateResponse(response, body.right), scrubbed) : scrubbed
+          return observer === undefined ? scrubbed : Effect.zipRight(observer.response(response, body.right), scrubbed)
         })
       )
 
@@ -586,37 +402,41 @@ const makeWith = <R>(wire: (config: ResolvedConfig) => Effect.Effect<Wiring, nev
         Stream.mapError(body, (cause) => scrub(streamBroken(endpointOf(spec), cause))))
 
     const openUrl = (url: string) =>
-      transport.open({ method: "GET", url, query: noQuery, headers: {}, body: undefined })
+      transport.open(plainGet(url))
 
     return { config, send, request, stream, openUrl, decode, scrub } satisfies Service
   })
 
-/** Builds the core client from configuration and an `HttpClient`. */
+/** Secret headers join Effect's redaction list, so a logged or inspected request never shows them. */
+const redactSecrets = /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(
+  Headers.currentRedactedNames,
+  (names) => [...names, ...SECRET_HEADERS]
+)
+
+/** Builds the core client from configuration and an `HttpClient`, observed by `CallObserver.make`. */
 export const make: Effect.Effect<Service, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ makeWith((
   config
 ) =>
-  Effect.map(HttpClient.HttpClient, (httpClient) =>
+  Effect.map(HttpClient.HttpClient, (httpClient): Wiring => ({
     // The caller's middleware (`transformClient`): a derived client has no fast transport, so the
     // middleware sees every request.
-    wiring(config.transformClient !== undefined ? config.transformClient(httpClient) : httpClient, config.tracing))
+    transport: transportOver(
+      config.transformClient !== undefined ? config.transformClient(httpClient) : httpClient,
+      config.tracing
+    ),
+    observer: CallObserver.make(config.tracing)
+  }))
 )
 
 /** The core client layer; needs `VisgateConfig` and an `HttpClient`. */
 export const layer: Layer.Layer<VisgateClient, never, VisgateConfig | HttpClient.HttpClient> = /*#__PURE__*/ Layer
-  .merge(
-    /*#__PURE__*/ Layer.effect(VisgateClient, make),
-    // Secret headers join Effect's redaction list, so a logged or inspected request never shows them.
-    /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(
-      Headers.currentRedactedNames,
-      (names) => [...names, ...SECRET_HEADERS]
-    )
-  )
+  .merge(/*#__PURE__*/ Layer.effect(VisgateClient, make), redactSecrets)
 
 /**
  * The core client layer of the Promise client: straight on the fetch transport
- * (`Transport.TransportService`), no `HttpClient`, and no tracing (the Promise client's
- * configuration never has it). The platform's client, response and span code stay out of its
- * bundle (about 1.5 KB gzip).
+ * (`Transport.TransportService`), no `HttpClient`, and observed only when a `CallObserver` is
+ * provided (the Promise client loads one with `logLevel` or tracing). The platform's client,
+ * response and span code, and the observer's, stay out of its bundle.
  *
  * @internal
  */
@@ -624,10 +444,13 @@ export const layerUntraced: Layer.Layer<VisgateClient, never, VisgateConfig | Tr
   /*#__PURE__*/ Layer.merge(
     /*#__PURE__*/ Layer.effect(
       VisgateClient,
-      /*#__PURE__*/ makeWith(() => Effect.map(Transport.TransportService, (transport): Wiring => ({ transport })))
+      /*#__PURE__*/ makeWith(() =>
+        Effect.zipWith(
+          Transport.TransportService,
+          Effect.serviceOption(CallObserver.CallObserver),
+          (transport, observer): Wiring => ({ transport, observer: Option.getOrUndefined(observer) })
+        )
+      )
     ),
-    /*#__PURE__*/ Layer.fiberRefLocallyScopedWith(
-      Headers.currentRedactedNames,
-      (names) => [...names, ...SECRET_HEADERS]
-    )
+    redactSecrets
   )

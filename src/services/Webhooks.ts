@@ -24,10 +24,11 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { constantTimeEqual } from "../internal/constantTime.js"
+import { describeParseError } from "../internal/schema.js"
 import { DecodeError, ValidationError, WebhookVerificationError } from "../schemas/Errors.js"
 import {
   DEFAULT_WEBHOOK_MAX_BYTES,
@@ -259,16 +260,8 @@ const decodeJob = Schema.decodeUnknown(InferenceJobEventFromWire)
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
 const schemaFailure = (event: string) => (error: ParseResult.ParseError): DecodeError => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : undefined
-  const what = first === undefined
-    ? error.message
-    : `${field !== undefined ? `field "${field}"` : "body"}: ${first.message}`
-  return decodeFailure(`${event}: ${what}`, field, {
-    event,
-    issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }))
-  })
+  const { field, issues, what } = describeParseError(error)
+  return decodeFailure(`${event}: ${what}`, field, { event, issues })
 }
 
 /**

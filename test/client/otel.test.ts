@@ -34,6 +34,15 @@ const setup = () => {
   return { exporter, provider }
 }
 
+/** A client with `tracing: true` (the global provider) whose calls all succeed. */
+const globalTracingClient = () =>
+  new Client({
+    apiKey: KEY,
+    baseUrl: "http://t.test/api/v1",
+    tracing: true,
+    fetch: sequence(() => json({ status: "ok" }))
+  })
+
 afterEach(() => {
   trace.disable()
 })
@@ -102,15 +111,28 @@ describe("Promise client OpenTelemetry", () => {
   it("tracing: true uses the global tracer provider of @opentelemetry/api", async () => {
     const { exporter, provider } = setup()
     trace.setGlobalTracerProvider(provider)
-    const client = new Client({
-      apiKey: KEY,
-      baseUrl: "http://t.test/api/v1",
-      tracing: true,
-      fetch: sequence(() => json({ status: "ok" }))
-    })
+    const client = globalTracingClient()
     await client.health()
     await client.health()
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(["Visgate GET /health", "Visgate GET /health"])
+    await client.close()
+  })
+
+  it("tracing: true follows the global provider as it is registered, without importing @opentelemetry/api", async () => {
+    const client = globalTracingClient()
+    // No provider registered yet: the call works and records nothing.
+    await client.health()
+    const first = setup()
+    trace.setGlobalTracerProvider(first.provider)
+    await client.health()
+    expect(first.exporter.getFinishedSpans().map((s) => s.name)).toEqual(["Visgate GET /health"])
+    // Another provider registered later is used from then on.
+    trace.disable()
+    const second = setup()
+    trace.setGlobalTracerProvider(second.provider)
+    await client.health()
+    expect(first.exporter.getFinishedSpans()).toHaveLength(1)
+    expect(second.exporter.getFinishedSpans().map((s) => s.name)).toEqual(["Visgate GET /health"])
     await client.close()
   })
 
