@@ -8,7 +8,8 @@
  *
  * Run: `npm run bench:batch` (about 2 minutes; never part of `npm test`). `--no-write` prints
  * only; otherwise the "## Batches at the rate limit" section of BENCHMARKS.md is replaced.
- * `--items=N` changes the batch size (the ideal scales with it).
+ * `--items=N` changes the batch size (the ideal scales with it); `--only=<text>` runs the scenarios
+ * whose name contains the text (and writes nothing).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -16,7 +17,8 @@ import { Client, type ClientOptions } from "../src/index.js"
 import { serve } from "../src/testing/fake/index.js"
 
 const args = process.argv.slice(2)
-const write = !args.includes("--no-write")
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length)
+const write = !args.includes("--no-write") && only === undefined
 const ITEMS = Number(args.find((a) => a.startsWith("--items="))?.slice("--items=".length) ?? 300)
 const RPS = 20
 const BURST = 5
@@ -72,19 +74,17 @@ const batch = (concurrency: number) => async (client: Client, prompts: ReadonlyA
     (e) => e.ok
   )
 
+const quota = { rateLimit: { requestsPerMinute: RPS * 60 } }
+const scenarios: ReadonlyArray<readonly [string, Partial<ClientOptions>, Parameters<typeof run>[2]]> = [
+  ["`generateMany` (concurrency 8), client `rateLimit: { requestsPerMinute: 1200 }`", quota, batch(8)],
+  ["`generateMany` (concurrency 8), no quota given: the 429 gate alone", {}, batch(8)],
+  ["naive `Promise.all` of `images.generate`, default options", {}, naive],
+  ["naive `Promise.all`, client `rateLimit: { requestsPerMinute: 1200 }`", quota, naive]
+]
 const rows: Array<Row> = []
-rows.push(
-  await run("`generateMany` (concurrency 8), client `rateLimit: { requestsPerMinute: 1200 }`", {
-    rateLimit: { requestsPerMinute: RPS * 60 }
-  }, batch(8))
-)
-rows.push(await run("`generateMany` (concurrency 8), no quota given: the 429 gate alone", {}, batch(8)))
-rows.push(await run("naive `Promise.all` of `images.generate`, default options", {}, naive))
-rows.push(
-  await run("naive `Promise.all`, client `rateLimit: { requestsPerMinute: 1200 }`", {
-    rateLimit: { requestsPerMinute: RPS * 60 }
-  }, naive)
-)
+for (const [scenario, options, body] of scenarios) {
+  if (only === undefined || scenario.includes(only)) rows.push(await run(scenario, options, body))
+}
 
 const pct = (row: Row) => (row.ok / ITEMS) * (IDEAL_S / row.wallS) * 100
 const verdict = (row: Row) => pct(row) >= 90 && row.failed === 0 && row.billed === ITEMS ? "meets" : "MISSES"

@@ -13,6 +13,7 @@ import {
 import type { ImageGenerateOptions, ImageResult } from "@visgate_ai/client"
 import type { ModelConfig } from "./config.js"
 import { isAbortError, mapErrors, RETRYABLE_STATUSES } from "./errors.js"
+import { generationMetadata } from "./metadata.js"
 import { defined, type ImageInput, parseImageOptions, PROVIDER_KEY, readHeaders, toImageInput } from "./options.js"
 
 /** Images one `POST /images/generate` returns at most (`num_images` 1..4). */
@@ -57,19 +58,9 @@ const parseSize = (size: string): { readonly width: number; readonly height: num
 
 /** `providerMetadata.visgate` of one request (JSON only). */
 const requestMetadata = (result: ImageResult) =>
-  defined({
-    requestId: result.id,
-    model: result.model,
-    provider: result.provider,
-    status: result.status,
-    cost: result.cost,
-    cacheHit: result.cacheHit,
-    cacheSource: result.cacheSource,
-    savedAmount: result.savedAmount,
+  generationMetadata(result, {
     providerCostAvoidedMicro: result.providerCostAvoidedMicro,
-    marginPercent: result.marginPercent,
-    latencyMs: result.latencyMs,
-    createdAt: result.createdAt
+    marginPercent: result.marginPercent
   })
 
 /** Sizes of the requests for `n` images: 4, 4, ..., the rest. */

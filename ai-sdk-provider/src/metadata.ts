@@ -2,7 +2,29 @@
  * The shapes of `providerMetadata.visgate` (all JSON). The AI SDK types provider metadata loosely;
  * cast to these to read it: `call.providerMetadata?.visgate as VisgateImageMetadata | undefined`.
  * They are type aliases with mutable arrays, so they stay comparable with the AI SDK's `JSONObject`.
+ * `generationMetadata` builds the part every finished generation (image or video) reports.
  */
+import type { ImageResult, VideoResult } from "@visgate_ai/client"
+import { defined } from "./options.js"
+
+/**
+ * `providerMetadata.visgate` of a finished generation (a 200 image or video result): the fields
+ * both report, then `extra` (each model's own), without the `undefined` ones (JSON only).
+ */
+export const generationMetadata = <X extends Record<string, unknown>>(result: ImageResult | VideoResult, extra: X) =>
+  defined({
+    requestId: result.id,
+    model: result.model,
+    provider: result.provider,
+    status: result.status,
+    cost: result.cost,
+    cacheHit: result.cacheHit,
+    cacheSource: result.cacheSource,
+    savedAmount: result.savedAmount,
+    latencyMs: result.latencyMs,
+    createdAt: result.createdAt,
+    ...extra
+  })
 
 /** One generated image: `providerMetadata.visgate.images[i]`, and `images[i].providerMetadata.visgate`. */
 export type VisgateImageFileMetadata = {

@@ -25,6 +25,7 @@ import {
 import type { RequestStatus, VideoGenerateOptions, VideoResult } from "@visgate_ai/client"
 import type { ModelConfig } from "./config.js"
 import { mapErrors } from "./errors.js"
+import { generationMetadata } from "./metadata.js"
 import { defined, type ImageInput, parseVideoOptions, PROVIDER_KEY, readHeaders, toImageInput } from "./options.js"
 
 /** Media type reported for generated videos (Visgate outputs MP4). */
@@ -54,19 +55,7 @@ const readOperation = (operation: JSONValue): Operation => {
 
 /** `providerMetadata.visgate` of a finished (200) result. */
 const resultMetadata = (result: VideoResult): JSONObject =>
-  defined({
-    requestId: result.id,
-    model: result.model,
-    provider: result.provider,
-    status: result.status,
-    cost: result.cost,
-    cacheHit: result.cacheHit,
-    cacheSource: result.cacheSource,
-    savedAmount: result.savedAmount,
-    latencyMs: result.latencyMs,
-    createdAt: result.createdAt,
-    videos: result.videoUrl !== undefined ? [{ url: result.videoUrl }] : undefined
-  })
+  generationMetadata(result, { videos: result.videoUrl !== undefined ? [{ url: result.videoUrl }] : undefined })
 
 /** `providerMetadata.visgate` of a polled request status. */
 const statusMetadata = (status: RequestStatus): JSONObject =>

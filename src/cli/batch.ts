@@ -1,10 +1,14 @@
 /**
  * `visgate batch <file.jsonl> --out-dir <dir>`: one image per input line, at a bounded
- * concurrency, each saved to the output folder. Resumable: every finished item is appended to a
- * journal in the output folder (`visgate-batch.journal.jsonl`); a re-run skips the items the
- * journal records as saved (whose file is still there), and every item keeps a deterministic
- * Idempotency-Key (its `key`, else a hash of its line), so a re-run after a crash is not billed
- * again for what the server already generated.
+ * concurrency, each saved to the output folder. The items run through the SDK's one batch,
+ * `Images.generateMany` (`services/Batch.ts`), so the CLI and the SDK derive the same keys.
+ * Resumable: every finished item is appended to a journal in the output folder
+ * (`visgate-batch.journal.jsonl`); a re-run skips the items the journal records as saved (whose
+ * file is still there), and every item keeps a deterministic key: its `key`, else
+ * `vg-batch-<the first 40 hex digits of the SHA-256 of its line>` (see {@link itemKey}). Its
+ * Idempotency-Key is the SDK's `batch:<key>`, the one `client.images.generateMany` sends for an
+ * item with that `key`, so a re-run after a crash (by the CLI or the SDK) is not billed again for
+ * what the server already generated.
  *
  * @internal
  */
@@ -17,52 +21,14 @@ import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import { ValidationError } from "../schemas/Errors.js"
-import type { ImageResult } from "../schemas/Images.js"
+import { checkBatchItem } from "../services/Batch.js"
 import { toFile } from "../services/Downloads.js"
-import { type ImageGenerateOptions, Images } from "../services/Images.js"
+import { generateMany, type ImageBatchItem } from "../services/Images.js"
 import { errorJson, EXIT_CODES, global, output, progressLine, withSdk } from "./common.js"
 import { DEFAULT_IMAGE_MODEL } from "./media.js"
 
 /** One input line: a prompt, and optionally a model, a key and any `images.generate` option. */
-export type BatchItem =
-  & { readonly prompt: string; readonly model?: string; readonly key?: string }
-  & Omit<
-    ImageGenerateOptions,
-    "idempotencyKey" | "imageFile" | "preferAsync"
-  >
-
-/** One finished item, in the shape of `Images.generateMany`'s entries (issue 16.2). */
-export type BatchEntry<A> =
-  | { readonly index: number; readonly item: BatchItem; readonly ok: true; readonly value: A }
-  | { readonly index: number; readonly item: BatchItem; readonly ok: false; readonly error: unknown }
-
-/**
- * The one adapter to swap for `Images.generateMany(items, { concurrency })` once it lands: every
- * item generated with its `key` as the Idempotency-Key, entries emitted as they finish.
- */
-const generateMany = (
-  items: Iterable<BatchItem>,
-  options: { readonly concurrency: number }
-): Stream.Stream<BatchEntry<ImageResult>, never, Images> =>
-  Stream.fromIterable(Array.from(items, (item, index) => ({ item, index }))).pipe(
-    Stream.mapEffect(({ index, item }) => {
-      const { key, model, prompt, ...rest } = item
-      return Effect.flatMap(
-        Images,
-        (images) =>
-          images.generate(model ?? DEFAULT_IMAGE_MODEL, prompt, {
-            ...rest,
-            preferAsync: false,
-            idempotencyKey: key ?? null
-          })
-      ).pipe(
-        Effect.match({
-          onFailure: (error): BatchEntry<ImageResult> => ({ index, item, ok: false, error }),
-          onSuccess: (value): BatchEntry<ImageResult> => ({ index, item, ok: true, value })
-        })
-      )
-    }, { concurrency: options.concurrency, unordered: true })
-  )
+export type BatchItem = ImageBatchItem
 
 export const JOURNAL = "visgate-batch.journal.jsonl"
 
@@ -92,6 +58,14 @@ const extensionOf = (url: string): string => {
   return m !== null ? m[1]!.toLowerCase() : "png"
 }
 
+/**
+ * The key of a line without one: `vg-batch-` and the first 40 hex digits of the SHA-256 of the
+ * (trimmed) line. An item's Idempotency-Key is the SDK's `batch:<key>` (`batchIdempotencyKey`).
+ */
+export const lineKey = (line: string): string => `vg-batch-${sha256(line).slice(0, 40)}`
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex")
+
 /** Parses the input: every non-blank line a JSON object with a `prompt`; a bad line fails before any request. */
 export const parseItems = (text: string): Either.Either<Array<Line>, ValidationError> => {
   const out: Array<Line> = []
@@ -113,15 +87,15 @@ export const parseItems = (text: string): Either.Either<Array<Line>, ValidationE
     if (typeof item.prompt !== "string" || item.prompt.trim() === "") {
       return Either.left(usage(`line ${i + 1}: "prompt" must be a non-empty string`, "prompt"))
     }
-    if (item.key !== undefined && (typeof item.key !== "string" || item.key === "")) {
-      return Either.left(usage(`line ${i + 1}: "key" must be a non-empty string`, "key"))
+    const hash = sha256(raw)
+    const keyed = { ...(item as BatchItem), key: (item.key ?? lineKey(raw)) as string }
+    // The SDK's own item check (prompt, model, key: 1 to 200 printable ASCII, unique), here before any request.
+    const checked = checkBatchItem(keyed, i, DEFAULT_IMAGE_MODEL, keys)
+    if (checked instanceof ValidationError) {
+      return Either.left(usage(`line ${i + 1}: ${checked.message.replace(/^batch item \d+:? ?/, "")}`, checked.field))
     }
-    const hash = createHash("sha256").update(raw).digest("hex")
-    const key = (item.key as string | undefined) ?? `vg-batch-${hash.slice(0, 40)}`
-    if (keys.has(key)) return Either.left(usage(`line ${i + 1}: duplicate item (key ${key})`, "key"))
-    keys.add(key)
-    const base = item.key !== undefined ? safe(key) : `${String(i + 1).padStart(4, "0")}-${hash.slice(0, 10)}`
-    out.push({ line: i + 1, item: { ...(item as BatchItem), key }, file: base })
+    const base = item.key !== undefined ? safe(keyed.key) : `${String(i + 1).padStart(4, "0")}-${hash.slice(0, 10)}`
+    out.push({ line: i + 1, item: keyed, file: base })
   }
   return out.length > 0 ? Either.right(out) : Either.left(usage("the input file has no items"))
 }
@@ -131,7 +105,11 @@ export const batch = Command.make(
   {
     ...global,
     input: Args.file({ name: "file.jsonl", exists: "yes" }).pipe(
-      Args.withDescription("One JSON object per line: {\"prompt\", \"model\"?, \"key\"?, ...images.generate options}")
+      Args.withDescription(
+        "One JSON object per line: {\"prompt\", \"model\"?, \"key\"?, ...images.generate options}. " +
+          "An item's Idempotency-Key is batch:<key>, as with the SDK's images.generateMany; a line without " +
+          "\"key\" gets the key vg-batch-<first 40 hex digits of the SHA-256 of the line>"
+      )
     ),
     outDir: Options.directory("out-dir").pipe(Options.withDescription("Where outputs and the journal go")),
     concurrency: Options.integer("concurrency").pipe(
@@ -183,7 +161,7 @@ export const batch = Command.make(
       report()
       yield* withSdk(
         o,
-        generateMany(pending.map((l) => l.item), { concurrency: o.concurrency }).pipe(
+        generateMany(pending.map((l) => l.item), { concurrency: o.concurrency, model: DEFAULT_IMAGE_MODEL }).pipe(
           Stream.mapEffect((entry) => {
             const { file, item, line: n } = pending[entry.index]!
             if (!entry.ok) return record({ key: item.key, line: n, ok: false, error: errorJson(entry.error) })
@@ -224,5 +202,8 @@ export const batch = Command.make(
       if (failed > 0) process.exitCode = EXIT_CODES.batchFailures
     })
 ).pipe(
-  Command.withDescription("Generate one image per JSONL line into a folder; resumable (journal), deterministic keys")
+  Command.withDescription(
+    "Generate one image per JSONL line into a folder; resumable (a journal in the folder, done items skipped), " +
+      "deterministic Idempotency-Keys (batch:<key>, the same as images.generateMany's)"
+  )
 )

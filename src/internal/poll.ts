@@ -202,3 +202,18 @@ export const poll = <A, E, R>(
         a.status === b.status)
     return bounded(emitted, spec, options.timeout)
   }))
+
+/**
+ * A poll stream run to its end, as the waiting methods (`Requests.wait`, `InferenceJobs.wait`) do:
+ * `onStatus` sees every update, and the value of the last one, which `bounded` makes terminal (or
+ * the stream fails), goes to `outcome` (a `completed` value, or its typed failure).
+ */
+export const waitTerminal = <A, E, R, B, E2, R2>(
+  updates: Stream.Stream<Progress<A>, E, R>,
+  onStatus: ((progress: Progress<A>) => Effect.Effect<void>) | undefined,
+  outcome: (terminal: A) => Effect.Effect<B, E2, R2>
+): Effect.Effect<B, E | E2, R | R2> =>
+  Effect.flatMap(
+    Stream.runLast(onStatus === undefined ? updates : Stream.tap(updates, onStatus)),
+    (last) => last._tag === "Some" ? outcome(last.value.value) : Effect.dieMessage("polling ended without a status")
+  )

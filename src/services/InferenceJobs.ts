@@ -24,9 +24,9 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { badInt, bodyEncoder, invalid, omitNullish, pathId } from "../internal/body.js"
-import { poll, waitDeadline } from "../internal/poll.js"
+import { poll, waitDeadline, waitTerminal } from "../internal/poll.js"
 import { unwrap } from "../internal/stream.js"
 import { timeoutFail } from "../internal/timeout.js"
 import {
@@ -238,11 +238,7 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
   const wait: Service["wait"] = (jobId, options = {}) =>
     Effect.flatMap(pathId("jobId", jobId), (id) => {
       const updates = pollJob(id, { ...options, timeout: waitDeadline(options.timeout, "job") })
-      const onStatus = options.onStatus
-      const waited = Effect.flatMap(
-        Stream.runLast(onStatus === undefined ? updates : Stream.tap(updates, onStatus)),
-        (last) => last._tag === "Some" ? outcome(last.value.value) : Effect.dieMessage("polling ended without a status")
-      )
+      const waited = waitTerminal(updates, options.onStatus, outcome)
       if (options.cancelOnAbort !== true) return waited
       const ms = Duration.toMillis(Duration.decode(options.cancelTimeout ?? DEFAULT_CANCEL_TIMEOUT))
       let sent = false

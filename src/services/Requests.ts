@@ -16,9 +16,9 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
-import { hintFromSeconds, type Observation, poll, waitDeadline } from "../internal/poll.js"
+import { hintFromSeconds, type Observation, poll, waitDeadline, waitTerminal } from "../internal/poll.js"
 import { unwrap } from "../internal/stream.js"
 import {
   GenerationFailedError,
@@ -111,14 +111,8 @@ export const waitRequest = (
   requestId: string,
   options: RequestWaitOptions = {}
 ): Effect.Effect<RequestStatus, VisgateApiError | WaitTimeoutError | GenerationFailedError> => {
-  const onStatus = options.onStatus
   const updates = pollRequest(client, requestId, { ...options, timeout: waitDeadline(options.timeout, "request") })
-  const observed = onStatus === undefined ? updates : Stream.tap(updates, onStatus)
-  return Effect.flatMap(Stream.runLast(observed), (last) =>
-    // `bounded` guarantees a terminal last element, or a failure; `none` cannot happen.
-    last._tag === "Some"
-      ? Effect.mapError(failIfFailed(last.value.value), client.scrub)
-      : Effect.dieMessage("polling ended without a status"))
+  return waitTerminal(updates, options.onStatus, (status) => Effect.mapError(failIfFailed(status), client.scrub))
 }
 
 // -----------------------------------------------------------------------------
