@@ -13,7 +13,7 @@
  */
 import * as Cause from "effect/Cause"
 import type * as Chunk from "effect/Chunk"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -24,27 +24,28 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { type ApiKeysResource, type AuthResource, makeApiKeys, makeAuth } from "./client/Account.js"
-import { type BillingResource, makeBilling } from "./client/Billing.js"
-import { type DeploymentsResource, makeDeployments } from "./client/Deployments.js"
-import { type DownloadFunction, makeDownload } from "./client/Downloads.js"
+import type { ApiKeysResource, AuthResource } from "./client/Account.js"
+import type { BillingResource } from "./client/Billing.js"
+import type { DeploymentsResource } from "./client/Deployments.js"
+import type { DownloadFunction } from "./client/Downloads.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
-import { type JobsResource, makeJobs } from "./client/Jobs.js"
+import type { JobsResource } from "./client/Jobs.js"
+import { lazyFunction, lazyResource } from "./client/lazy.js"
 import { loadObserved } from "./client/loadObserved.js"
 import type { ClientLogger, ClientLogLevel } from "./client/logLevel.js"
 import { resolveLogLevel } from "./client/logLevel.js"
-import { makeModels, type ModelsResource } from "./client/Models.js"
+import type { ModelsResource } from "./client/Models.js"
 import type { Observed } from "./client/observed.js"
 import { type RequestOptions, toEffectWaitOptions, withoutSignal } from "./client/options.js"
 import type { OtelTracerProvider } from "./client/otel.js"
-import { makeProviders, type ProvidersResource } from "./client/Providers.js"
+import type { ProvidersResource } from "./client/Providers.js"
 import { makeRequests, type RequestsResource } from "./client/Requests.js"
 import type { ClientRuntime } from "./client/runtime.js"
-import { makeUsage, type UsageResource } from "./client/Usage.js"
+import type { UsageResource } from "./client/Usage.js"
 import * as FetchTransport from "./internal/fetchTransport.js"
 import { toPlain } from "./internal/plain.js"
 import { unwrap } from "./internal/stream.js"
-import { fromConfigUntraced, type VisgateServices } from "./layers/VisgateServices.js"
+import { fromConfigUntraced, type PromiseServices } from "./layers/PromiseServices.js"
 import { AbortError, ValidationError, VisgateError } from "./schemas/Errors.js"
 import type { GenerateResult } from "./schemas/Generate.js"
 import type { HealthStatus } from "./schemas/Health.js"
@@ -105,21 +106,21 @@ const withCallerStack = (error: unknown): unknown => {
  * `observe` (logging or tracing on), each call also goes through `client/observed.ts`.
  */
 const makeRuntime = (
-  runtime: ManagedRuntime.ManagedRuntime<VisgateServices, never>,
+  runtime: ManagedRuntime.ManagedRuntime<PromiseServices, never>,
   observe: (() => Promise<Observed>) | undefined
 ): ClientRuntime => {
   let closing: Promise<void> | undefined
   // Everything running on the runtime (calls, iterator pulls and scope closes), with the
   // controller that interrupts it: `close()` interrupts all of it and waits for it to end.
   const running = new Set<readonly [AbortController, Promise<unknown>]>()
-  const exec = <A, E>(effect: Effect.Effect<A, E, VisgateServices>, controller = new AbortController()) => {
+  const exec = <A, E>(effect: Effect.Effect<A, E, PromiseServices>, controller = new AbortController()) => {
     const done = runtime.runPromiseExit(effect, { signal: controller.signal })
     const entry = [controller, done] as const
     running.add(entry)
     return done.finally(() => running.delete(entry))
   }
   const run = async <A, E>(
-    effect: Effect.Effect<A, E, VisgateServices>,
+    effect: Effect.Effect<A, E, PromiseServices>,
     signal: AbortSignal | undefined
   ): Promise<A> => {
     if (closing !== undefined) throw closedError()
@@ -144,13 +145,13 @@ const makeRuntime = (
   }
 
   const toAsyncIterable = <A, E>(
-    stream: Stream.Stream<A, E, VisgateServices>,
+    stream: Stream.Stream<A, E, PromiseServices>,
     signal: AbortSignal | undefined,
     overrides: CallOptions | undefined
   ): AsyncIterable<A> => ({
     [Symbol.asyncIterator](): AsyncIterator<A> {
       let scope: Scope.CloseableScope | undefined
-      let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>, VisgateServices> | undefined
+      let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>, PromiseServices> | undefined
       let buffer: Array<A> = []
       let finished = false
       let inFlight: AbortController | undefined
@@ -226,7 +227,7 @@ const makeRuntime = (
   // Per-call options (`timeout`, `maxRetries`, `headers`, `onResponse`) are a `CallOptions` scope
   // around the call; on the waiting methods `timeout` is the overall deadline, not per attempt.
   const scoped = <A, E>(
-    effect: Effect.Effect<A, E, VisgateServices>,
+    effect: Effect.Effect<A, E, PromiseServices>,
     options: CallOptions | undefined,
     waiting: boolean
   ) =>
@@ -235,7 +236,7 @@ const makeRuntime = (
       : effect
   // Streams: each pull runs in a fiber of its own, so the checked options are set on every pull.
   const streamScoped = <A, E>(
-    stream: Stream.Stream<A, E, VisgateServices>,
+    stream: Stream.Stream<A, E, PromiseServices>,
     options: CallOptions | undefined,
     waiting: boolean
   ): AsyncIterable<A> => {
@@ -247,30 +248,49 @@ const makeRuntime = (
       : toAsyncIterable(stream, signal, checked.right)
   }
 
-  return {
-    call: (tag, f, options) => run(scoped(Effect.flatMap(service(tag), f), options, false), options?.signal),
-    wait: (tag, options, f) =>
-      run(
-        scoped(
-          Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait)),
-          options,
-          true
+  // Interrupts everything in flight (each pending call and `next()` rejects with CLIENT_CLOSED)
+  // and waits for it to stop, so no request goes out after `close()` resolves.
+  const close = () => (closing ??= (async () => {
+    while (running.size > 0) {
+      for (const [controller] of running) controller.abort()
+      await Promise.all(Array.from(running, ([, done]) => done))
+    }
+    await runtime.dispose()
+  })())
+
+  // The runtime's services plus `added`: the services of the resources loaded so far through
+  // `provide` (`client/lazy.ts`), given to each of their calls.
+  const withServices = <R>(added: Context.Context<never> | undefined): ClientRuntime<R> => {
+    const effect = <A, E>(self: Effect.Effect<A, E, R>) =>
+      (added === undefined ? self : Effect.provide(self, added)) as Effect.Effect<A, E, PromiseServices>
+    const stream = <A, E>(self: Stream.Stream<A, E, R>) =>
+      (added === undefined ? self : Stream.provideSomeContext(self, added)) as Stream.Stream<A, E, PromiseServices>
+    return {
+      call: (tag, f, options) => run(scoped(effect(Effect.flatMap(service(tag), f)), options, false), options?.signal),
+      wait: (tag, options, f) =>
+        run(
+          scoped(
+            effect(Effect.flatMap(Effect.zip(service(tag), toEffectWaitOptions(options)), ([s, wait]) => f(s, wait))),
+            options,
+            true
+          ),
+          options?.signal
         ),
-        options?.signal
-      ),
-    watch: (tag, options, f) =>
-      streamScoped(unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f)), options, true),
-    iterate: (tag, f, options) => streamScoped(unwrap(Effect.map(service(tag), f)), options, false),
-    // Interrupts everything in flight (each pending call and `next()` rejects with CLIENT_CLOSED)
-    // and waits for it to stop, so no request goes out after `close()` resolves.
-    close: () => (closing ??= (async () => {
-      while (running.size > 0) {
-        for (const [controller] of running) controller.abort()
-        await Promise.all(Array.from(running, ([, done]) => done))
+      watch: (tag, options, f) =>
+        streamScoped(stream(unwrap(Effect.zipWith(service(tag), toEffectWaitOptions(options), f))), options, true),
+      iterate: (tag, f, options) => streamScoped(stream(unwrap(Effect.map(service(tag), f))), options, false),
+      close,
+      provide: async <R2>(layer: Layer.Layer<R2, never, R>) => {
+        if (closing !== undefined) throw closedError()
+        const exit = await exec(effect(Effect.scoped(Layer.build(layer))))
+        if (Exit.isSuccess(exit)) {
+          return withServices<R | R2>(added === undefined ? exit.value : Context.merge(added, exit.value))
+        }
+        throw closing !== undefined ? closedError() : Cause.squash(exit.cause)
       }
-      await runtime.dispose()
-    })())
+    }
   }
+  return withServices<PromiseServices>(undefined)
 }
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
@@ -386,15 +406,61 @@ export class Client {
     this.images = makeGeneration(runtime, Images)
     this.videos = makeGeneration(runtime, Videos, true)
     this.requests = makeRequests(runtime)
-    this.models = makeModels(runtime)
-    this.usage = makeUsage(runtime)
-    this.billing = makeBilling(runtime)
-    this.providers = makeProviders(runtime)
-    this.deployments = makeDeployments(runtime)
-    this.jobs = makeJobs(runtime)
-    this.auth = makeAuth(runtime)
-    this.apiKeys = makeApiKeys(runtime)
-    this.download = makeDownload(runtime)
+    // The other resources load their wiring, services and wire models on first use (`client/lazy.ts`).
+    this.models = lazyResource(() => import("./client/Models.js").then((m) => m.loadModels(runtime)), {
+      list: "promise",
+      get: "promise",
+      search: "promise",
+      iterate: "iterable"
+    })
+    this.usage = lazyResource(() => import("./client/Usage.js").then((m) => m.loadUsage(runtime)), {
+      get: "promise",
+      logs: "promise",
+      dashboard: "promise",
+      trackDownload: "promise"
+    })
+    this.billing = lazyResource(() => import("./client/Billing.js").then((m) => m.loadBilling(runtime)), {
+      getStats: "promise",
+      getInfo: "promise",
+      getPricing: "promise",
+      checkout: "promise",
+      updateSubscription: "promise"
+    })
+    this.providers = lazyResource(() => import("./client/Providers.js").then((m) => m.loadProviders(runtime)), {
+      listKeys: "promise",
+      setKey: "promise",
+      deleteKey: "promise",
+      validateKey: "promise",
+      balances: "promise"
+    })
+    this.deployments = lazyResource(() => import("./client/Deployments.js").then((m) => m.loadDeployments(runtime)), {
+      watch: "iterable",
+      logs: "iterable",
+      waitUntilReady: "promise",
+      create: "promise",
+      list: "promise",
+      get: "promise",
+      delete: "promise",
+      run: "promise",
+      getLogs: "promise",
+      getCost: "promise",
+      listGpus: "promise"
+    })
+    this.jobs = lazyResource(() => import("./client/Jobs.js").then((m) => m.loadJobs(runtime)), {
+      create: "promise",
+      list: "promise",
+      get: "promise",
+      cancel: "promise",
+      retry: "promise",
+      wait: "promise",
+      watch: "iterable",
+      createAndWait: "promise"
+    })
+    this.auth = lazyResource(() => import("./client/Account.js").then((m) => m.loadAuth(runtime)), { me: "promise" })
+    this.apiKeys = lazyResource(() => import("./client/Account.js").then((m) => m.loadApiKeys(runtime)), {
+      list: "promise"
+    })
+    this.download = lazyFunction(() => import("./client/Downloads.js").then((m) => m.loadDownload(runtime)))
   }
 
   /** `POST /generate`: quick image generation (default model `fal-ai/flux/schnell`). */

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { ApiKeyInfo, Me } from "../schemas/Account.js"
-import { Account } from "../services/Account.js"
+import { Account, layer } from "../services/Account.js"
 import type { RequestOptions } from "./options.js"
 import type { ClientRuntime } from "./runtime.js"
 
@@ -21,11 +21,18 @@ export interface ApiKeysResource {
 }
 
 /** The Promise `client.auth` over the `Account` service. */
-export const makeAuth = ({ call }: ClientRuntime): AuthResource => ({
+export const makeAuth = ({ call }: ClientRuntime<Account>): AuthResource => ({
   me: (options) => call(Account, (s) => s.me(), options)
 })
 
 /** The Promise `client.apiKeys` over the `Account` service. */
-export const makeApiKeys = ({ call }: ClientRuntime): ApiKeysResource => ({
+export const makeApiKeys = ({ call }: ClientRuntime<Account>): ApiKeysResource => ({
   list: (options) => call(Account, (s) => s.listApiKeys(), options)
 })
+
+/** `makeAuth` on the client's runtime with the `Account` service added (on first use, `client/lazy.ts`). */
+export const loadAuth = async (runtime: ClientRuntime): Promise<AuthResource> => makeAuth(await runtime.provide(layer))
+
+/** `makeApiKeys` on the client's runtime with the `Account` service added (on first use, `client/lazy.ts`). */
+export const loadApiKeys = async (runtime: ClientRuntime): Promise<ApiKeysResource> =>
+  makeApiKeys(await runtime.provide(layer))

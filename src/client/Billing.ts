@@ -10,7 +10,7 @@ import type {
   CheckoutSession,
   SubscriptionUpdate
 } from "../schemas/Billing.js"
-import { Billing, type CheckoutOptions } from "../services/Billing.js"
+import { Billing, type CheckoutOptions, layer } from "../services/Billing.js"
 import { type RequestOptions, withoutSignal } from "./options.js"
 import type { ClientRuntime } from "./runtime.js"
 
@@ -29,7 +29,7 @@ export interface BillingResource {
 }
 
 /** The Promise resource over the `Billing` service. */
-export const makeBilling = ({ call }: ClientRuntime): BillingResource => ({
+export const makeBilling = ({ call }: ClientRuntime<Billing>): BillingResource => ({
   getStats: (options) => call(Billing, (s) => s.getStats(), options),
   getInfo: (options) => call(Billing, (s) => s.getInfo(), options),
   getPricing: (options) => call(Billing, (s) => s.getPricing(), options),
@@ -37,3 +37,7 @@ export const makeBilling = ({ call }: ClientRuntime): BillingResource => ({
     call(Billing, (s) => s.checkout(amount, returnUrl, withoutSignal(options)), options),
   updateSubscription: (tier, options) => call(Billing, (s) => s.updateSubscription(tier), options)
 })
+
+/** `makeBilling` on the client's runtime with the `Billing` service added (on first use, `client/lazy.ts`). */
+export const loadBilling = async (runtime: ClientRuntime): Promise<BillingResource> =>
+  makeBilling(await runtime.provide(layer))

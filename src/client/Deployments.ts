@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as Layer from "effect/Layer"
 import type {
   Deployment,
   DeploymentCost,
@@ -14,8 +15,13 @@ import type {
 } from "../schemas/Deployments.js"
 import type { DeploymentLogLine, DeploymentState } from "../schemas/DeploymentWatch.js"
 import type { Progress } from "../schemas/Polling.js"
-import { type CreateDeploymentOptions, Deployments, type ListDeploymentsOptions } from "../services/Deployments.js"
-import { DeploymentWatch } from "../services/DeploymentWatch.js"
+import {
+  type CreateDeploymentOptions,
+  Deployments,
+  layer as deploymentsLayer,
+  type ListDeploymentsOptions
+} from "../services/Deployments.js"
+import { DeploymentWatch, layer as watchLayer } from "../services/DeploymentWatch.js"
 import { type RequestOptions, type WaitOptions, type WatchOptions, withoutSignal } from "./options.js"
 import type { ClientRuntime } from "./runtime.js"
 
@@ -60,7 +66,9 @@ export interface DeploymentsResource extends DeploymentsWatchResource {
 }
 
 /** The Promise resource over the `Deployments` and `DeploymentWatch` services. */
-export const makeDeployments = ({ call, wait, watch, iterate }: ClientRuntime): DeploymentsResource => ({
+export const makeDeployments = (
+  { call, wait, watch, iterate }: ClientRuntime<Deployments | DeploymentWatch>
+): DeploymentsResource => ({
   watch: (id, options) => watch(DeploymentWatch, options, (s, o) => s.watch(id, o)),
   logs: (id, options) => iterate(DeploymentWatch, (s) => s.logs(id), options),
   waitUntilReady: (id, options) => wait(DeploymentWatch, options, (s, o) => s.waitUntilReady(id, o)),
@@ -73,3 +81,7 @@ export const makeDeployments = ({ call, wait, watch, iterate }: ClientRuntime): 
   getCost: (id, options) => call(Deployments, (s) => s.getCost(id), options),
   listGpus: (options) => call(Deployments, (s) => s.listGpus(), options)
 })
+
+/** `makeDeployments` on the client's runtime with its services added (on first use, `client/lazy.ts`). */
+export const loadDeployments = async (runtime: ClientRuntime): Promise<DeploymentsResource> =>
+  makeDeployments(await runtime.provide(Layer.merge(deploymentsLayer, watchLayer)))

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 // Package-private import (package.json `imports`): the file sink on Node, Deno and Bun, none elsewhere.
 import { openFileSink } from "#visgate/fs"
@@ -13,8 +14,10 @@ import {
   type DownloadedFile,
   type DownloadOptions,
   Downloads,
-  type DownloadSource
+  type DownloadSource,
+  layer as downloadsLayer
 } from "../services/Downloads.js"
+import { layer as usageLayer } from "../services/Usage.js"
 import type { RequestOptions } from "./options.js"
 import type { ClientRuntime } from "./runtime.js"
 
@@ -46,7 +49,7 @@ const noFileSystem = (to: string) =>
   })
 
 /** The Promise `download` over the `Downloads` service. */
-export const makeDownload = ({ call }: ClientRuntime): DownloadFunction =>
+export const makeDownload = ({ call }: ClientRuntime<Downloads>): DownloadFunction =>
   ((source: DownloadSource, options: ClientDownloadOptions = {}) => {
     const to = options.to
     if (to === undefined) return call(Downloads, (s) => s.bytes(source, noSignal(options)), options)
@@ -73,3 +76,7 @@ export const makeDownload = ({ call }: ClientRuntime): DownloadFunction =>
         return { url: d.url, contentType: d.contentType, size, path: to }
       })), options)
   }) as DownloadFunction
+
+/** `makeDownload` on the client's runtime with its services added (on first use, `client/lazy.ts`). */
+export const loadDownload = async (runtime: ClientRuntime): Promise<DownloadFunction> =>
+  makeDownload(await runtime.provide(Layer.provideMerge(downloadsLayer, usageLayer)))

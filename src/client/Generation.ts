@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type * as Context from "effect/Context"
-import type { VisgateServices } from "../layers/VisgateServices.js"
+import type { PromiseServices } from "../layers/PromiseServices.js"
 import { DEFAULT_GENERATE_MODEL } from "../schemas/Generate.js"
 import type { ImageResult } from "../schemas/Images.js"
 import type { AcceptedResult, RequestStatus } from "../schemas/Requests.js"
@@ -94,7 +94,7 @@ export interface VideosResource
  * The Promise resource over a generation service (`Images` or `Videos`); its batches run each
  * item with `generate` (images) or `generateAndWait` (videos, `waitInBatch`).
  */
-export const makeGeneration = <I extends VisgateServices, O extends GenerationOptions, R>(
+export const makeGeneration = <I extends PromiseServices, O extends GenerationOptions, R>(
   runtime: ClientRuntime,
   tag: Context.Tag<I, GenerationService<O, R>>,
   waitInBatch = false
@@ -123,7 +123,7 @@ export const makeGeneration = <I extends VisgateServices, O extends GenerationOp
   }
 }
 
-const makeResource = <I extends VisgateServices, O extends GenerationOptions, R>(
+const makeResource = <I extends PromiseServices, O extends GenerationOptions, R>(
   { call, wait }: ClientRuntime,
   tag: Context.Tag<I, GenerationService<O, R>>
 ): GenerationResource<O, R> =>

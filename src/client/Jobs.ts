@@ -10,6 +10,7 @@ import {
   type CreateJobOptions,
   InferenceJobs,
   type JobProgress,
+  layer,
   type ListJobsOptions
 } from "../services/InferenceJobs.js"
 import {
@@ -72,7 +73,7 @@ const cancelOptions = (options: JobWaitOptions | undefined) => {
 }
 
 /** The Promise resource over the `InferenceJobs` service. */
-export const makeJobs = ({ call, wait, watch }: ClientRuntime): JobsResource => ({
+export const makeJobs = ({ call, wait, watch }: ClientRuntime<InferenceJobs>): JobsResource => ({
   create: (options) => call(InferenceJobs, (s) => s.create(withoutSignal(options) as CreateJobOptions), options),
   list: (options) => call(InferenceJobs, (s) => s.list(withoutSignal(options)), options),
   get: (id, options) => call(InferenceJobs, (s) => s.get(id), options),
@@ -83,3 +84,6 @@ export const makeJobs = ({ call, wait, watch }: ClientRuntime): JobsResource => 
   createAndWait: (options) =>
     wait(InferenceJobs, options, (s, o) => s.createAndWait({ ...cancelOptions(options), ...o } as CreateAndWaitOptions))
 })
+
+/** `makeJobs` on the client's runtime with its services added (on first use, `client/lazy.ts`). */
+export const loadJobs = async (runtime: ClientRuntime): Promise<JobsResource> => makeJobs(await runtime.provide(layer))

@@ -6,6 +6,7 @@
 import type { ModelInfo, ModelsResponse } from "../schemas/Models.js"
 import {
   type IterateModelsOptions,
+  layer,
   type ListModelsOptions,
   Models,
   type SearchModelsOptions
@@ -29,9 +30,13 @@ export interface ModelsResource {
 }
 
 /** The Promise resource over the `Models` service. */
-export const makeModels = ({ call, iterate }: ClientRuntime): ModelsResource => ({
+export const makeModels = ({ call, iterate }: ClientRuntime<Models>): ModelsResource => ({
   list: (options) => call(Models, (s) => s.list(withoutSignal(options)), options),
   get: (modelId, options) => call(Models, (s) => s.get(modelId), options),
   search: (query, options) => call(Models, (s) => s.search(query, withoutSignal(options)), options),
   iterate: (options) => iterate(Models, (s) => s.iterate(withoutSignal(options)), options)
 })
+
+/** `makeModels` on the client's runtime with its services added (on first use, `client/lazy.ts`). */
+export const loadModels = async (runtime: ClientRuntime): Promise<ModelsResource> =>
+  makeModels(await runtime.provide(layer))

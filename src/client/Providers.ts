@@ -11,7 +11,7 @@ import type {
   ProviderKeys,
   ProviderName
 } from "../schemas/Providers.js"
-import { Providers } from "../services/Providers.js"
+import { layer, Providers } from "../services/Providers.js"
 import type { Secret } from "../services/VisgateConfig.js"
 import type { RequestOptions } from "./options.js"
 import type { ClientRuntime } from "./runtime.js"
@@ -31,10 +31,14 @@ export interface ProvidersResource {
 }
 
 /** The Promise resource over the `Providers` service. */
-export const makeProviders = ({ call }: ClientRuntime): ProvidersResource => ({
+export const makeProviders = ({ call }: ClientRuntime<Providers>): ProvidersResource => ({
   listKeys: (options) => call(Providers, (s) => s.listKeys(), options),
   setKey: (provider, apiKey, options) => call(Providers, (s) => s.setKey(provider, apiKey), options),
   deleteKey: (provider, options) => call(Providers, (s) => s.deleteKey(provider), options),
   validateKey: (provider, apiKey, options) => call(Providers, (s) => s.validateKey(provider, apiKey), options),
   balances: (options) => call(Providers, (s) => s.balances(), options)
 })
+
+/** `makeProviders` on the client's runtime with the `Providers` service added (on first use, `client/lazy.ts`). */
+export const loadProviders = async (runtime: ClientRuntime): Promise<ProvidersResource> =>
+  makeProviders(await runtime.provide(layer))

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { DashboardSummary, UsageLogEntry, UsagePeriod, UsageSummary } from "../schemas/Usage.js"
-import { type TrackDownloadOptions, Usage, type UsageLogsOptions } from "../services/Usage.js"
+import { layer, type TrackDownloadOptions, Usage, type UsageLogsOptions } from "../services/Usage.js"
 import { type RequestOptions, withoutSignal } from "./options.js"
 import type { ClientRuntime } from "./runtime.js"
 
@@ -21,10 +21,14 @@ export interface UsageResource {
 }
 
 /** The Promise resource over the `Usage` service. */
-export const makeUsage = ({ call }: ClientRuntime): UsageResource => ({
+export const makeUsage = ({ call }: ClientRuntime<Usage>): UsageResource => ({
   get: (period, options) => call(Usage, (s) => s.get(period), options),
   logs: (options) => call(Usage, (s) => s.logs(withoutSignal(options)), options),
   dashboard: (period, options) => call(Usage, (s) => s.dashboard(period), options),
   trackDownload: (requestId, url, options) =>
     call(Usage, (s) => s.trackDownload(requestId, url, withoutSignal(options)), options)
 })
+
+/** `makeUsage` on the client's runtime with the `Usage` service added (on first use, `client/lazy.ts`). */
+export const loadUsage = async (runtime: ClientRuntime): Promise<UsageResource> =>
+  makeUsage(await runtime.provide(layer))
