@@ -3,10 +3,11 @@
  * with node:zlib.
  *
  * `gzipBytes` is what a page loads before the client can make a call: everything but the
- * modules the client loads with `import()` (logging and tracing, `client/observed.ts`), which an
- * app's bundler (Vite/Rollup, webpack) puts in a chunk of their own, loaded only when used. They
- * are bundled here as externals. `lazyGzipBytes` is what that chunk adds: the bundle with those
- * modules imported statically too, less the first load.
+ * modules the client loads with `import()` (logging and tracing, `client/observed.ts`; the
+ * resources off the generation path, `client/lazy.ts`), which an app's bundler (Vite/Rollup,
+ * webpack) puts in chunks of their own, loaded only when used. They are bundled here as
+ * externals. `lazyGzipBytes` is what those chunks add together: the bundle with those modules
+ * imported statically too, less the first load.
  */
 import * as esbuild from "esbuild"
 import { join } from "node:path"

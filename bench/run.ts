@@ -128,11 +128,13 @@ if (calls !== undefined && calls.some((c) => c.arm !== "client")) {
 if (bundles !== undefined) {
   sections.push(
     "Browser bundle (esbuild: platform browser, ESM, minified, tree-shaken; gzip -9 with node:zlib). " +
-      "First load: what a page loads before the client's first call; the client's `import()` of its logging and " +
-      "tracing module is left to a chunk of its own, as an app's bundler does (lazy chunk: that module, loaded " +
-      "only by a client with `logLevel` or tracing on):\n\n" +
+      "First load: what a page loads before the client's first call; the client's `import()`s are left to chunks " +
+      "of their own, as an app's bundler does (lazy chunks: its logging and tracing module, loaded only by a " +
+      "client with `logLevel` or tracing on, and the resources off the generation path, `models`, `usage`, " +
+      "`billing`, `providers`, `deployments`, `jobs`, `auth`, `apiKeys` and `download`, each loaded on its " +
+      "first call; the column is all of them together):\n\n" +
       table(
-        ["entry", "what", "first load minified KB", "first load gzip KB", "lazy chunk gzip KB", "target", ""],
+        ["entry", "what", "first load minified KB", "first load gzip KB", "lazy chunks gzip KB", "target", ""],
         bundles.map((b) => [
           b.name,
           b.description,
