@@ -30,13 +30,12 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { pathId } from "../internal/body.js"
 import { parseJson } from "../internal/plain.js"
-import { bounded, hintFromSeconds, makeProgress, poll, waitDeadline } from "../internal/poll.js"
+import { bounded, hintFromSeconds, makeProgress, poll, waitDeadline, waitTerminal } from "../internal/poll.js"
 import type { SseEvent } from "../internal/sse.js"
 import { reconnectingSse, type Step } from "../internal/sseReconnect.js"
 import { mapEffectSequential, unwrap } from "../internal/stream.js"
@@ -298,27 +297,21 @@ export const make: Effect.Effect<Service, never, VisgateClient> = Effect.map(Vis
     deploymentId: string,
     options: DeploymentWaitOptions = {}
   ): Effect.Effect<DeploymentState, VisgateApiError | WaitTimeoutError | DeploymentFailedError> => {
-    const onStatus = options.onStatus
     const updates = watch(deploymentId, { ...options, timeout: waitDeadline(options.timeout, "deployment") })
-    return Effect.flatMap(
-      Stream.runLast(onStatus === undefined ? updates : Stream.tap(updates, onStatus)),
-      (last): Effect.Effect<DeploymentState, DeploymentFailedError> => {
-        if (Option.isNone(last)) return Effect.dieMessage("watching ended without a status")
-        const state = last.value.value
-        if (state.status === "ready" || state.status === "webhook_failed") return Effect.succeed(state)
-        return Effect.fail(
-          new DeploymentFailedError({
-            message: `Deployment ${state.deploymentId} ${state.status === "deleted" ? "was deleted" : "failed"}${
-              state.error !== undefined ? `: ${state.error}` : ""
-            }`,
-            errorCode: "DEPLOYMENT_FAILED",
-            deploymentId: state.deploymentId,
-            status: state.status,
-            ...(state.error !== undefined ? { error: state.error } : {})
-          })
-        )
-      }
-    )
+    return waitTerminal(updates, options.onStatus, (state): Effect.Effect<DeploymentState, DeploymentFailedError> => {
+      if (state.status === "ready" || state.status === "webhook_failed") return Effect.succeed(state)
+      return Effect.fail(
+        new DeploymentFailedError({
+          message: `Deployment ${state.deploymentId} ${state.status === "deleted" ? "was deleted" : "failed"}${
+            state.error !== undefined ? `: ${state.error}` : ""
+          }`,
+          errorCode: "DEPLOYMENT_FAILED",
+          deploymentId: state.deploymentId,
+          status: state.status,
+          ...(state.error !== undefined ? { error: state.error } : {})
+        })
+      )
+    })
   }
 
   // Errors built from event payloads (stream `error` events, a failed deployment's reason) are
