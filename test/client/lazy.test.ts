@@ -44,19 +44,25 @@ const thing = (log: Array<string>): Thing => ({
   })
 })
 
+/** A lazy `Thing`, the calls it logs, and how many times it was loaded. */
+const countedThing = () => {
+  const log: Array<string> = []
+  let count = 0
+  const resource = lazyResource<Thing>(async () => {
+    count++
+    return thing(log)
+  }, { get: "promise", each: "iterable" })
+  return { log, loads: () => count, resource }
+}
+
 describe("lazyResource", () => {
   it("loads once, on the first call, and forwards arguments, results and errors", async () => {
-    const log: Array<string> = []
-    let count = 0
-    const resource = lazyResource<Thing>(async () => {
-      count++
-      return thing(log)
-    }, { get: "promise", each: "iterable" })
-    expect(count).toBe(0)
+    const { log, loads, resource } = countedThing()
+    expect(loads()).toBe(0)
     const [a, b] = await Promise.all([resource.get("a"), resource.get("b")])
-    expect([a, b, count]).toEqual(["thing a", "thing b", 1])
+    expect([a, b, loads()]).toEqual(["thing a", "thing b", 1])
     await expect(resource.get("bad")).rejects.toBeInstanceOf(ValidationError)
-    expect(count).toBe(1)
+    expect(loads()).toBe(1)
     expect(log).toEqual(["get a", "get b", "get bad"])
   })
 
@@ -72,16 +78,11 @@ describe("lazyResource", () => {
   })
 
   it("hands iterables out at once; loads on the first next(); return() closes what it opened", async () => {
-    const log: Array<string> = []
-    let count = 0
-    const resource = lazyResource<Thing>(async () => {
-      count++
-      return thing(log)
-    }, { get: "promise", each: "iterable" })
+    const { log, loads, resource } = countedThing()
     const unopened = resource.each(3)[Symbol.asyncIterator]()
     expect(await unopened.return!()).toEqual({ done: true, value: undefined })
     expect(await unopened.next()).toEqual({ done: true, value: undefined })
-    expect(count).toBe(0)
+    expect(loads()).toBe(0)
 
     const seen: Array<number> = []
     for await (const i of resource.each(5)) {
@@ -89,7 +90,7 @@ describe("lazyResource", () => {
       if (i === 1) break
     }
     expect(seen).toEqual([0, 1])
-    expect(count).toBe(1)
+    expect(loads()).toBe(1)
     expect(log).toEqual(["closed"])
   })
 
