@@ -258,8 +258,8 @@ const makeRuntime = (
     await runtime.dispose()
   })())
 
-  // The runtime's services plus `added`: the services of the resources loaded so far through
-  // `provide` (`client/lazy.ts`), given to each of their calls.
+  // The runtime's services plus `added`: the services `provide` built for a resource loaded on
+  // first use (`client/lazy.ts`), given to each of that resource's calls.
   const withServices = <R>(added: Context.Context<never> | undefined): ClientRuntime<R> => {
     const effect = <A, E>(self: Effect.Effect<A, E, R>) =>
       (added === undefined ? self : Effect.provide(self, added)) as Effect.Effect<A, E, PromiseServices>
