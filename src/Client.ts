@@ -30,7 +30,7 @@ import type { DeploymentsResource } from "./client/Deployments.js"
 import type { DownloadFunction } from "./client/Downloads.js"
 import { type ImagesResource, makeGeneration, type VideosResource } from "./client/Generation.js"
 import type { JobsResource } from "./client/Jobs.js"
-import { lazyFunction, lazyResource } from "./client/lazy.js"
+import { makeLazyResources } from "./client/lazyResources.js"
 import { loadObserved } from "./client/loadObserved.js"
 import type { ClientLogger, ClientLogLevel } from "./client/logLevel.js"
 import { resolveLogLevel } from "./client/logLevel.js"
@@ -406,61 +406,17 @@ export class Client {
     this.images = makeGeneration(runtime, Images)
     this.videos = makeGeneration(runtime, Videos, true)
     this.requests = makeRequests(runtime)
-    // The other resources load their wiring, services and wire models on first use (`client/lazy.ts`).
-    this.models = lazyResource(() => import("./client/Models.js").then((m) => m.loadModels(runtime)), {
-      list: "promise",
-      get: "promise",
-      search: "promise",
-      iterate: "iterable"
-    })
-    this.usage = lazyResource(() => import("./client/Usage.js").then((m) => m.loadUsage(runtime)), {
-      get: "promise",
-      logs: "promise",
-      dashboard: "promise",
-      trackDownload: "promise"
-    })
-    this.billing = lazyResource(() => import("./client/Billing.js").then((m) => m.loadBilling(runtime)), {
-      getStats: "promise",
-      getInfo: "promise",
-      getPricing: "promise",
-      checkout: "promise",
-      updateSubscription: "promise"
-    })
-    this.providers = lazyResource(() => import("./client/Providers.js").then((m) => m.loadProviders(runtime)), {
-      listKeys: "promise",
-      setKey: "promise",
-      deleteKey: "promise",
-      validateKey: "promise",
-      balances: "promise"
-    })
-    this.deployments = lazyResource(() => import("./client/Deployments.js").then((m) => m.loadDeployments(runtime)), {
-      watch: "iterable",
-      logs: "iterable",
-      waitUntilReady: "promise",
-      create: "promise",
-      list: "promise",
-      get: "promise",
-      delete: "promise",
-      run: "promise",
-      getLogs: "promise",
-      getCost: "promise",
-      listGpus: "promise"
-    })
-    this.jobs = lazyResource(() => import("./client/Jobs.js").then((m) => m.loadJobs(runtime)), {
-      create: "promise",
-      list: "promise",
-      get: "promise",
-      cancel: "promise",
-      retry: "promise",
-      wait: "promise",
-      watch: "iterable",
-      createAndWait: "promise"
-    })
-    this.auth = lazyResource(() => import("./client/Account.js").then((m) => m.loadAuth(runtime)), { me: "promise" })
-    this.apiKeys = lazyResource(() => import("./client/Account.js").then((m) => m.loadApiKeys(runtime)), {
-      list: "promise"
-    })
-    this.download = lazyFunction(() => import("./client/Downloads.js").then((m) => m.loadDownload(runtime)))
+    // The other resources load their wiring, services and wire models on first use.
+    const lazy = makeLazyResources(runtime)
+    this.models = lazy.models
+    this.usage = lazy.usage
+    this.billing = lazy.billing
+    this.providers = lazy.providers
+    this.deployments = lazy.deployments
+    this.jobs = lazy.jobs
+    this.auth = lazy.auth
+    this.apiKeys = lazy.apiKeys
+    this.download = lazy.download
   }
 
   /** `POST /generate`: quick image generation (default model `fal-ai/flux/schnell`). */
