@@ -1,36 +1,16 @@
 /**
  * The Promise client's resources off the generation path, each loaded on its first call
  * (`lazy.ts`): `import()` of its resource file, whose `load...` adds its services to the client's
- * runtime. Each member list is checked against the resource's interface (`ResourceShape`).
+ * runtime. Each member list is checked against the resource's interface (`ResourceShape`), and
+ * `Client`'s fields against what each load resolves with.
  *
  * @since 0.1.0
  */
-import type { ApiKeysResource, AuthResource } from "./Account.js"
-import type { BillingResource } from "./Billing.js"
-import type { DeploymentsResource } from "./Deployments.js"
-import type { DownloadFunction } from "./Downloads.js"
-import type { JobsResource } from "./Jobs.js"
 import { lazyFunction, lazyResource } from "./lazy.js"
-import type { ModelsResource } from "./Models.js"
-import type { ProvidersResource } from "./Providers.js"
 import type { ClientRuntime } from "./runtime.js"
-import type { UsageResource } from "./Usage.js"
-
-/** The lazily loaded resources of one client. */
-export interface LazyResources {
-  readonly models: ModelsResource
-  readonly usage: UsageResource
-  readonly billing: BillingResource
-  readonly providers: ProvidersResource
-  readonly deployments: DeploymentsResource
-  readonly jobs: JobsResource
-  readonly auth: AuthResource
-  readonly apiKeys: ApiKeysResource
-  readonly download: DownloadFunction
-}
 
 /** The resources over `runtime`; nothing is loaded until one of their members is called. */
-export const makeLazyResources = (runtime: ClientRuntime): LazyResources => ({
+export const makeLazyResources = (runtime: ClientRuntime) => ({
   models: lazyResource(() => import("./Models.js").then((m) => m.loadModels(runtime)), {
     list: "promise",
     get: "promise",
