@@ -2,13 +2,12 @@
  * What the end-to-end tests (`e2e*.test.ts`) share: the fake API, the proxies in front of it, and
  * the recording client. Importing this module registers its hooks in the importing file.
  */
-import { createServer, type RequestListener } from "node:http"
-import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, expect } from "vitest"
 import { Client, type ClientOptions } from "../../src/index.js"
 import { type FakeServer, serve as serveFake } from "../../src/testing/fake/index.js"
 import { DEFAULT_ROUTE_GROUPS, type ProxyErrorEvent, readBearerToken } from "../src/index.js"
 import { createNodeProxy } from "../src/node.js"
+import { listen, type Listening } from "./helpers.js"
 
 export const SERVER_KEY = "vg-server-key"
 export const RUNPOD_KEY = "rpa_e2e_runpod_key"
@@ -16,24 +15,6 @@ export const USER_TOKENS = Array.from({ length: 20 }, (_, i) => `vg-user-token-$
 export const IMAGE_MODEL = "fal-ai/flux/schnell"
 export const VIDEO_MODEL = "fal-ai/kling-video/v1.6/standard/text-to-video"
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
-
-export interface Listening {
-  readonly origin: string
-  close(): Promise<void>
-}
-
-export const listen = async (listener: RequestListener): Promise<Listening> => {
-  const server = createServer(listener)
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
-}
 
 /** One request the browser side sent and the response it read, as seen on the wire by `fetch`. */
 export interface Exchange {

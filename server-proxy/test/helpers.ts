@@ -1,4 +1,6 @@
 /** Shared test helpers: calling a handler and scanning every response for secrets. */
+import { createServer, type RequestListener } from "node:http"
+import type { AddressInfo } from "node:net"
 import { expect } from "vitest"
 import type { ProxyErrorEvent, ProxyHandler } from "../src/index.js"
 
@@ -81,4 +83,28 @@ export const byteStream = (total: number, chunk = 16_384): ReadableStream<Uint8A
       controller.enqueue(new Uint8Array(size).fill(97))
     }
   })
+}
+
+/** A `node:http` server listening on a free loopback port. */
+export interface Listening {
+  readonly port: number
+  readonly origin: string
+  /** Closes the server and every connection it still has. */
+  close(): Promise<void>
+}
+
+/** Serves `listener` on 127.0.0.1, on a port the system picks. */
+export const listen = async (listener: RequestListener): Promise<Listening> => {
+  const server = createServer(listener)
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
 }

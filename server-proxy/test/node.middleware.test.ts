@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest"
 import { createProxyHandler } from "../src/index.js"
 import { createNodeProxy, type NodeProxyHandler, toNodeHandler } from "../src/node.js"
 import { KEY } from "./helpers.js"
-import { raw, serve, upstream } from "./nodeSetup.js"
+import { listen } from "./helpers.js"
+import { raw, upstream } from "./nodeSetup.js"
 
 describe("Express-style middleware", () => {
   /** A minimal Connect/Express-like app: runs middleware in order, like app.use(). */
@@ -24,7 +25,7 @@ describe("Express-style middleware", () => {
 
   it("calls next() for paths outside the prefix and proxies the rest", async () => {
     const middleware: NodeProxyHandler = createNodeProxy({ apiKey: KEY, baseUrl: upstream.baseUrl })
-    const server = await serve(
+    const server = await listen(
       app(middleware, (_req, res) => {
         res.end("the app's own page")
       })
@@ -60,7 +61,7 @@ describe("Express-style middleware", () => {
         Object.assign(req, { originalUrl: url, url: url.slice(path.length) })
         handler(req, res, next)
       }
-    const server = await serve(app(mount("/api/visgate", middleware)))
+    const server = await listen(app(mount("/api/visgate", middleware)))
     try {
       const res = await raw(server.port, { path: "/api/visgate/models?limit=1" })
       expect(res.status).toBe(200)
@@ -80,7 +81,7 @@ describe("Express-style middleware", () => {
         next()
       })
     }
-    const server = await serve(
+    const server = await listen(
       app(jsonParser, createNodeProxy({ apiKey: KEY, baseUrl: upstream.baseUrl, allowModels: ["fal-ai/flux/schnell"] }))
     )
     try {
@@ -107,7 +108,7 @@ describe("Express-style middleware", () => {
   it("toNodeHandler adapts any web handler; pathPrefix can be given explicitly", async () => {
     const web = async (request: Request) => new Response(`saw ${new URL(request.url).pathname}`)
     const handler = toNodeHandler(web, { pathPrefix: "/hook" })
-    const server = await serve(app(handler, (_req, res) => res.end("next")))
+    const server = await listen(app(handler, (_req, res) => res.end("next")))
     try {
       expect((await raw(server.port, { path: "/hook/x" })).body).toBe("saw /hook/x")
       expect((await raw(server.port, { path: "/other" })).body).toBe("next")
@@ -116,7 +117,7 @@ describe("Express-style middleware", () => {
     }
     // The proxy handler carries its own prefix.
     const proxyHandler = createProxyHandler({ apiKey: KEY, baseUrl: upstream.baseUrl, pathPrefix: "/v" })
-    const server2 = await serve(app(toNodeHandler(proxyHandler), (_req, res) => res.end("next")))
+    const server2 = await listen(app(toNodeHandler(proxyHandler), (_req, res) => res.end("next")))
     try {
       expect((await raw(server2.port, { path: "/v/health" })).status).toBe(200)
       expect((await raw(server2.port, { path: "/api/visgate/health" })).body).toBe("next")

@@ -2,30 +2,11 @@
  * What the node adapter tests (`node*.test.ts`) share: an upstream, a proxy server in front of it,
  * raw HTTP helpers. Importing this module registers its hooks in the importing file.
  */
-import { createServer, type IncomingHttpHeaders, request as httpRequest, type RequestListener } from "node:http"
-import type { AddressInfo } from "node:net"
+import { type IncomingHttpHeaders, request as httpRequest } from "node:http"
 import { afterAll, beforeAll, beforeEach, expect } from "vitest"
 import { createNodeProxy } from "../src/node.js"
-import { expectNoSecrets, KEY } from "./helpers.js"
+import { expectNoSecrets, KEY, listen, type Listening } from "./helpers.js"
 import { startUpstream, type Upstream } from "./upstream.js"
-
-export interface Served {
-  readonly port: number
-  close(): Promise<void>
-}
-
-export const serve = async (listener: RequestListener): Promise<Served> => {
-  const server = createServer(listener)
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
-}
 
 export interface RawResponse {
   readonly status: number
@@ -77,11 +58,11 @@ export const envelope = (res: RawResponse): { error: string; message: string; de
 }
 
 export let upstream: Upstream
-export let proxyServer: Served
+export let proxyServer: Listening
 
 beforeAll(async () => {
   upstream = await startUpstream()
-  proxyServer = await serve(
+  proxyServer = await listen(
     createNodeProxy({
       apiKey: KEY,
       baseUrl: upstream.baseUrl,
